@@ -92,6 +92,18 @@ public final class RuleNode {
         return has(key) ? text(key) : dflt;
     }
 
+    /** true or false. */
+    public boolean bool(String key, boolean dflt) {
+        if (!has(key)) {
+            return dflt;
+        }
+        String v = text(key);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new RulesException(at(key) + ": expected true or false, got '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
     /** One of {@code allowed}, case-sensitive. */
     public String choice(String key, Set<String> allowed) {
         String v = text(key);

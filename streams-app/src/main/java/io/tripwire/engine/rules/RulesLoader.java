@@ -77,7 +77,9 @@ public final class RulesLoader {
         }
         List<TripwireRule> tripwires = new ArrayList<>();
         for (RuleNode t : root.child("tripwires").children().values()) {
-            tripwires.add(kinds.apply(t, minEvents));
+            if (t.bool("enabled", true)) {
+                tripwires.add(kinds.apply(t, minEvents));
+            }
         }
         return new Rules(grace, minEvents, slo, defaultService, tripwires);
     }
