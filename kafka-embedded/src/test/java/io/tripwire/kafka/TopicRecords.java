@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,19 +29,33 @@ final class TopicRecords {
         this.topic = topic;
     }
 
-    /** Sends every record with acks=all and waits for each acknowledgement. */
+    /** Sends one record per key with acks=all and waits for the acknowledgements. */
     void produce(Map<String, String> keyedValues) {
+        produce(List.copyOf(keyedValues.entrySet()));
+    }
+
+    /** Sends the records in order with acks=all and waits for the acknowledgements. */
+    void produce(List<Map.Entry<String, String>> records) {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, String> producer =
                      new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
-            keyedValues.forEach((key, value) -> producer.send(new ProducerRecord<>(topic, key, value)));
+            records.forEach(r -> producer.send(new ProducerRecord<>(topic, r.getKey(), r.getValue())));
             producer.flush();
         }
     }
 
     /** Reads from the beginning until {@code expected} records arrived, then a little longer for extras. */
     List<ConsumerRecord<String, String>> consume(int expected, String isolationLevel, Duration timeout) {
+        return consumeUntil(records -> records.size() >= expected, isolationLevel, timeout);
+    }
+
+    /**
+     * Reads from the beginning until {@code done} holds for all records read so far, then polls
+     * once more so that extra records (duplicates) would show.
+     */
+    List<ConsumerRecord<String, String>> consumeUntil(Predicate<List<ConsumerRecord<String, String>>> done,
+                                                      String isolationLevel, Duration timeout) {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -50,10 +65,11 @@ final class TopicRecords {
                      new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (records.size() < expected && System.nanoTime() < deadline) {
+            while (!done.test(records) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
-            assertThat(records).as("records read from %s within %s", topic, timeout).hasSizeGreaterThanOrEqualTo(expected);
+            assertThat(done.test(records)).as("expected records read from %s within %s, got %s",
+                    topic, timeout, records.size()).isTrue();
             consumer.poll(Duration.ofMillis(500)).forEach(records::add);
         }
         return records;
