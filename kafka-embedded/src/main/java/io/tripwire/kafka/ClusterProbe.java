@@ -35,7 +35,10 @@ final class ClusterProbe {
 
     void awaitReady(Duration timeout) {
         Map<String, Object> config = new HashMap<>(adminConfig);
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        int timeoutMs = (int) timeout.toMillis();
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        // the admin client refuses a request timeout above the API timeout
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(5_000, timeoutMs));
         try (Admin admin = Admin.create(config)) {
             if (admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).isEmpty()) {
                 throw new IllegalStateException("Kafka broker at " + bootstrap() + " reports no nodes");
