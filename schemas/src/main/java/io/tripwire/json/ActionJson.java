@@ -2,6 +2,7 @@ package io.tripwire.json;
 
 import io.tripwire.schemas.ActionType;
 import io.tripwire.schemas.TripwireAction;
+import io.tripwire.wire.AvroTrust;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -12,6 +13,11 @@ import java.util.Map;
  * written by {@link CanonicalJson} without {@code signature}, is what the Ed25519 signature covers.
  */
 public final class ActionJson {
+
+    static {
+        // copying a generated record (newBuilder(other)) makes Avro check class trust: see AvroTrust
+        AvroTrust.ensure();
+    }
 
     private ActionJson() {
     }

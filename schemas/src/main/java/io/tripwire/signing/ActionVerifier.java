@@ -2,6 +2,7 @@ package io.tripwire.signing;
 
 import io.tripwire.json.ActionJson;
 import io.tripwire.schemas.TripwireAction;
+import io.tripwire.wire.AvroTrust;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -15,6 +16,11 @@ import java.util.List;
  * rotation). A record verifies when any accepted key verifies it.
  */
 public final class ActionVerifier {
+
+    static {
+        // copying a generated record (newBuilder(other)) makes Avro check class trust: see AvroTrust
+        AvroTrust.ensure();
+    }
 
     /** Outcome of a verification. */
     public enum Verdict {

@@ -37,6 +37,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
+    static {
+        // copying a generated record (newBuilder(other)) makes Avro check class trust: see AvroTrust
+        AvroTrust.ensure();
+    }
+
     private final SchemaRegistry given;
     private Class<T> target;
     private SchemaRegistry registry;

@@ -35,6 +35,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
+    static {
+        // copying a generated record (newBuilder(other)) makes Avro check class trust: see AvroTrust
+        AvroTrust.ensure();
+    }
+
     private final SchemaRegistry given;
     private SerdeSettings settings;
     private boolean isKey;

@@ -28,6 +28,11 @@ import java.util.Map;
  */
 public class InputDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
+    static {
+        // copying a generated record (newBuilder(other)) makes Avro check class trust: see AvroTrust
+        AvroTrust.ensure();
+    }
+
     private final Class<T> type;
     private final AvroDeserializer<T> avro;
 
