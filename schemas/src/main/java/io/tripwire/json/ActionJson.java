@@ -22,7 +22,11 @@ public final class ActionJson {
     private ActionJson() {
     }
 
-    /** The record as an ordered map; {@code firedAt} as ISO-8601 text. */
+    /**
+     * The record as an ordered map; {@code firedAt} as ISO-8601 text, at millisecond precision
+     * because that is all the Avro field ({@code timestamp-millis}) keeps: a signature over finer
+     * text would not verify after the record went through Avro.
+     */
     public static Map<String, Object> toMap(TripwireAction a, boolean withSignature) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("actionId", a.getActionId());
@@ -31,7 +35,7 @@ public final class ActionJson {
         m.put("tenant", a.getTenant());
         m.put("scope", a.getScope());
         m.put("action", a.getAction().name());
-        m.put("firedAt", a.getFiredAt().toString());
+        m.put("firedAt", a.getFiredAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
         m.put("params", new LinkedHashMap<>(a.getParams()));
         m.put("reason", a.getReason());
         m.put("evidence", new LinkedHashMap<>(a.getEvidence()));
