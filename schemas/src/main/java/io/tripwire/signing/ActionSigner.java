@@ -20,6 +20,7 @@ public final class ActionSigner {
 
     private final PrivateKey key;
 
+    /** Signs with {@code key}, an Ed25519 private key (see {@link Ed25519Keys#readPrivate}). */
     public ActionSigner(PrivateKey key) {
         this.key = key;
     }

@@ -24,11 +24,19 @@ public final class ActionVerifier {
 
     /** Outcome of a verification. */
     public enum Verdict {
-        VALID, UNSIGNED, MALFORMED_SIGNATURE, BAD_SIGNATURE
+        /** An accepted key verifies the signature. */
+        VALID,
+        /** The record has no signature. */
+        UNSIGNED,
+        /** The signature is not base64. */
+        MALFORMED_SIGNATURE,
+        /** No accepted key verifies it: the record was changed or signed by an unknown key. */
+        BAD_SIGNATURE
     }
 
     private final List<PublicKey> accepted;
 
+    /** Accepts signatures of any of {@code accepted} (Ed25519 public keys; more than one while rotating). */
     public ActionVerifier(List<PublicKey> accepted) {
         if (accepted.isEmpty()) {
             throw new IllegalArgumentException("at least one accepted public key is needed");
