@@ -96,6 +96,29 @@ class AvroSerdeTest {
     }
 
     @Test
+    void registersUnderEachTopicsSubjectWhenOneSerdeServesSeveralTopics() {
+        // given
+        Serde<RequestLatency> serde = AvroSerdes.serde(RequestLatency.class, config);
+
+        // when
+        serde.serializer().serialize("request-latency", SampleRecords.request());
+        serde.serializer().serialize("request-latency-replay", SampleRecords.request());
+
+        // then
+        MockSchemaRegistry registry = MockSchemaRegistry.forName(registryName);
+        assertThat(registry.latest("request-latency-replay-value").id()).isEqualTo(registry.latest("request-latency-value").id());
+    }
+
+    @Test
+    void readsIntoTheClassOfAGivenReaderSchema() {
+        byte[] bytes = AvroSerdes.serde(RequestLatency.class, config).serializer().serialize("request-latency", SampleRecords.request());
+        AvroDeserializer<RequestLatency> bySchema = new AvroDeserializer<>(RequestLatency.getClassSchema());
+        bySchema.configure(config, false);
+
+        assertThat(bySchema.deserialize("request-latency", bytes)).isEqualTo(SampleRecords.request());
+    }
+
+    @Test
     void usesTheKeySubjectForAKeySerializer() {
         // given
         AvroSerializer<RequestLatency> serializer = new AvroSerializer<>();
