@@ -116,6 +116,13 @@ class JsonFormTest {
     }
 
     @Test
+    void cutsTimestampsToMillisecondsAsAvroDoes() {
+        HumanOverride o = (HumanOverride) JsonForm.parseLine(OVERRIDE.replace(TS, "2025-10-06T10:00:00.123456789Z"), 1);
+
+        assertThat(o.getTs()).isEqualTo(Instant.parse(TS));
+    }
+
+    @Test
     void refusesATimestampItCannotRead() {
         JsonFormException e = catchThrowableOfType(JsonFormException.class,
                 () -> JsonForm.parseLine(OVERRIDE.replace(TS, "yesterday"), 9));
