@@ -116,13 +116,8 @@ class DecodeErrorsTest {
     @Test
     void refusesAnEnumSymbolTodaysClassDoesNotKnow() throws Exception {
         // given: a newer writer whose Op has DELETE
-        Schema op = SchemaBuilder.enumeration("Op").namespace("io.tripwire.schemas").symbols("READ", "WRITE", "DELETE");
-        Schema newer = SchemaBuilder.record("RequestLatency").namespace("io.tripwire.schemas").fields()
-                .name("ts").type(org.apache.avro.LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG))).noDefault()
-                .requiredString("tenant").requiredString("service")
-                .name("op").type(op).noDefault()
-                .requiredInt("status").requiredDouble("latencyMs")
-                .endRecord();
+        Schema newer = AvroSerdeTest.requestLatencyV1("READ", "WRITE", "DELETE");
+        Schema op = newer.getField("op").schema();
         int id = MockSchemaRegistry.forName(registryName).register("request-latency-value", newer);
         GenericRecord r = new GenericData.Record(newer);
         r.put("ts", 0L);
