@@ -3,7 +3,6 @@ package io.tripwire.wire;
 import io.tripwire.schemas.RequestLatency;
 import io.tripwire.testing.SampleRecords;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterEach;
