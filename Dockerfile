@@ -9,13 +9,9 @@
 # ---- build: the shaded CLI jar ---------------------------------------------------------------
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
-# Only what the build reads, so that editing docs or compose files does not rebuild the jar.
-COPY pom.xml ./
-COPY schemas/ schemas/
-COPY kafka-embedded/ kafka-embedded/
-COPY streams-app/ streams-app/
-COPY actions-consumer/ actions-consumer/
-COPY cli/ cli/
+# The whole context (the reactor needs every module the root pom lists); .dockerignore leaves out
+# build output, .git, docs and the deploy files, so editing those does not rebuild the jar.
+COPY . .
 RUN mvn -B -q -DskipTests package -pl cli -am \
     && test -f cli/target/tripwire.jar
 
