@@ -119,6 +119,11 @@ public final class ReplayEngine implements AutoCloseable {
         }
     }
 
+    /** Moves the driver's wall clock (wall-clock punctuators, e.g. the stale-series check, run). */
+    public void advanceWallClock(java.time.Duration d) {
+        driver.advanceWallClockTime(d);
+    }
+
     /** Adds a dead letter found before the topology (an unreadable line). */
     public void rejected(long line, String reason, String error, String raw) {
         deadLetterLog.add(new ReplayOutput.DeadLetter(line, reason, error, raw));

@@ -1,0 +1,104 @@
+package io.tripwire.engine.rules;
+
+import io.tripwire.engine.tripwires.LatencyTripwire;
+import io.tripwire.engine.tripwires.TripwireKinds;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RulesLoaderTest {
+
+    private static final RulesLoader LOADER = new RulesLoader(TripwireKinds::parse);
+    private static final Path SHIPPED = Path.of("..", "config", "tripwires.yaml");
+
+    private static Rules load(String yaml) throws Exception {
+        return LOADER.load("test.yaml", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), List.of(), Map.of());
+    }
+
+    @Test
+    void theShippedFileHoldsTheSpecDefaults() throws Exception {
+        Rules r = LOADER.load(SHIPPED, List.of(), Map.of());
+        assertThat(r.grace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(r.minEvents()).isEqualTo(100);
+        assertThat(r.sloOf("api")).isEqualTo(0.999);
+        assertThat(r.sloOf("ingest")).isEqualTo(0.995);
+        assertThat(r.sloOf("search")).isEqualTo(0.999);
+        assertThat(r.tripwires()).extracting(TripwireRule::id).containsExactly("error-budget", "burn-rate-fast", "burn-rate-slow",
+                "ingest-errors", "read-latency", "write-latency", "replica-lag", "residency-violation", "purpose-missing",
+                "autonomy-compensation", "autonomy-rate", "ramp-freeze");
+        LatencyTripwire.Rule read = (LatencyTripwire.Rule) r.rule("read-latency");
+        assertThat(read.thresholdMs()).isEqualTo(350);
+        assertThat(read.heldFor()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void theBuiltInCopyEqualsTheShippedFile() throws Exception {
+        assertThat(LOADER.loadDefaults(List.of(), Map.of())).isEqualTo(LOADER.load(SHIPPED, List.of(), Map.of()));
+    }
+
+    @Test
+    void setOverridesOneValue() throws Exception {
+        Rules r = LOADER.load(SHIPPED, List.of("tripwires.read-latency.threshold=400", "grace=45s"), Map.of());
+        assertThat(((LatencyTripwire.Rule) r.rule("read-latency")).thresholdMs()).isEqualTo(400);
+        assertThat(r.grace()).isEqualTo(Duration.ofSeconds(45));
+    }
+
+    @Test
+    void environmentOverridesOneValueByItsUpperCasePath() throws Exception {
+        Rules r = LOADER.load(SHIPPED, List.of(), Map.of("TRIPWIRE_RULES_TRIPWIRES_READ_LATENCY_HELD_FOR", "20m",
+                "TRIPWIRE_RULES_MIN_EVENTS", "50"));
+        assertThat(((LatencyTripwire.Rule) r.rule("read-latency")).heldFor()).isEqualTo(Duration.ofMinutes(20));
+        assertThat(r.minEvents()).isEqualTo(50);
+    }
+
+    @Test
+    void aTripwireCanBeDisabled() throws Exception {
+        Rules r = LOADER.load(SHIPPED, List.of("tripwires.autonomy-rate.enabled=false"), Map.of());
+        assertThat(r.rule("autonomy-rate")).isNull();
+        assertThat(r.tripwires()).hasSize(11);
+    }
+
+    @Test
+    void aBadValueNamesTheKeyAndWhatIsAllowed() {
+        assertThatThrownBy(() -> LOADER.load(SHIPPED, List.of("tripwires.read-latency.threshold=fast"), Map.of()))
+                .isInstanceOf(RulesException.class)
+                .hasMessageContaining("tripwires.read-latency.threshold: expected a number, got 'fast'");
+        assertThatThrownBy(() -> LOADER.load(SHIPPED, List.of("tripwires.error-budget.threshold=1.5"), Map.of()))
+                .hasMessageContaining("tripwires.error-budget.threshold: expected a number between 0 and 1");
+        assertThatThrownBy(() -> LOADER.load(SHIPPED, List.of("tripwires.read-latency.window=90s"), Map.of()))
+                .hasMessageContaining("tripwires.read-latency.window: expected whole minutes");
+        assertThatThrownBy(() -> LOADER.load(SHIPPED, List.of("tripwires.read-latency.op=DELETE"), Map.of()))
+                .hasMessageContaining("tripwires.read-latency.op: 'DELETE' is not allowed (allowed: READ, WRITE)");
+        assertThatThrownBy(() -> LOADER.load(SHIPPED, List.of("grace=soon"), Map.of()))
+                .hasMessageContaining("grace: expected a duration like 30s");
+    }
+
+    @Test
+    void unknownKeysKindsAndActionsAreRefused() {
+        assertThatThrownBy(() -> load("slo: {api: 0.999}\ntripwires:\n  x:\n    kind: latency\n    op: READ\n    percentile: 95\n"
+                + "    treshold: 300\n    window: 5m\n    actions: [ALERT]\n"))
+                .hasMessageContaining("tripwires.x.treshold: unknown key (allowed here:");
+        assertThatThrownBy(() -> load("slo: {api: 0.999}\ntripwires:\n  x:\n    kind: magic\n"))
+                .hasMessageContaining("tripwires.x.kind: 'magic' is not allowed (allowed: autonomy-ratio, burn-rate");
+        assertThatThrownBy(() -> load("slo: {api: 0.999}\ntripwires:\n  x:\n    kind: error-budget\n    threshold: 0.6\n"
+                + "    window: 24h\n    actions: [REBOOT]\n"))
+                .hasMessageContaining("tripwires.x.actions[0]: 'REBOOT' is not allowed");
+        assertThatThrownBy(() -> load("slo: {api: 0.999}\ntripwires:\n  x:\n    kind: error-budget\n    threshold: 0.6\n"
+                + "    window: 24h\n    actions: [ALERT]\n    params: {OPEN_INCIDENT: {a: b}}\n"))
+                .hasMessageContaining("tripwires.x.params.OPEN_INCIDENT: not one of this tripwire's actions");
+    }
+
+    @Test
+    void errorsNameTheFile() {
+        assertThatThrownBy(() -> load("grace: [\n")).hasMessageStartingWith("test.yaml: not valid YAML");
+        assertThatThrownBy(() -> load("tripwires: {}\n")).hasMessageContaining("test.yaml: slo: expected a mapping");
+    }
+}
