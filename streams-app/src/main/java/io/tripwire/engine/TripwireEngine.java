@@ -55,11 +55,16 @@ public final class TripwireEngine implements AutoCloseable {
 
     /** Checks the topics, builds the topology and starts it. */
     public static TripwireEngine start(Settings s, Rules rules, ActionSigner signer) {
+        return start(s, rules, signer, io.tripwire.engine.topology.EngineObserver.NONE);
+    }
+
+    /** As above, with an observer (metrics) of windows, events and actions. */
+    public static TripwireEngine start(Settings s, Rules rules, ActionSigner signer, io.tripwire.engine.topology.EngineObserver observer) {
         try (Admin admin = Admin.create(adminConfig(s))) {
             checkCoPartitioned(admin, s.topics());
         }
         StreamsBuilder builder = new StreamsBuilder();
-        TripwireTopology.build(builder, EngineTopics.create(s.topics(), s.serdeConfig(), s.actionFormat()), rules, signer);
+        TripwireTopology.build(builder, EngineTopics.create(s.topics(), s.serdeConfig(), s.actionFormat()), rules, signer, observer);
         Topology topology = builder.build();
         KafkaStreams streams = new KafkaStreams(topology,
                 StreamsSettings.of(s.applicationId(), s.bootstrapServers(), s.stateDir(), s.topics().deadLetter(), s.kafka()));

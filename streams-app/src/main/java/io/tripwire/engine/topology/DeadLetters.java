@@ -24,6 +24,7 @@ public final class DeadLetters {
     public static final String REASON_HEADER = "tripwire.reason";
 
     private static final Map<String, LongAdder> COUNTS = new ConcurrentHashMap<>();
+    private static volatile java.util.function.Consumer<String> listener = reason -> { };
 
     private DeadLetters() {
     }
@@ -50,6 +51,7 @@ public final class DeadLetters {
     static List<ProducerRecord<byte[], byte[]>> records(String dlqTopic, ErrorHandlerContext ctx, Exception e) {
         String reason = reason(e);
         COUNTS.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        listener.accept(reason);
         if (dlqTopic == null) {
             return List.of();
         }
@@ -57,6 +59,14 @@ public final class DeadLetters {
                 dlqTopic, ctx.sourceRawKey(), ctx.sourceRawValue(), ctx, e);
         r.headers().add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
         return List.of(r);
+    }
+
+    /**
+     * Told the reason of every dead-lettered input record (the handlers are made by Kafka Streams
+     * from class names, so this is the one place to hook metrics in).
+     */
+    public static void onDeadLetter(java.util.function.Consumer<String> l) {
+        listener = l;
     }
 
     /** Dead-lettered records so far in this JVM, by reason. */

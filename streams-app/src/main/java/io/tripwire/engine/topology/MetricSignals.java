@@ -39,10 +39,12 @@ final class MetricSignals {
     private final KeyValueStore<String, MetricPoint> points;
     private final List<MetricThresholdTripwire.Rule> watched;
     private final Consumer<Signal> signals;
+    private final EngineObserver observer;
     private final Map<String, Seen> seen = new HashMap<>();
     private final Set<String> warned = new HashSet<>();
 
-    MetricSignals(ProcessorContext<?, ?> ctx, List<Tripwire<?>> all, Consumer<Signal> signals) {
+    MetricSignals(ProcessorContext<?, ?> ctx, List<Tripwire<?>> all, Consumer<Signal> signals, EngineObserver observer) {
+        this.observer = observer;
         this.points = ctx.getStateStore(StoreNames.METRIC_SERIES);
         this.watched = all.stream().filter(t -> t instanceof MetricThresholdTripwire)
                 .map(t -> ((MetricThresholdTripwire) t).rule()).toList();
@@ -55,6 +57,7 @@ final class MetricSignals {
                 continue;
             }
             String series = Series.of(m.getName(), m.getLabels());
+            observer.metricSample(series, m);
             String key = StoreKeys.of(tenant, series);
             long minute = Minutes.of(m.getTs().toEpochMilli());
             MetricPoint last = points.get(key);

@@ -4,7 +4,10 @@ import io.tripwire.engine.actions.ActionEmitter;
 import io.tripwire.engine.rules.Rules;
 import io.tripwire.engine.signals.Signal;
 import io.tripwire.engine.signals.StoreKeys;
+import io.tripwire.engine.tripwires.AutonomyWindow;
 import io.tripwire.engine.tripwires.Decisions;
+import io.tripwire.engine.tripwires.LatencyWindow;
+import io.tripwire.engine.tripwires.RequestWindow;
 import io.tripwire.engine.tripwires.Tripwire;
 import io.tripwire.schemas.AutonomyDecision;
 import io.tripwire.schemas.HumanOverride;
@@ -38,6 +41,7 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
     private final Rules rules;
     private final List<Tripwire<?>> tripwires;
     private final ActionSigner signer;
+    private final EngineObserver observer;
     private final Map<Class<?>, List<Tripwire<?>>> byInput = new HashMap<>();
 
     private ProcessorContext<String, Object> context;
@@ -47,10 +51,11 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
     private MetricSignals metrics;
     private AutonomySignals autonomy;
 
-    public TripwireProcessor(Rules rules, List<Tripwire<?>> tripwires, ActionSigner signer) {
+    public TripwireProcessor(Rules rules, List<Tripwire<?>> tripwires, ActionSigner signer, EngineObserver observer) {
         this.rules = rules;
         this.tripwires = tripwires;
         this.signer = signer;
+        this.observer = observer;
         for (Tripwire<?> t : tripwires) {
             byInput.computeIfAbsent(t.input(), c -> new ArrayList<>()).add(t);
         }
@@ -61,10 +66,13 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
         this.context = context;
         this.clocks = context.getStateStore(StoreNames.TENANT_CLOCK);
         ActionEmitter emitter = new ActionEmitter(signer, context.getStateStore(StoreNames.TENANT_STATE),
-                a -> context.forward(new Record<>(a.getTenant(), a, a.getFiredAt().toEpochMilli())));
+                a -> {
+                    context.forward(new Record<>(a.getTenant(), a, a.getFiredAt().toEpochMilli()));
+                    observer.action(a);
+                });
         this.decisions = new Decisions(context.getStateStore(StoreNames.TRIPWIRE_STATE), context.getStateStore(StoreNames.TENANT_STATE), emitter);
         this.requests = new RequestSignals(context, rules, tripwires, this::signal, this::dispatch);
-        this.metrics = new MetricSignals(context, tripwires, this::signal);
+        this.metrics = new MetricSignals(context, tripwires, this::signal, observer);
         this.autonomy = new AutonomySignals(context, tripwires, this::signal, this::dispatch);
         Duration staleCheck = metrics.checkEvery();
         if (staleCheck != null) {
@@ -100,6 +108,7 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
         } else if (event instanceof AutonomyDecision a) {
             autonomy.onDecision(tenant, a, ts, clock);
         } else if (event instanceof PolicyDecision p) {
+            observer.policyDecision(p);
             dispatch(p);
         } else if (event instanceof RolloutStep step) {
             int prior = decisions.tenant(tenant).stepPercent();
@@ -107,6 +116,7 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
             decisions.recordStep(tenant, step.getStepPercent(), previousPercent);
             dispatch(step);
         } else if (event instanceof HumanOverride o) {
+            observer.override(o);
             for (Tripwire<?> t : tripwires) {
                 t.onOverride(o, decisions);
             }
@@ -121,6 +131,13 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private void dispatch(Object signal) {
+        if (signal instanceof RequestWindow w) {
+            observer.requestWindow(w);
+        } else if (signal instanceof LatencyWindow w) {
+            observer.latency(w);
+        } else if (signal instanceof AutonomyWindow w) {
+            observer.autonomy(w);
+        }
         for (Tripwire t : byInput.getOrDefault(signal.getClass(), List.of())) {
             t.evaluate(signal, decisions);
         }

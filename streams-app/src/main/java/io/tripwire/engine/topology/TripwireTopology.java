@@ -43,6 +43,11 @@ public final class TripwireTopology {
     }
 
     public static void build(StreamsBuilder builder, EngineTopics topics, Rules rules, ActionSigner signer) {
+        build(builder, topics, rules, signer, EngineObserver.NONE);
+    }
+
+    /** As above, with an observer of windows, events and actions (metrics). */
+    public static void build(StreamsBuilder builder, EngineTopics topics, Rules rules, ActionSigner signer, EngineObserver observer) {
         List<Tripwire<?>> tripwires = rules.tripwires().stream().<Tripwire<?>>map(TripwireKinds::create).toList();
         addStores(builder);
 
@@ -53,7 +58,7 @@ public final class TripwireTopology {
                 .merge(input(builder, topics.rollout()), Named.as("merge-rollout-steps"))
                 .merge(input(builder, topics.overrides()), Named.as("merge-hitl-overrides"));
 
-        events.process(() -> new TripwireProcessor(rules, tripwires, signer), Named.as("evaluate-tripwires"), StoreNames.ALL)
+        events.process(() -> new TripwireProcessor(rules, tripwires, signer, observer), Named.as("evaluate-tripwires"), StoreNames.ALL)
                 .split(Named.as("output-"))
                 .branch((tenant, out) -> out instanceof TripwireAction, Branched.withConsumer(
                         s -> s.mapValues(v -> (TripwireAction) v, Named.as("as-action"))
