@@ -6,11 +6,11 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./tripwire}: one sub-command per job. */
 @Command(name = "tripwire",
         mixinStandardHelpOptions = true,
-        version = "tripwire 0.1.0-SNAPSHOT",
+        versionProvider = ProjectVersion.class,
         description = {
             "Kafka Streams tripwire engine: per-tenant SLO, policy and autonomy tripwires",
             "that fire within a second and emit signed, deduplicable action commands."},
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, VersionCommand.class})
 public final class TripwireCli implements Runnable {
 
     @CommandLine.Spec

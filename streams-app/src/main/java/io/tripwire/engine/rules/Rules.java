@@ -1,0 +1,35 @@
+package io.tripwire.engine.rules;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rules the engine runs with: global settings plus one {@link TripwireRule} per tripwire.
+ * Immutable; built by {@link RulesLoader}, never by the code that evaluates rules.
+ *
+ * @param grace          how late an event may be (behind its tenant's stream time) and still count
+ * @param minEvents      a ratio tripwire never fires on fewer events than this in its window
+ * @param slo            availability SLO per service
+ * @param defaultService service whose SLO applies to services not in {@code slo}
+ * @param tripwires      the tripwires, in file order
+ */
+public record Rules(Duration grace, int minEvents, Map<String, Double> slo, String defaultService,
+                    List<TripwireRule> tripwires) {
+
+    public Rules {
+        slo = Map.copyOf(slo);
+        tripwires = List.copyOf(tripwires);
+    }
+
+    /** SLO of a service: its own, or the default service's. */
+    public double sloOf(String service) {
+        Double s = slo.get(service);
+        return s != null ? s : slo.get(defaultService);
+    }
+
+    /** The rule of a tripwire id, or null. */
+    public TripwireRule rule(String id) {
+        return tripwires.stream().filter(t -> t.id().equals(id)).findFirst().orElse(null);
+    }
+}

@@ -1,0 +1,139 @@
+package io.tripwire.engine.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+/**
+ * Reads a rules file (YAML) into {@link Rules}, applying single-value overrides first:
+ * {@code --set path=value} (any path) and environment variables {@code TRIPWIRE_RULES_<PATH>}
+ * (the path upper-cased, with {@code .} and {@code -} as {@code _}; only paths present in the
+ * file). Validation errors name the key and what is allowed there.
+ */
+public final class RulesLoader {
+
+    /** Environment prefix for overrides of single values. */
+    public static final String ENV_PREFIX = "TRIPWIRE_RULES_";
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Set<String> TOP_KEYS = Set.of("grace", "min-events", "slo", "default-service", "tripwires");
+
+    private final BiFunction<RuleNode, Integer, TripwireRule> kinds;
+
+    /** @param kinds parses one tripwire mapping (and the global min-events) into its rule, choosing by its {@code kind} */
+    public RulesLoader(BiFunction<RuleNode, Integer, TripwireRule> kinds) {
+        this.kinds = kinds;
+    }
+
+    public Rules load(Path file, List<String> sets, Map<String, String> env) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return load(file.toString(), in, sets, env);
+        }
+    }
+
+    public Rules load(String source, InputStream yaml, List<String> sets, Map<String, String> env) throws IOException {
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(yaml);
+        } catch (IOException e) {
+            throw new RulesException(source + ": not valid YAML: " + e.getMessage());
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new RulesException(source + ": expected a mapping at the top");
+        }
+        ObjectNode root = (ObjectNode) tree;
+        applyEnv(root, "", env);
+        for (String set : sets) {
+            applySet(root, set);
+        }
+        try {
+            return parse(new RuleNode("", root));
+        } catch (RulesException e) {
+            throw new RulesException(source + ": " + e.getMessage());
+        }
+    }
+
+    private Rules parse(RuleNode root) {
+        root.onlyKeys(TOP_KEYS);
+        Duration grace = root.duration("grace", Duration.ofSeconds(30));
+        int minEvents = root.positiveInt("min-events", 100);
+        Map<String, Double> slo = root.fractions("slo");
+        String defaultService = root.text("default-service", "api");
+        if (!slo.containsKey(defaultService)) {
+            throw new RulesException("default-service: '" + defaultService + "' has no SLO under slo (known: " + slo.keySet() + ")");
+        }
+        List<TripwireRule> tripwires = new ArrayList<>();
+        for (RuleNode t : root.child("tripwires").children().values()) {
+            if (t.bool("enabled", true)) {
+                tripwires.add(kinds.apply(t, minEvents));
+            }
+        }
+        return new Rules(grace, minEvents, slo, defaultService, tripwires);
+    }
+
+    private static void applySet(ObjectNode root, String set) {
+        int eq = set.indexOf('=');
+        if (eq <= 0) {
+            throw new RulesException("--set " + set + ": expected path=value, e.g. tripwires.read-latency.threshold=400");
+        }
+        String[] path = set.substring(0, eq).trim().split("\\.");
+        ObjectNode at = root;
+        for (int i = 0; i < path.length - 1; i++) {
+            JsonNode next = at.get(path[i]);
+            if (next == null) {
+                next = at.putObject(path[i]);
+            } else if (!next.isObject()) {
+                throw new RulesException("--set " + set + ": '" + path[i] + "' is not a mapping");
+            }
+            at = (ObjectNode) next;
+        }
+        putScalar(at, path[path.length - 1], set.substring(eq + 1).trim());
+    }
+
+    private static void applyEnv(ObjectNode node, String path, Map<String, String> env) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        for (String k : names) {
+            String p = path.isEmpty() ? k : path + "." + k;
+            JsonNode v = node.get(k);
+            if (v.isObject()) {
+                applyEnv((ObjectNode) v, p, env);
+            } else {
+                String value = env.get(envName(p));
+                if (value != null) {
+                    putScalar(node, k, value);
+                }
+            }
+        }
+    }
+
+    /** The environment variable that overrides a rules path. */
+    public static String envName(String path) {
+        return ENV_PREFIX + path.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static void putScalar(ObjectNode at, String key, String value) {
+        if (value.startsWith("[")) {
+            try {
+                at.set(key, YAML.readTree(value));
+                return;
+            } catch (IOException e) {
+                throw new RulesException(key + ": cannot read list '" + value + "'");
+            }
+        }
+        at.put(key, value);
+    }
+}

@@ -1,0 +1,97 @@
+package io.tripwire.engine.signals;
+
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Per key (tenant × op) 1-minute HdrHistogram buckets, and the percentile evaluation at each
+ * minute boundary m over the window [m − W, m), once stream time has passed m plus grace.
+ */
+public final class LatencyWindows {
+
+    /** One evaluation at a boundary; {@code percentiles} is null when the window held no request. */
+    public record Evaluation(long boundaryMillis, Percentiles percentiles) {
+    }
+
+    private final KeyValueStore<String, Histogram> buckets;
+    private final KeyValueStore<String, LatencyCursor> cursors;
+    private final int windowMinutes;
+
+    public LatencyWindows(KeyValueStore<String, Histogram> buckets, KeyValueStore<String, LatencyCursor> cursors, int windowMinutes) {
+        this.buckets = buckets;
+        this.cursors = cursors;
+        this.windowMinutes = windowMinutes;
+    }
+
+    /** Records one request's latency in its minute bucket. */
+    public void record(String key, long ts, double latencyMs) {
+        long minute = Minutes.of(ts);
+        String bucketKey = StoreKeys.minute(key, minute);
+        Histogram h = buckets.get(bucketKey);
+        if (h == null) {
+            h = HistogramSerde.newHistogram();
+        }
+        h.recordValue(Math.round(latencyMs * 1000.0));
+        buckets.put(bucketKey, h);
+        LatencyCursor c = cursors.get(key);
+        if (c == null) {
+            TreeSet<Long> minutes = new TreeSet<>();
+            minutes.add(minute);
+            cursors.put(key, new LatencyCursor(minute, false, minutes));
+        } else if (!c.minutes().contains(minute) || (!c.evaluated() && minute < c.lastBoundary())) {
+            TreeSet<Long> minutes = new TreeSet<>(c.minutes());
+            minutes.add(minute);
+            long last = c.evaluated() ? c.lastBoundary() : Math.min(c.lastBoundary(), minute);
+            cursors.put(key, new LatencyCursor(last, c.evaluated(), minutes));
+        }
+    }
+
+    /** Last boundary (epoch minute) that is due at stream time {@code clock}. */
+    public static long dueBoundary(long clock, long graceMillis) {
+        return Math.floorDiv(clock - graceMillis, Minutes.MILLIS);
+    }
+
+    /** Evaluates every boundary of {@code key} that became due by {@code clock}, in order. */
+    public List<Evaluation> due(String key, long clock, long graceMillis) {
+        LatencyCursor c = cursors.get(key);
+        long dueB = dueBoundary(clock, graceMillis);
+        if (c == null || dueB <= c.lastBoundary()) {
+            return List.of();
+        }
+        List<Evaluation> out = new ArrayList<>();
+        TreeSet<Long> minutes = c.minutes();
+        long b = c.lastBoundary() + 1;
+        while (b <= dueB) {
+            var inWindow = minutes.subSet(b - windowMinutes, true, b - 1, true);
+            if (!inWindow.isEmpty()) {
+                out.add(new Evaluation(Minutes.start(b), Percentiles.of(merge(key, inWindow))));
+                b++;
+            } else {
+                out.add(new Evaluation(Minutes.start(b), null));
+                Long next = minutes.ceiling(b);
+                b = next == null ? dueB + 1 : Math.max(b + 1, next + 1);
+            }
+        }
+        TreeSet<Long> kept = new TreeSet<>(minutes.tailSet(dueB - windowMinutes + 1, true));
+        for (long m : minutes.headSet(dueB - windowMinutes + 1, false)) {
+            buckets.delete(StoreKeys.minute(key, m));
+        }
+        cursors.put(key, new LatencyCursor(dueB, true, kept));
+        return out;
+    }
+
+    private Histogram merge(String key, Iterable<Long> minutes) {
+        Histogram sum = HistogramSerde.newHistogram();
+        for (long m : minutes) {
+            Histogram h = buckets.get(StoreKeys.minute(key, m));
+            if (h != null) {
+                sum.add(h);
+            }
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,27 @@
+package io.tripwire.engine.signals;
+
+/**
+ * State-store keys: parts joined by U+001F (unit separator, never in a tenant id in practice) with
+ * minutes zero-padded, so a range scan over one key's minute buckets is a lexicographic range.
+ */
+public final class StoreKeys {
+
+    public static final char SEP = '\u001f';
+
+    private StoreKeys() {
+    }
+
+    public static String of(String... parts) {
+        return String.join(String.valueOf(SEP), parts);
+    }
+
+    /** Key of one minute bucket under {@code prefix}. */
+    public static String minute(String prefix, long minute) {
+        return prefix + SEP + String.format("%012d", minute);
+    }
+
+    /** The minute of a bucket key made by {@link #minute}. */
+    public static long minuteOf(String key) {
+        return Long.parseLong(key.substring(key.lastIndexOf(SEP) + 1));
+    }
+}

@@ -1,0 +1,68 @@
+package io.tripwire.engine.topology;
+
+import io.tripwire.wire.DecodeException;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Dead-letter records as Kafka Streams builds them (KIP-1034: original key and value bytes,
+ * headers {@code __streams.errors.*} with exception, message, topic, partition and offset), plus
+ * the header {@value #REASON_HEADER} with a short reason code ({@code late},
+ * {@code unknown-schema-id}, {@code invalid-value}, ...). Counts every record by reason.
+ */
+public final class DeadLetters {
+
+    /** Header with the reason code. */
+    public static final String REASON_HEADER = "tripwire.reason";
+
+    private static final Map<String, LongAdder> COUNTS = new ConcurrentHashMap<>();
+
+    private DeadLetters() {
+    }
+
+    /** The reason code of an exception. */
+    public static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DecodeException d) {
+                return d.reason();
+            }
+            if (t instanceof LateEventException) {
+                return "late";
+            }
+        }
+        return "processing-error";
+    }
+
+    static String topic(Map<String, ?> configs) {
+        Object t = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+        return t == null ? null : t.toString();
+    }
+
+    /** The dead-letter record of a failed input record, or none when no dead-letter topic is set. */
+    static List<ProducerRecord<byte[], byte[]>> records(String dlqTopic, ErrorHandlerContext ctx, Exception e) {
+        String reason = reason(e);
+        COUNTS.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        if (dlqTopic == null) {
+            return List.of();
+        }
+        ProducerRecord<byte[], byte[]> r = ExceptionHandlerUtils.buildDeadLetterQueueRecord(
+                dlqTopic, ctx.sourceRawKey(), ctx.sourceRawValue(), ctx, e);
+        r.headers().add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        return List.of(r);
+    }
+
+    /** Dead-lettered records so far in this JVM, by reason. */
+    public static Map<String, Long> counts() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        COUNTS.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+}

@@ -1,0 +1,23 @@
+package io.tripwire.engine.topology;
+
+/** State stores, named after what they hold (each backed by a changelog topic). */
+public final class StoreNames {
+
+    /** Per tenant × input topic: the tenant's stream time on that topic (max event time seen). */
+    public static final String TENANT_CLOCK = "tenant-clock";
+    /** Per tenant × service × minute: request counts [total, bad]. */
+    public static final String REQUEST_BUCKETS = "request-buckets";
+    /** Per tenant × service: running sums of request counts over each rolling window. */
+    public static final String REQUEST_SUMS = "request-sums";
+    /** Per tenant × op × minute: HdrHistogram of latencies (compressed encoding). */
+    public static final String LATENCY_BUCKETS = "latency-buckets";
+    /** Per tenant × op: last minute boundary evaluated and the minutes with data. */
+    public static final String LATENCY_CURSORS = "latency-cursors";
+    /** Per tripwire × tenant × scope: held-for run start and firing state. */
+    public static final String TRIPWIRE_STATE = "tripwire-state";
+    /** Per tenant: last rollout step and ramp freeze. */
+    public static final String TENANT_STATE = "tenant-state";
+
+    private StoreNames() {
+    }
+}

@@ -1,0 +1,94 @@
+package io.tripwire.engine.topology;
+
+import io.tripwire.engine.actions.ActionEmitter;
+import io.tripwire.engine.rules.Rules;
+import io.tripwire.engine.signals.Signal;
+import io.tripwire.engine.signals.StoreKeys;
+import io.tripwire.engine.tripwires.Decisions;
+import io.tripwire.engine.tripwires.Tripwire;
+import io.tripwire.schemas.RequestLatency;
+import io.tripwire.signing.ActionSigner;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine's one stateful step. Every input event of a tenant reaches it (the input topics are
+ * co-partitioned by tenant), so cross-topic state (rollout steps, freezes, holds) lives in one task.
+ * For each event: refuse it if late, update the signals it feeds, and evaluate the tripwires
+ * listening to those signals. Outputs are action records and signal values.
+ */
+public final class TripwireProcessor implements Processor<String, SpecificRecord, String, Object> {
+
+    private final Rules rules;
+    private final List<Tripwire<?>> tripwires;
+    private final ActionSigner signer;
+    private final Map<Class<?>, List<Tripwire<?>>> byInput = new HashMap<>();
+
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, Long> clocks;
+    private Decisions decisions;
+    private RequestSignals requests;
+
+    public TripwireProcessor(Rules rules, List<Tripwire<?>> tripwires, ActionSigner signer) {
+        this.rules = rules;
+        this.tripwires = tripwires;
+        this.signer = signer;
+        for (Tripwire<?> t : tripwires) {
+            byInput.computeIfAbsent(t.input(), c -> new ArrayList<>()).add(t);
+        }
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.clocks = context.getStateStore(StoreNames.TENANT_CLOCK);
+        ActionEmitter emitter = new ActionEmitter(signer, context.getStateStore(StoreNames.TENANT_STATE),
+                a -> context.forward(new Record<>(a.getTenant(), a, a.getFiredAt().toEpochMilli())));
+        this.decisions = new Decisions(context.getStateStore(StoreNames.TRIPWIRE_STATE), emitter);
+        this.requests = new RequestSignals(context, rules, tripwires, this::signal, this::dispatch);
+    }
+
+    @Override
+    public void process(Record<String, SpecificRecord> record) {
+        SpecificRecord event = record.value();
+        if (event == null) {
+            return; // a tombstone on an input topic carries no event
+        }
+        String tenant = (String) event.get(event.getSchema().getField("tenant").pos());
+        long ts = ((Instant) event.get(event.getSchema().getField("ts").pos())).toEpochMilli();
+        String clockKey = StoreKeys.of(tenant, event.getSchema().getName());
+        Long previous = clocks.get(clockKey);
+        long grace = rules.grace().toMillis();
+        if (previous != null && ts < previous - grace) {
+            throw new LateEventException(event.getSchema().getName() + " of " + tenant + " at " + Instant.ofEpochMilli(ts)
+                    + " is older than its stream time " + Instant.ofEpochMilli(previous) + " minus grace " + rules.grace());
+        }
+        long clock = previous == null ? ts : Math.max(previous, ts);
+        if (previous == null || clock != previous) {
+            clocks.put(clockKey, clock);
+        }
+        if (event instanceof RequestLatency r) {
+            requests.onRequest(tenant, r, ts, clock, previous == null ? Long.MIN_VALUE : previous);
+        }
+    }
+
+    private void signal(Signal s) {
+        context.forward(new Record<>(s.tenant(), s, s.at()));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void dispatch(Object signal) {
+        for (Tripwire t : byInput.getOrDefault(signal.getClass(), List.of())) {
+            t.evaluate(signal, decisions);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.tripwire.engine.topology;
+
+import io.tripwire.engine.actions.TenantState;
+import io.tripwire.engine.rules.Rules;
+import io.tripwire.engine.signals.HistogramSerde;
+import io.tripwire.engine.signals.LatencyCursor;
+import io.tripwire.engine.signals.Signal;
+import io.tripwire.engine.signals.Tally;
+import io.tripwire.engine.signals.WindowSums;
+import io.tripwire.engine.tripwires.HoldState;
+import io.tripwire.engine.tripwires.Tripwire;
+import io.tripwire.engine.tripwires.TripwireKinds;
+import io.tripwire.schemas.TripwireAction;
+import io.tripwire.signing.ActionSigner;
+import io.tripwire.wire.Topic;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+import java.util.List;
+
+/**
+ * The engine's topology:
+ * <pre>
+ *   request-latency ─┐
+ *   metric-samples  ─┤                                         ┌─► tripwire-actions
+ *   ... (6 inputs)  ─┴─► evaluate-tripwires (state stores) ─►──┤
+ *                                                              └─► tripwire-signals
+ * </pre>
+ * Built by a plain method so the live engine, the tests and file replay run the same topology.
+ */
+public final class TripwireTopology {
+
+    private TripwireTopology() {
+    }
+
+    public static void build(StreamsBuilder builder, EngineTopics topics, Rules rules, ActionSigner signer) {
+        List<Tripwire<?>> tripwires = rules.tripwires().stream().<Tripwire<?>>map(TripwireKinds::create).toList();
+        addStores(builder);
+
+        KStream<String, SpecificRecord> events = input(builder, topics.requests())
+                .merge(input(builder, topics.metrics()), Named.as("merge-metric-samples"))
+                .merge(input(builder, topics.autonomy()), Named.as("merge-autonomy-decisions"))
+                .merge(input(builder, topics.policy()), Named.as("merge-policy-decisions"))
+                .merge(input(builder, topics.rollout()), Named.as("merge-rollout-steps"))
+                .merge(input(builder, topics.overrides()), Named.as("merge-hitl-overrides"));
+
+        events.process(() -> new TripwireProcessor(rules, tripwires, signer), Named.as("evaluate-tripwires"),
+                        StoreNames.TENANT_CLOCK, StoreNames.REQUEST_BUCKETS, StoreNames.REQUEST_SUMS,
+                        StoreNames.LATENCY_BUCKETS, StoreNames.LATENCY_CURSORS, StoreNames.TRIPWIRE_STATE, StoreNames.TENANT_STATE)
+                .split(Named.as("output-"))
+                .branch((tenant, out) -> out instanceof TripwireAction, Branched.withConsumer(
+                        s -> s.mapValues(v -> (TripwireAction) v, Named.as("as-action"))
+                                .to(topics.actions().name(), produced(topics.actions(), "write-actions")), "actions"))
+                .branch((tenant, out) -> out instanceof Signal, Branched.withConsumer(
+                        s -> s.mapValues(v -> (Signal) v, Named.as("as-signal"))
+                                .to(topics.signals().name(), produced(topics.signals(), "write-signals")), "signals"))
+                .noDefaultBranch();
+    }
+
+    private static <V extends SpecificRecord> KStream<String, SpecificRecord> input(StreamsBuilder builder, Topic<V> topic) {
+        return builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde()).withName("read-" + topic.name()))
+                .mapValues(v -> (SpecificRecord) v, Named.as("event-" + topic.name()));
+    }
+
+    private static <V> Produced<String, V> produced(Topic<V> topic, String name) {
+        return Produced.with(topic.keySerde(), topic.valueSerde()).withName(name);
+    }
+
+    private static void addStores(StreamsBuilder builder) {
+        store(builder, StoreNames.TENANT_CLOCK, Serdes.Long());
+        store(builder, StoreNames.REQUEST_BUCKETS, Tally.SERDE);
+        store(builder, StoreNames.REQUEST_SUMS, WindowSums.SERDE);
+        store(builder, StoreNames.LATENCY_BUCKETS, new HistogramSerde());
+        store(builder, StoreNames.LATENCY_CURSORS, LatencyCursor.SERDE);
+        store(builder, StoreNames.TRIPWIRE_STATE, HoldState.SERDE);
+        store(builder, StoreNames.TENANT_STATE, TenantState.SERDE);
+    }
+
+    /** An in-memory store backed by a changelog topic; the cache only batches changelog writes. */
+    private static <V> void store(StreamsBuilder builder, String name, Serde<V> valueSerde) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), valueSerde)
+                .withCachingEnabled()
+                .withLoggingEnabled(java.util.Map.of()));
+    }
+}

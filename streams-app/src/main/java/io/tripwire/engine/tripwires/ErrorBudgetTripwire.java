@@ -1,0 +1,91 @@
+package io.tripwire.engine.tripwires;
+
+import io.tripwire.engine.rules.RuleNode;
+import io.tripwire.engine.signals.Tally;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code error-budget}: per tenant × service, fires when the error budget remaining over the
+ * window (1 − (bad/total)/(1 − SLO)) falls under the threshold, on at least min-events requests.
+ * Its FREEZE_RAMP freezes the tenant's ramp until firedAt + freeze-for.
+ */
+public final class ErrorBudgetTripwire implements Tripwire<RequestWindow> {
+
+    /** The rule: threshold on budget remaining, window, min-events, freeze length. */
+    public record Rule(String id, double threshold, Duration window, int minEvents, Duration freezeFor,
+                       List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
+
+        static Rule parse(RuleNode n, int minEvents) {
+            n.onlyKeys(KindRule.keys("threshold", "window", "min-events", "freeze-for"));
+            List<String> actions = KindRule.actions(n);
+            return new Rule(n.name(), n.fraction("threshold"), n.duration("window", true),
+                    n.positiveInt("min-events", minEvents), n.duration("freeze-for", Duration.ofHours(24)),
+                    actions, KindRule.params(n, actions));
+        }
+
+        @Override
+        public Tripwire<?> tripwire() {
+            return new ErrorBudgetTripwire(this);
+        }
+    }
+
+    private final Rule rule;
+
+    public ErrorBudgetTripwire(Rule rule) {
+        this.rule = rule;
+    }
+
+    @Override
+    public Rule rule() {
+        return rule;
+    }
+
+    @Override
+    public Class<RequestWindow> input() {
+        return RequestWindow.class;
+    }
+
+    @Override
+    public List<Duration> windows() {
+        return List.of(rule.window);
+    }
+
+    @Override
+    public void evaluate(RequestWindow w, Decisions decisions) {
+        Tally t = w.window(rule.window);
+        long total = t.get(RequestWindow.TOTAL);
+        double remaining = w.budgetRemaining(rule.window);
+        boolean breach = total >= rule.minEvents && remaining < rule.threshold;
+        decisions.evaluate(rule, w.tenant(), w.service(), w.at(), Duration.ZERO, breach, finding(w, t, remaining, breach));
+    }
+
+    private Supplier<Finding> finding(RequestWindow w, Tally t, double remaining, boolean breach) {
+        return () -> {
+            long bad = t.get(RequestWindow.BAD);
+            long total = t.get(RequestWindow.TOTAL);
+            String window = RuleNode.format(rule.window);
+            Map<String, Object> evidence = new LinkedHashMap<>();
+            evidence.put("remaining", Round.ratio(remaining));
+            evidence.put("bad", bad);
+            evidence.put("total", total);
+            evidence.put("window", window);
+            evidence.put("slo", w.slo());
+            evidence.put("threshold", rule.threshold);
+            String counts = " over " + window + " (bad " + bad + " / total " + total + ")";
+            if (!breach) {
+                String why = total < rule.minEvents ? "fewer than " + rule.minEvents + " requests" : "error budget remaining "
+                        + Round.text(remaining) + " >= " + Round.text(rule.threshold);
+                return new Finding(why + counts, evidence);
+            }
+            String until = Instant.ofEpochMilli(w.at()).plus(rule.freezeFor).toString();
+            return new Finding("error budget remaining " + Round.text(remaining) + " < " + Round.text(rule.threshold) + counts,
+                    evidence, Map.of("FREEZE_RAMP", Map.of("until", until, "for", RuleNode.format(rule.freezeFor))));
+        };
+    }
+}

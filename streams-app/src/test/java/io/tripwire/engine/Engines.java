@@ -1,0 +1,37 @@
+package io.tripwire.engine;
+
+import io.tripwire.engine.replay.ReplayEngine;
+import io.tripwire.engine.rules.Rules;
+import io.tripwire.engine.rules.RulesLoader;
+import io.tripwire.engine.tripwires.TripwireKinds;
+import io.tripwire.signing.ActionSigner;
+import io.tripwire.signing.Ed25519Keys;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.List;
+import java.util.Map;
+
+/** The engine as the specification tests run it: the shipped rules file, optionally with overrides. */
+public final class Engines {
+
+    public static final Path RULES_FILE = Path.of("..", "config", "tripwires.yaml");
+    public static final KeyPair KEYS = Ed25519Keys.generate();
+
+    private Engines() {
+    }
+
+    public static Rules rules(String... sets) {
+        try {
+            return new RulesLoader(TripwireKinds::parse).load(RULES_FILE, List.of(sets), Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static ReplayEngine engine(String... sets) {
+        return new ReplayEngine(rules(sets), new ActionSigner(KEYS.getPrivate()));
+    }
+}

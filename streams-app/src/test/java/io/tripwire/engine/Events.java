@@ -1,0 +1,73 @@
+package io.tripwire.engine;
+
+import io.tripwire.schemas.AutonomyDecision;
+import io.tripwire.schemas.AutonomyMode;
+import io.tripwire.schemas.AutonomyOutcome;
+import io.tripwire.schemas.HumanOverride;
+import io.tripwire.schemas.MetricSample;
+import io.tripwire.schemas.Op;
+import io.tripwire.schemas.PolicyDecision;
+import io.tripwire.schemas.PolicyVerdict;
+import io.tripwire.schemas.RequestLatency;
+import io.tripwire.schemas.RolloutStep;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Readable builders of input events for specification tests. */
+public final class Events {
+
+    private Events() {
+    }
+
+    public static Instant at(String iso) {
+        return Instant.parse(iso);
+    }
+
+    public static RequestLatency request(Instant ts, String tenant, String service, String op, int status, double latencyMs) {
+        return RequestLatency.newBuilder().setTs(ts).setTenant(tenant).setService(service).setOp(Op.valueOf(op))
+                .setStatus(status).setLatencyMs(latencyMs).setRegion(null).setRoute(null).setRequestId(null).build();
+    }
+
+    /**
+     * {@code count} requests spread evenly over [from, from + span), every {@code badEvery}-th one a 503
+     * (0 = none bad), all with {@code latencyMs}.
+     */
+    public static List<RequestLatency> requests(Instant from, Duration span, int count, String tenant, String service,
+                                                String op, int badEvery, double latencyMs) {
+        List<RequestLatency> out = new ArrayList<>();
+        long step = span.toMillis() / count;
+        for (int i = 0; i < count; i++) {
+            boolean bad = badEvery > 0 && i % badEvery == 0;
+            out.add(request(from.plusMillis(i * step), tenant, service, op, bad ? 503 : 200, latencyMs));
+        }
+        return out;
+    }
+
+    public static MetricSample metric(Instant ts, String tenant, String name, double value, Map<String, String> labels) {
+        return MetricSample.newBuilder().setTs(ts).setTenant(tenant).setName(name).setValue(value).setLabels(labels).build();
+    }
+
+    public static AutonomyDecision autonomy(Instant ts, String tenant, String opId, String mode, String outcome) {
+        return AutonomyDecision.newBuilder().setTs(ts).setTenant(tenant).setOpId(opId)
+                .setMode(AutonomyMode.valueOf(mode)).setOutcome(AutonomyOutcome.valueOf(outcome)).build();
+    }
+
+    public static PolicyDecision policy(Instant ts, String tenant, String opId, String decision, String policy) {
+        return PolicyDecision.newBuilder().setTs(ts).setTenant(tenant).setOpId(opId).setDecision(PolicyVerdict.valueOf(decision))
+                .setPolicy(policy).setResidencyZone("eu").setDataZone("us").setPurpose("investigation").build();
+    }
+
+    public static RolloutStep rollout(Instant ts, String tenant, int step, Integer previous) {
+        return RolloutStep.newBuilder().setTs(ts).setTenant(tenant).setWave("A").setRegion("eu-west-1")
+                .setStepPercent(step).setPreviousPercent(previous).build();
+    }
+
+    public static HumanOverride override(Instant ts, String tenant, String tripwire, String token) {
+        return HumanOverride.newBuilder().setTs(ts).setTenant(tenant).setTripwire(tripwire).setApprovalTokenId(token)
+                .setBy("dpo@example.org").build();
+    }
+}
