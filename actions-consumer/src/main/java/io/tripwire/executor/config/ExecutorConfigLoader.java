@@ -123,6 +123,10 @@ public final class ExecutorConfigLoader {
     }
 
     private static String hostName() {
+        String fromEnv = System.getenv("HOSTNAME");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv;
+        }
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
