@@ -75,6 +75,11 @@ public final class Executor implements AutoCloseable {
         this.registry = registry;
     }
 
+    /** An executor with the serdes its wire settings name ({@link ExecutorSerdes}). */
+    public static Executor create(ExecutorConfig config, MeterRegistry registry) {
+        return new Executor(config, ExecutorSerdes.actions(config.wire()), ExecutorSerdes.results(config.wire()), registry);
+    }
+
     /** Starts the polling thread and returns. */
     public synchronized void start() {
         if (thread != null) {

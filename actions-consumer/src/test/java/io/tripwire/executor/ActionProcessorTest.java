@@ -95,7 +95,7 @@ class ActionProcessorTest {
         Outcome o = process(processor(false), TripwireAction.newBuilder(a).setParams(Map.of("to", "0")).build());
 
         assertThat(o.status()).isEqualTo(ResultStatus.REJECTED);
-        assertThat(o.deadLetterReason()).isEqualTo("BAD_SIGNATURE");
+        assertThat(o.deadLetterReason()).isEqualTo("bad-signature");
         assertThat(o.ledgered()).isFalse();
     }
 
@@ -115,7 +115,7 @@ class ActionProcessorTest {
 
         assertThat(o.status()).isEqualTo(ResultStatus.FAILED);
         assertThat(o.detail()).contains("bug in handler");
-        assertThat(o.deadLetterReason()).isEqualTo("HANDLER_FAILED");
+        assertThat(o.deadLetterReason()).isEqualTo("handler-failed");
         assertThat(o.ledgered()).isTrue();
     }
 }

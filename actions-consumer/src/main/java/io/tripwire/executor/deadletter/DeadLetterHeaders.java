@@ -14,7 +14,7 @@ public final class DeadLetterHeaders {
     public static final String TOPIC = "__streams.errors.topic";
     public static final String PARTITION = "__streams.errors.partition";
     public static final String OFFSET = "__streams.errors.offset";
-    /** Short machine code of why the record was dead-lettered, e.g. {@code BAD_SIGNATURE}. */
+    /** Short machine code of why the record was dead-lettered, e.g. {@code bad-signature}; the same codes as the engine's dead letters. */
     public static final String REASON = "tripwire.reason";
 
     private DeadLetterHeaders() {

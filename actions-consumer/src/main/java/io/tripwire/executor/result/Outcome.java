@@ -34,14 +34,14 @@ public record Outcome(ResultStatus status, String handler, int attempts, long du
         return new Outcome(ResultStatus.DRY_RUN, handler, 0, 0, detail, null, null, null, null, false);
     }
 
-    /** The handler ran: EXECUTED, or FAILED and dead-lettered with reason {@code HANDLER_FAILED}. */
+    /** The handler ran: EXECUTED, or FAILED and dead-lettered with reason {@code handler-failed}. */
     public static Outcome ran(String handler, boolean sideEffecting, HandlerResult r) {
         if (r.succeeded()) {
             return new Outcome(ResultStatus.EXECUTED, handler, r.attempts(), r.durationMs(), r.detail(),
                     r.exitCode(), r.outputDigest(), null, null, sideEffecting);
         }
         return new Outcome(ResultStatus.FAILED, handler, r.attempts(), r.durationMs(), r.detail(),
-                r.exitCode(), r.outputDigest(), "HANDLER_FAILED", new ActionFailedException(r.detail()), sideEffecting);
+                r.exitCode(), r.outputDigest(), "handler-failed", new ActionFailedException(r.detail()), sideEffecting);
     }
 
     /** Whether the record also goes to the dead-letter topic. */

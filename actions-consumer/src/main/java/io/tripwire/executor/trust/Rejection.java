@@ -3,9 +3,10 @@ package io.tripwire.executor.trust;
 /**
  * Why an action record is refused; it is never executed.
  *
- * @param reason short machine code, written into the {@code tripwire.reason} dead-letter header:
- *               {@code UNSIGNED}, {@code BAD_SIGNATURE}, {@code MALFORMED_SIGNATURE},
- *               {@code UNKNOWN_ACTION}, {@code NO_HANDLER}, or {@code UNDECODABLE:<decode reason>}
+ * @param reason short machine code in the engine's style, written into the {@code tripwire.reason}
+ *               dead-letter header: {@code unsigned}, {@code bad-signature}, {@code malformed-signature},
+ *               {@code unknown-action}, {@code no-handler}, or the decode reason of an unreadable
+ *               record ({@code bad-magic-byte}, {@code unknown-schema-id}, {@code bad-json}, ...)
  * @param detail what a person needs to know
  */
 public record Rejection(String reason, String detail) {

@@ -51,21 +51,21 @@ public final class TrustCheck {
             case VALID -> {
             }
             case UNSIGNED -> {
-                return Optional.of(new Rejection("UNSIGNED", "the action record carries no signature"));
+                return Optional.of(new Rejection("unsigned", "the action record carries no signature"));
             }
             case MALFORMED_SIGNATURE -> {
-                return Optional.of(new Rejection("MALFORMED_SIGNATURE", "the signature is not valid base64"));
+                return Optional.of(new Rejection("malformed-signature", "the signature is not valid base64"));
             }
             default -> {
-                return Optional.of(new Rejection("BAD_SIGNATURE",
+                return Optional.of(new Rejection("bad-signature",
                         "the signature does not verify with any accepted public key (forged, altered, or signed with an unknown key)"));
             }
         }
         if (action.getAction() == ActionType.UNKNOWN) {
-            return Optional.of(new Rejection("UNKNOWN_ACTION", "the action type is not one this executor knows"));
+            return Optional.of(new Rejection("unknown-action", "the action type is not one this executor knows"));
         }
         if (!handled.contains(action.getAction())) {
-            return Optional.of(new Rejection("NO_HANDLER", "no handler is configured for " + action.getAction()));
+            return Optional.of(new Rejection("no-handler", "no handler is configured for " + action.getAction()));
         }
         return Optional.empty();
     }

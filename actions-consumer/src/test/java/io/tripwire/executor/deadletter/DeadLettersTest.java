@@ -33,7 +33,7 @@ class DeadLettersTest {
         ConsumerRecord<byte[], byte[]> source = new ConsumerRecord<>("tripwire-actions", 2, 41L, 1_700_000_000_000L,
                 TimestampType.CREATE_TIME, 10, 3, "T".getBytes(StandardCharsets.UTF_8), new byte[]{0, 0, 0, 0, 7, 1, 2},
                 original, Optional.empty());
-        Rejection r = new Rejection("BAD_SIGNATURE", "forged");
+        Rejection r = new Rejection("bad-signature", "forged");
 
         ProducerRecord<byte[], byte[]> dl = new DeadLetters("tripwire-dead-letter").of(source, r.reason(), r.asException());
 
@@ -42,9 +42,9 @@ class DeadLettersTest {
         assertThat(dl.value()).isEqualTo(source.value());
         assertThat(dl.timestamp()).isEqualTo(1_700_000_000_000L);
         assertThat(text(dl, "traceparent")).isEqualTo("00-abc");
-        assertThat(text(dl, DeadLetterHeaders.REASON)).isEqualTo("BAD_SIGNATURE");
+        assertThat(text(dl, DeadLetterHeaders.REASON)).isEqualTo("bad-signature");
         assertThat(text(dl, DeadLetterHeaders.EXCEPTION)).isEqualTo("io.tripwire.executor.trust.UntrustedActionException");
-        assertThat(text(dl, DeadLetterHeaders.MESSAGE)).isEqualTo("BAD_SIGNATURE: forged");
+        assertThat(text(dl, DeadLetterHeaders.MESSAGE)).isEqualTo("bad-signature: forged");
         assertThat(text(dl, DeadLetterHeaders.TOPIC)).isEqualTo("tripwire-actions");
         assertThat(text(dl, DeadLetterHeaders.PARTITION)).isEqualTo("2");
         assertThat(text(dl, DeadLetterHeaders.OFFSET)).isEqualTo("41");

@@ -50,11 +50,11 @@ class TrustCheckTest {
         TrustCheck check = trusting(engine);
         TripwireAction good = engine.rollback("T", null);
 
-        assertThat(reason(check, TestActions.unsigned("T", ActionType.ROLLBACK_LAST_STEP, null, Map.of()))).contains("UNSIGNED");
-        assertThat(reason(check, TripwireAction.newBuilder(good).setTenant("TENANT_OTHER").build())).contains("BAD_SIGNATURE");
-        assertThat(reason(check, TripwireAction.newBuilder(good).setParams(Map.of("to", "100")).build())).contains("BAD_SIGNATURE");
-        assertThat(reason(check, stranger.rollback("T", null))).contains("BAD_SIGNATURE");
-        assertThat(reason(check, TripwireAction.newBuilder(good).setSignature("%%% not base64").build())).contains("MALFORMED_SIGNATURE");
+        assertThat(reason(check, TestActions.unsigned("T", ActionType.ROLLBACK_LAST_STEP, null, Map.of()))).contains("unsigned");
+        assertThat(reason(check, TripwireAction.newBuilder(good).setTenant("TENANT_OTHER").build())).contains("bad-signature");
+        assertThat(reason(check, TripwireAction.newBuilder(good).setParams(Map.of("to", "100")).build())).contains("bad-signature");
+        assertThat(reason(check, stranger.rollback("T", null))).contains("bad-signature");
+        assertThat(reason(check, TripwireAction.newBuilder(good).setSignature("%%% not base64").build())).contains("malformed-signature");
     }
 
     @Test
@@ -69,9 +69,9 @@ class TrustCheckTest {
     void rejectsUnknownAndUnconfiguredActionTypesEvenWhenSigned() throws Exception {
         TrustCheck check = trusting(engine);
 
-        assertThat(reason(check, engine.signed("T", ActionType.UNKNOWN, null, Map.of()))).contains("UNKNOWN_ACTION");
+        assertThat(reason(check, engine.signed("T", ActionType.UNKNOWN, null, Map.of()))).contains("unknown-action");
         Optional<Rejection> r = check.check(engine.signed("T", ActionType.QUEUE_WRITES, null, Map.of()));
-        assertThat(r).map(Rejection::reason).contains("NO_HANDLER");
+        assertThat(r).map(Rejection::reason).contains("no-handler");
         assertThat(r).map(Rejection::detail).contains("no handler is configured for QUEUE_WRITES");
     }
 }
