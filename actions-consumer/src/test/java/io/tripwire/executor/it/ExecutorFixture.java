@@ -203,8 +203,10 @@ final class ExecutorFixture implements AutoCloseable {
     /** The committed ledger, folded by key. */
     Map<String, LedgerEntry> ledgerEntries() {
         Map<String, LedgerEntry> out = new LinkedHashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : new TopicReader(kafka, ledger).await(0, Duration.ofSeconds(1))) {
-            out.put(new String(r.key(), StandardCharsets.UTF_8), LedgerEntry.parse(r.value()));
+        try (TopicReader reader = new TopicReader(kafka, ledger)) {
+            for (ConsumerRecord<byte[], byte[]> r : reader.readToEnd()) {
+                out.put(new String(r.key(), StandardCharsets.UTF_8), LedgerEntry.parse(r.value()));
+            }
         }
         return out;
     }
@@ -250,16 +252,27 @@ final class ExecutorFixture implements AutoCloseable {
             consumer.seekToBeginning(parts);
         }
 
-        /** Polls until at least {@code n} records were seen, then once more briefly; all seen so far. */
+        /** Polls until at least {@code n} records were seen; then everything committed so far. */
         List<ConsumerRecord<byte[], byte[]>> await(int n, Duration timeout) {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (seen.size() < n && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
             }
-            // anything that arrives just after (a duplicate we must not miss)
-            consumer.poll(Duration.ofMillis(300)).forEach(seen::add);
             if (seen.size() < n) {
                 throw new AssertionError("only " + seen.size() + " of " + n + " records arrived within " + timeout);
+            }
+            return readToEnd(); // and whatever else is committed: an extra result must not go unseen
+        }
+
+        /** Everything committed up to now (the end offsets taken at the call). */
+        List<ConsumerRecord<byte[], byte[]>> readToEnd() {
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("topic not read to its end");
+                }
+                consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
             }
             return List.copyOf(seen);
         }
