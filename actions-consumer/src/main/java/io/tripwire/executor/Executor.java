@@ -6,19 +6,13 @@ import io.tripwire.executor.handler.Handlers;
 import io.tripwire.executor.ledger.Ledger;
 import io.tripwire.executor.ledger.LedgerReader;
 import io.tripwire.executor.ledger.LedgerTopic;
-import io.tripwire.executor.result.Outcome;
 import io.tripwire.executor.result.ResultCounter;
-import io.tripwire.executor.trust.Rejection;
 import io.tripwire.executor.trust.TrustCheck;
 import io.tripwire.schemas.ActionResult;
 import io.tripwire.schemas.TripwireAction;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -29,8 +23,6 @@ import org.slf4j.LoggerFactory;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +39,6 @@ import java.util.concurrent.TimeUnit;
 public final class Executor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
-    private static final Duration LEDGER_READ_TIMEOUT = Duration.ofMinutes(2);
 
     private final ExecutorConfig config;
     private final Deserializer<TripwireAction> actions;
@@ -163,20 +154,20 @@ public final class Executor implements AutoCloseable {
             // first, so the transaction a crashed predecessor left open is aborted before the ledger is read
             producer.initTransactions();
             ledgerReader = new LedgerReader(clients.ledgerConsumer(), config.topics().ledger(), ledger);
-            long read = ledgerReader.restore(LEDGER_READ_TIMEOUT);
+            long read = ledgerReader.restore(PollLoop.LEDGER_READ_TIMEOUT);
             LOG.info("ledger restored: {} records read, {} actions known, {} unreadable", read, ledger.size(), ledger.unreadable());
             consumer = clients.actionConsumer();
             Recorder recorder = new Recorder(producer, consumer, config.topics(), results, ledger,
-                    new ResultCounter(registry), Clock.systemUTC());
+                    new ResultCounter(registry), Clock.systemUTC(), !config.dryRun());
             ActionProcessor processor = new ActionProcessor(
                     TrustCheck.fromKeyFiles(config.publicKeyFiles(), config.handlers().keySet()),
                     Handlers.from(config, new SecureRandom()), ledger, config.dryRun());
-            consumer.subscribe(List.of(config.topics().actions()), catchUpOnAssignment(ledgerReader));
+            PollLoop loop = new PollLoop(consumer, actions, recorder, processor, ledgerReader, ledger, () -> stopping);
+            loop.subscribe(config.topics().actions());
             running.countDown();
             LOG.info("executor consuming {} as group {}{}", config.topics().actions(), config.kafka().groupId(),
                     config.dryRun() ? " in DRY-RUN mode: nothing will be run" : "");
-            pollUntilStopped(recorder, processor);
-            recorder.commit();
+            loop.run();
         } catch (InterruptedException | InterruptException e) {
             if (!halted) {
                 failure = e;
@@ -193,73 +184,6 @@ public final class Executor implements AutoCloseable {
             running.countDown();
             stopped.countDown();
         }
-    }
-
-    private void pollUntilStopped(Recorder recorder, ActionProcessor processor) throws InterruptedException {
-        while (!stopping) {
-            ConsumerRecords<byte[], byte[]> batch;
-            try {
-                batch = consumer.poll(Duration.ofMillis(200));
-            } catch (WakeupException e) {
-                return;
-            }
-            for (ConsumerRecord<byte[], byte[]> record : batch) {
-                if (stopping) {
-                    break; // the rest of the batch is not committed: the next owner consumes it
-                }
-                handle(record, recorder, processor);
-            }
-            recorder.commit();
-        }
-    }
-
-    private void handle(ConsumerRecord<byte[], byte[]> record, Recorder recorder, ActionProcessor processor)
-            throws InterruptedException {
-        TripwireAction action;
-        try {
-            action = actions.deserialize(record.topic(), record.headers(), record.value());
-        } catch (RuntimeException e) {
-            Rejection r = new Rejection(UndecodableReason.of(e), "cannot decode the action record: " + e.getMessage());
-            recorder.record(record, null, Outcome.rejected(r, e));
-            return;
-        }
-        if (action == null) {
-            recorder.advance(record); // a tombstone carries no action
-            return;
-        }
-        ActionProcessor.Decision decision = processor.decide(action);
-        if (decision instanceof ActionProcessor.Settled settled) {
-            recorder.record(record, action, settled.outcome());
-            return;
-        }
-        ActionProcessor.Run run = (ActionProcessor.Run) decision;
-        if (run.handler().sideEffecting()) {
-            recorder.commit(); // so the action in hand is the only side effect not yet recorded
-        }
-        Outcome outcome = processor.run(action, run.handler());
-        recorder.record(record, action, outcome);
-        if (outcome.ranSideEffect()) {
-            recorder.commit();
-        }
-        LOG.debug("{} {} for {}: {}", outcome.status(), action.getAction(), action.getActionId(), outcome.detail());
-    }
-
-    private ConsumerRebalanceListener catchUpOnAssignment(LedgerReader reader) {
-        return new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                // nothing open: every poll batch is committed before the next poll
-            }
-
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                if (!partitions.isEmpty()) {
-                    // the previous owner committed its ledger entries before giving the partitions up
-                    long read = reader.catchUp(LEDGER_READ_TIMEOUT);
-                    LOG.info("assigned {}; ledger caught up ({} new records, {} actions known)", partitions, read, ledger.size());
-                }
-            }
-        };
     }
 
     private void closeClients(KafkaProducer<byte[], byte[]> producer, LedgerReader ledgerReader) {

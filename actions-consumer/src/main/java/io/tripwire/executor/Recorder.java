@@ -31,7 +31,8 @@ import java.util.Map;
  * Writes outcomes: the result, the ledger entry (EXECUTED and FAILED only) and the dead letter
  * (REJECTED and FAILED) of each record go into one Kafka transaction together with the consumer
  * offsets ({@code sendOffsetsToTransaction}), so they become visible, and the offset moves, all
- * together or not at all. Metrics and the in-memory ledger follow the commit.
+ * together or not at all. Metrics and the in-memory ledger follow the commit. A dry run writes
+ * results only: its rejections are the production executor's to dead-letter.
  */
 final class Recorder {
 
@@ -43,12 +44,14 @@ final class Recorder {
     private final Ledger ledger;
     private final ResultCounter counter;
     private final Clock clock;
+    private final boolean deadLettering;
     private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     private final List<ResultStatus> uncounted = new ArrayList<>();
     private boolean open;
 
     Recorder(Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> consumer, TopicNames topics,
-             Serializer<ActionResult> results, Ledger ledger, ResultCounter counter, Clock clock) {
+             Serializer<ActionResult> results, Ledger ledger, ResultCounter counter, Clock clock,
+             boolean deadLettering) {
         this.producer = producer;
         this.consumer = consumer;
         this.topics = topics;
@@ -57,6 +60,7 @@ final class Recorder {
         this.ledger = ledger;
         this.counter = counter;
         this.clock = clock;
+        this.deadLettering = deadLettering;
     }
 
     /** Writes the outcome of {@code source}; {@code action} is null when the record could not be decoded. */
@@ -74,7 +78,7 @@ final class Recorder {
             producer.send(new ProducerRecord<>(topics.ledger(), key, entry.toBytes()));
             ledger.stage(action.getActionId(), entry);
         }
-        if (outcome.deadLettered()) {
+        if (outcome.deadLettered() && deadLettering) {
             producer.send(deadLetters.of(source, outcome.deadLetterReason(), outcome.deadLetterCause()));
         }
         uncounted.add(outcome.status());

@@ -147,4 +147,29 @@ class CrashRecoveryIT {
         assertThat(results.get(1).getActionId()).isEqualTo(b.getActionId());
         assertThat(f.invocations()).extracting(l -> l.split(" ")[0]).containsExactly(a.getActionId(), b.getActionId());
     }
+
+    @Test
+    void aSecondDeploymentOnTheSameTopicSkipsWhatTheFirstExecutedWhileItWasBusy() throws Exception {
+        String logStops = HANDLERS + "  STOP_RAMP: {type: log}\n";
+        String runStops = HANDLERS + "  STOP_RAMP: {type: command, argv: [scripts/record.sh, stop, --tenant, \"{tenant}\"]}\n";
+        TripwireAction slow = f.engine.signed("BLOCKED", io.tripwire.schemas.ActionType.STOP_RAMP, null, java.util.Map.of());
+        TripwireAction a = f.engine.rollback("TENANT_001", null);
+        f.touch("hold-BLOCKED");
+        Executor busy = f.start(f.config("group-b", "instance-b", false, "avro", runStops));
+        f.produce(slow, a);
+        awaitInvocations(1); // busy is running the slow command; a waits behind it
+
+        Executor other = f.start(f.config("group-a", "instance-a", false, "avro", logStops));
+        awaitInvocations(2); // the other deployment has run a
+        f.awaitResults(2);
+        f.remove("hold-BLOCKED");
+        List<ActionResult> results = f.awaitResults(4);
+        busy.close();
+        other.close();
+        results = f.awaitResults(4);
+
+        assertThat(f.invocations()).filteredOn(l -> l.startsWith(a.getActionId())).hasSize(1);
+        assertThat(results).filteredOn(r -> r.getActionId().equals(a.getActionId()))
+                .extracting(ActionResult::getStatus).containsExactly(ResultStatus.EXECUTED, ResultStatus.DUPLICATE);
+    }
 }

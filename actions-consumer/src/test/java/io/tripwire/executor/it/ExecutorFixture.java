@@ -45,7 +45,8 @@ import java.util.function.Function;
 /**
  * One executor deployment on a shared broker: its own topics, registry name, key pair, config
  * directory and a {@code record.sh} command that appends {@code $ACTION_ID} and its arguments to
- * {@code invocations.txt} (and sleeps while a {@code hold} file exists, fails while {@code fail} does).
+ * {@code invocations.txt} (and waits while a {@code hold} or {@code hold-<tenant>} file exists, fails while
+ * {@code fail} does).
  */
 final class ExecutorFixture implements AutoCloseable {
 
@@ -94,7 +95,7 @@ final class ExecutorFixture implements AutoCloseable {
                     set -euo pipefail
                     here="$(cd "$(dirname "$0")/.." && pwd)"
                     echo "$ACTION_ID $*" >> "$here/invocations.txt"
-                    while [[ -f "$here/hold" ]]; do sleep 0.05; done
+                    while [[ -f "$here/hold" || -f "$here/hold-$TRIPWIRE_TENANT" ]]; do sleep 0.05; done
                     if [[ -f "$here/fail" ]]; then echo "refusing: fail file present" >&2; exit 3; fi
                     echo "done $*"
                     """);
