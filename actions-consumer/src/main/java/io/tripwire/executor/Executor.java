@@ -165,8 +165,10 @@ public final class Executor implements AutoCloseable {
             PollLoop loop = new PollLoop(consumer, actions, recorder, processor, ledgerReader, ledger, () -> stopping);
             loop.subscribe(config.topics().actions());
             running.countDown();
-            LOG.info("executor consuming {} as group {}{}", config.topics().actions(), config.kafka().groupId(),
-                    config.dryRun() ? " in DRY-RUN mode: nothing will be run" : "");
+            LOG.info("executor consuming {} as group {} (transactional id {}); one action takes at most {}, "
+                            + "so a graceful stop may take that long{}", config.topics().actions(), config.kafka().groupId(),
+                    config.kafka().transactionalId(), config.worstCasePerAction(),
+                    config.dryRun() ? "; DRY-RUN mode: nothing will be run" : "");
             loop.run();
         } catch (InterruptedException | InterruptException e) {
             if (!halted) {
