@@ -1,7 +1,7 @@
 package io.tripwire.executor.ledger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -18,13 +18,13 @@ import java.util.Map;
  */
 public final class LedgerReader implements AutoCloseable {
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Consumer<byte[], byte[]> consumer;
     private final String topic;
     private final Ledger ledger;
     private boolean assigned;
 
     /** {@code consumer} must be configured read_committed and without a group. */
-    public LedgerReader(KafkaConsumer<byte[], byte[]> consumer, String topic, Ledger ledger) {
+    public LedgerReader(Consumer<byte[], byte[]> consumer, String topic, Ledger ledger) {
         this.consumer = consumer;
         this.topic = topic;
         this.ledger = ledger;
