@@ -27,6 +27,8 @@ final class StorageFormatter {
         Path propsFile = null;
         try {
             Files.createDirectories(broker.logDir());
+            // Build tools point java.io.tmpdir at target/... without always creating it.
+            Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
             propsFile = Files.createTempFile("embedded-kafka-", ".properties");
             try (OutputStream out = Files.newOutputStream(propsFile)) {
                 broker.toProperties().store(out, "embedded Kafka broker");

@@ -2,6 +2,7 @@ package io.tripwire.json;
 
 import io.tripwire.schemas.ActionType;
 import io.tripwire.schemas.TripwireAction;
+import io.tripwire.wire.AvroTrust;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -13,10 +14,19 @@ import java.util.Map;
  */
 public final class ActionJson {
 
+    static {
+        // copying a generated record (newBuilder(other)) makes Avro check class trust: see AvroTrust
+        AvroTrust.ensure();
+    }
+
     private ActionJson() {
     }
 
-    /** The record as an ordered map; {@code firedAt} as ISO-8601 text. */
+    /**
+     * The record as an ordered map; {@code firedAt} as ISO-8601 text, at millisecond precision
+     * because that is all the Avro field ({@code timestamp-millis}) keeps: a signature over finer
+     * text would not verify after the record went through Avro.
+     */
     public static Map<String, Object> toMap(TripwireAction a, boolean withSignature) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("actionId", a.getActionId());
@@ -25,7 +35,7 @@ public final class ActionJson {
         m.put("tenant", a.getTenant());
         m.put("scope", a.getScope());
         m.put("action", a.getAction().name());
-        m.put("firedAt", a.getFiredAt().toString());
+        m.put("firedAt", a.getFiredAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
         m.put("params", new LinkedHashMap<>(a.getParams()));
         m.put("reason", a.getReason());
         m.put("evidence", new LinkedHashMap<>(a.getEvidence()));

@@ -28,8 +28,15 @@ final class JsonFields {
         return v != null && !v.isNull();
     }
 
-    /** Event time: ISO-8601 ({@code 2025-10-06T10:00:00.123Z}, an offset is converted to UTC) or epoch milliseconds. */
+    /**
+     * Event time: ISO-8601 ({@code 2025-10-06T10:00:00.123Z}, an offset is converted to UTC) or epoch
+     * milliseconds; cut to milliseconds, as Avro keeps it, so a JSON and an Avro replay agree.
+     */
     Instant instant(String field) {
+        return anyPrecision(field).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    }
+
+    private Instant anyPrecision(String field) {
         JsonNode v = required(field);
         if (v.isNumber()) {
             if (v.isIntegralNumber() && v.canConvertToLong() || v.isFloatingPointNumber() && v.asDouble() == Math.rint(v.asDouble())) {

@@ -20,6 +20,7 @@ import io.tripwire.schemas.RequestLatency;
 import io.tripwire.schemas.ResultStatus;
 import io.tripwire.schemas.RolloutStep;
 import io.tripwire.schemas.TripwireAction;
+import io.tripwire.wire.AvroTrust;
 import io.tripwire.wire.DecodeException;
 import io.tripwire.wire.DecodeException.Reason;
 import io.tripwire.wire.EventValidation;
@@ -62,6 +63,11 @@ import java.util.regex.Pattern;
  * {@link ActionJson#toMap} with the signature.
  */
 public final class JsonForm {
+
+    static {
+        // copying a generated record (newBuilder(other)) makes Avro check class trust: see AvroTrust
+        AvroTrust.ensure();
+    }
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // so NaN reaches validation and is named there

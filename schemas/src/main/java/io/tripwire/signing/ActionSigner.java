@@ -2,6 +2,7 @@ package io.tripwire.signing;
 
 import io.tripwire.json.ActionJson;
 import io.tripwire.schemas.TripwireAction;
+import io.tripwire.wire.AvroTrust;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -12,8 +13,14 @@ import java.util.Base64;
 /** Signs action records: Ed25519 over the canonical JSON of the record without {@code signature}. */
 public final class ActionSigner {
 
+    static {
+        // copying a generated record (newBuilder(other)) makes Avro check class trust: see AvroTrust
+        AvroTrust.ensure();
+    }
+
     private final PrivateKey key;
 
+    /** Signs with {@code key}, an Ed25519 private key (see {@link Ed25519Keys#readPrivate}). */
     public ActionSigner(PrivateKey key) {
         this.key = key;
     }

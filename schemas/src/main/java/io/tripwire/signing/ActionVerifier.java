@@ -2,6 +2,7 @@ package io.tripwire.signing;
 
 import io.tripwire.json.ActionJson;
 import io.tripwire.schemas.TripwireAction;
+import io.tripwire.wire.AvroTrust;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -16,13 +17,26 @@ import java.util.List;
  */
 public final class ActionVerifier {
 
+    static {
+        // copying a generated record (newBuilder(other)) makes Avro check class trust: see AvroTrust
+        AvroTrust.ensure();
+    }
+
     /** Outcome of a verification. */
     public enum Verdict {
-        VALID, UNSIGNED, MALFORMED_SIGNATURE, BAD_SIGNATURE
+        /** An accepted key verifies the signature. */
+        VALID,
+        /** The record has no signature. */
+        UNSIGNED,
+        /** The signature is not base64. */
+        MALFORMED_SIGNATURE,
+        /** No accepted key verifies it: the record was changed or signed by an unknown key. */
+        BAD_SIGNATURE
     }
 
     private final List<PublicKey> accepted;
 
+    /** Accepts signatures of any of {@code accepted} (Ed25519 public keys; more than one while rotating). */
     public ActionVerifier(List<PublicKey> accepted) {
         if (accepted.isEmpty()) {
             throw new IllegalArgumentException("at least one accepted public key is needed");

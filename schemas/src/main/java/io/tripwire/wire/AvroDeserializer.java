@@ -37,6 +37,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
+    static {
+        // copying a generated record (newBuilder(other)) makes Avro check class trust: see AvroTrust
+        AvroTrust.ensure();
+    }
+
     private final SchemaRegistry given;
     private Class<T> target;
     private SchemaRegistry registry;
@@ -59,7 +64,12 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
         this.given = registry;
     }
 
-    /** Reads into the generated class of {@code readerSchema}. */
+    /** Reads into the generated class of {@code readerSchema}; the registry comes from {@code schema.registry.url}. */
+    public AvroDeserializer(Schema readerSchema) {
+        this(readerSchema, null);
+    }
+
+    /** Reads into the generated class of {@code readerSchema} with {@code registry}. */
     public AvroDeserializer(Schema readerSchema, SchemaRegistry registry) {
         this(requireClass(readerSchema), registry);
     }

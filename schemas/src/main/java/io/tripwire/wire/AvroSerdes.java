@@ -17,6 +17,11 @@ import java.util.Map;
  */
 public final class AvroSerdes {
 
+    static {
+        // copying a generated record (newBuilder(other)) makes Avro check class trust: see AvroTrust
+        AvroTrust.ensure();
+    }
+
     private AvroSerdes() {
     }
 

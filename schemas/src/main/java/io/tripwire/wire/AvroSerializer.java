@@ -35,10 +35,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
+    static {
+        // copying a generated record (newBuilder(other)) makes Avro check class trust: see AvroTrust
+        AvroTrust.ensure();
+    }
+
     private final SchemaRegistry given;
     private SerdeSettings settings;
     private boolean isKey;
-    private final Map<Schema, Integer> idBySchema = new ConcurrentHashMap<>();
+    /** Ids by subject, then schema: one serde may serve several topics (subjects). */
+    private final Map<String, Map<Schema, Integer>> ids = new ConcurrentHashMap<>();
     private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
 
     /** For Kafka's instantiation by class name: the registry comes from {@code schema.registry.url}. */
@@ -66,7 +72,13 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
             throw new IllegalStateException("AvroSerializer used before configure(): set schema.registry.url");
         }
         Schema schema = data.getSchema();
-        int id = idBySchema.computeIfAbsent(schema, s -> schemaId(topic, s));
+        Map<Schema, Integer> bySchema = ids.computeIfAbsent(WireFormat.subject(topic, isKey), s -> new ConcurrentHashMap<>());
+        Integer id = bySchema.get(schema);
+        if (id == null) {
+            // outside computeIfAbsent: the registry call may take a while and must not block other subjects
+            id = schemaId(topic, schema);
+            bySchema.put(schema, id);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         out.writeBytes(WireFormat.header(id));
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);

@@ -26,6 +26,11 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class EventValidation {
 
+    static {
+        // copying a generated record (newBuilder(other)) makes Avro check class trust: see AvroTrust
+        AvroTrust.ensure();
+    }
+
     private EventValidation() {
     }
 

@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Reads an input topic (SPEC section 1) whose values may be either form, decided per record:
  * <ul>
- *   <li>a value whose first non-whitespace byte is {@code {} is the JSON form of SPEC section 2
+ *   <li>a value whose first non-whitespace byte is <code>&#123;</code> is the JSON form of SPEC section 2
  *       ({@link JsonForm#parse}); {@code type} may be absent, and when present must name this
  *       topic's kind (else reason {@code wrong-type-for-topic});</li>
  *   <li>anything else is the Schema Registry Avro wire format ({@link AvroDeserializer}).</li>
@@ -27,6 +27,11 @@ import java.util.Map;
  * @param <T> the generated record class of the topic
  */
 public class InputDeserializer<T extends SpecificRecord> implements Deserializer<T> {
+
+    static {
+        // copying a generated record (newBuilder(other)) makes Avro check class trust: see AvroTrust
+        AvroTrust.ensure();
+    }
 
     private final Class<T> type;
     private final AvroDeserializer<T> avro;

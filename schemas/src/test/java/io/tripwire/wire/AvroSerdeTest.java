@@ -96,6 +96,29 @@ class AvroSerdeTest {
     }
 
     @Test
+    void registersUnderEachTopicsSubjectWhenOneSerdeServesSeveralTopics() {
+        // given
+        Serde<RequestLatency> serde = AvroSerdes.serde(RequestLatency.class, config);
+
+        // when
+        serde.serializer().serialize("request-latency", SampleRecords.request());
+        serde.serializer().serialize("request-latency-replay", SampleRecords.request());
+
+        // then
+        MockSchemaRegistry registry = MockSchemaRegistry.forName(registryName);
+        assertThat(registry.latest("request-latency-replay-value").id()).isEqualTo(registry.latest("request-latency-value").id());
+    }
+
+    @Test
+    void readsIntoTheClassOfAGivenReaderSchema() {
+        byte[] bytes = AvroSerdes.serde(RequestLatency.class, config).serializer().serialize("request-latency", SampleRecords.request());
+        AvroDeserializer<RequestLatency> bySchema = new AvroDeserializer<>(RequestLatency.getClassSchema());
+        bySchema.configure(config, false);
+
+        assertThat(bySchema.deserialize("request-latency", bytes)).isEqualTo(SampleRecords.request());
+    }
+
+    @Test
     void usesTheKeySubjectForAKeySerializer() {
         // given
         AvroSerializer<RequestLatency> serializer = new AvroSerializer<>();
@@ -111,13 +134,8 @@ class AvroSerdeTest {
     @Test
     void readsRecordWrittenWithOlderSchemaIntoTodaysClass() throws IOException {
         // given: v1 of RequestLatency, before region, route and requestId existed, registered by an old gateway
-        Schema op = SchemaBuilder.enumeration("Op").namespace("io.tripwire.schemas").symbols("READ", "WRITE");
-        Schema v1 = SchemaBuilder.record("RequestLatency").namespace("io.tripwire.schemas").fields()
-                .name("ts").type(org.apache.avro.LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG))).noDefault()
-                .requiredString("tenant").requiredString("service")
-                .name("op").type(op).noDefault()
-                .requiredInt("status").requiredDouble("latencyMs")
-                .endRecord();
+        Schema v1 = requestLatencyV1("READ", "WRITE");
+        Schema op = v1.getField("op").schema();
         int v1Id = MockSchemaRegistry.forName(registryName).register("request-latency-value", v1);
         GenericRecord old = new GenericData.Record(v1);
         old.put("ts", SampleRecords.T0.toEpochMilli());
@@ -210,6 +228,17 @@ class AvroSerdeTest {
 
         assertThat(serde.serializer().serialize("request-latency", null)).isNull();
         assertThat(serde.deserializer().deserialize("request-latency", null)).isNull();
+    }
+
+    /** RequestLatency as its first version was: no region, route or requestId; Op with the given symbols. */
+    static Schema requestLatencyV1(String... opSymbols) {
+        Schema op = SchemaBuilder.enumeration("Op").namespace("io.tripwire.schemas").symbols(opSymbols);
+        return SchemaBuilder.record("RequestLatency").namespace("io.tripwire.schemas").fields()
+                .name("ts").type(org.apache.avro.LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG))).noDefault()
+                .requiredString("tenant").requiredString("service")
+                .name("op").type(op).noDefault()
+                .requiredInt("status").requiredDouble("latencyMs")
+                .endRecord();
     }
 
     /** The wire format written by hand, as a non-Java producer would. */

@@ -73,4 +73,20 @@ class AvroTrustTest {
         assertThat(deserializer.deserialize("request-latency", bytes)).isEqualTo(io.tripwire.testing.SampleRecords.request());
         MockSchemaRegistry.drop("trust-test");
     }
+
+    @Test
+    void aFreshApplicationCanCopyGeneratedRecordsWithoutSettingAnything() throws Exception {
+        // given: a new JVM whose first act is RequestLatency.newBuilder(existing), an enum-holding copy
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), FreshJvmCopy.class.getName())
+                .redirectErrorStream(true).start();
+
+        // when
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        int exit = p.waitFor();
+
+        // then
+        assertThat(output).contains("copied READ 503");
+        assertThat(exit).isZero();
+    }
 }

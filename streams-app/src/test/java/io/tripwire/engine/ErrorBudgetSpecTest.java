@@ -39,7 +39,7 @@ class ErrorBudgetSpecTest {
             assertThat(fired.get(0).getParams()).containsEntry("to", "2");
             assertThat(fired.get(1).getParams()).containsEntry("until", "2025-10-07T10:02:00Z");
             assertThat(fired.get(0).getEvidence()).containsEntry("bad", 1L).containsEntry("total", 1001L).containsEntry("window", "24h");
-            assertThat(fired.get(0).getReason()).startsWith("error budget remaining 0.001 < 0.6 over 24h (bad 1 / total 1001)");
+            assertThat(fired.get(0).getReason()).isEqualTo("error budget remaining 0.000999 < 0.6 over 24h (bad 1 / total 1001)");
             assertThat(fired).allSatisfy(a -> assertThat(a.getScope()).isEqualTo("api"));
         }
     }

@@ -38,6 +38,16 @@ public final class RulesLoader {
         this.kinds = kinds;
     }
 
+    /** The rules shipped in the jar (a copy of {@code config/tripwires.yaml}), with overrides. */
+    public Rules loadDefaults(List<String> sets, Map<String, String> env) throws IOException {
+        try (InputStream in = RulesLoader.class.getResourceAsStream("tripwires.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("built-in tripwires.yaml missing from the jar");
+            }
+            return load("built-in tripwires.yaml", in, sets, env);
+        }
+    }
+
     public Rules load(Path file, List<String> sets, Map<String, String> env) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return load(file.toString(), in, sets, env);

@@ -17,7 +17,12 @@ public final class StoreKeys {
 
     /** Key of one minute bucket under {@code prefix}. */
     public static String minute(String prefix, long minute) {
-        return prefix + SEP + String.format("%012d", minute);
+        String digits = Long.toString(minute);
+        StringBuilder b = new StringBuilder(prefix.length() + 13).append(prefix).append(SEP);
+        for (int i = digits.length(); i < 12; i++) {
+            b.append('0'); // String.format would compile a regex on every call: this is the hot path
+        }
+        return b.append(digits).toString();
     }
 
     /** The minute of a bucket key made by {@link #minute}. */

@@ -13,10 +13,20 @@ public final class StoreNames {
     public static final String LATENCY_BUCKETS = "latency-buckets";
     /** Per tenant × op: last minute boundary evaluated and the minutes with data. */
     public static final String LATENCY_CURSORS = "latency-cursors";
+    /** Per tenant × metric series: the last sample's minute and value. */
+    public static final String METRIC_SERIES = "metric-series";
+    /** Per tenant × minute: ENACT autonomy counts [decided, autonomous, compensated]. */
+    public static final String AUTONOMY_BUCKETS = "autonomy-buckets";
+    /** Per tenant: running sums of ENACT autonomy counts over each rolling window. */
+    public static final String AUTONOMY_SUMS = "autonomy-sums";
     /** Per tripwire × tenant × scope: held-for run start and firing state. */
     public static final String TRIPWIRE_STATE = "tripwire-state";
     /** Per tenant: last rollout step and ramp freeze. */
     public static final String TENANT_STATE = "tenant-state";
+
+    /** Every store, for wiring them to the processor. */
+    public static final String[] ALL = {TENANT_CLOCK, REQUEST_BUCKETS, REQUEST_SUMS, LATENCY_BUCKETS, LATENCY_CURSORS,
+        METRIC_SERIES, AUTONOMY_BUCKETS, AUTONOMY_SUMS, TRIPWIRE_STATE, TENANT_STATE};
 
     private StoreNames() {
     }

@@ -6,7 +6,13 @@ import io.tripwire.engine.signals.Signal;
 import io.tripwire.engine.signals.StoreKeys;
 import io.tripwire.engine.tripwires.Decisions;
 import io.tripwire.engine.tripwires.Tripwire;
+import io.tripwire.schemas.AutonomyDecision;
+import io.tripwire.schemas.HumanOverride;
+import io.tripwire.schemas.MetricSample;
+import io.tripwire.schemas.PolicyDecision;
 import io.tripwire.schemas.RequestLatency;
+import io.tripwire.schemas.RolloutStep;
+import org.apache.kafka.streams.processor.PunctuationType;
 import io.tripwire.signing.ActionSigner;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -14,6 +20,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,6 +44,8 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
     private KeyValueStore<String, Long> clocks;
     private Decisions decisions;
     private RequestSignals requests;
+    private MetricSignals metrics;
+    private AutonomySignals autonomy;
 
     public TripwireProcessor(Rules rules, List<Tripwire<?>> tripwires, ActionSigner signer) {
         this.rules = rules;
@@ -53,8 +62,15 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
         this.clocks = context.getStateStore(StoreNames.TENANT_CLOCK);
         ActionEmitter emitter = new ActionEmitter(signer, context.getStateStore(StoreNames.TENANT_STATE),
                 a -> context.forward(new Record<>(a.getTenant(), a, a.getFiredAt().toEpochMilli())));
-        this.decisions = new Decisions(context.getStateStore(StoreNames.TRIPWIRE_STATE), emitter);
+        this.decisions = new Decisions(context.getStateStore(StoreNames.TRIPWIRE_STATE), context.getStateStore(StoreNames.TENANT_STATE), emitter);
         this.requests = new RequestSignals(context, rules, tripwires, this::signal, this::dispatch);
+        this.metrics = new MetricSignals(context, tripwires, this::signal);
+        this.autonomy = new AutonomySignals(context, tripwires, this::signal, this::dispatch);
+        Duration staleCheck = metrics.checkEvery();
+        if (staleCheck != null) {
+            // wall clock, not stream time: a silent series advances no stream time
+            context.schedule(staleCheck, PunctuationType.WALL_CLOCK_TIME, now -> metrics.checkStale(now, decisions));
+        }
     }
 
     @Override
@@ -78,6 +94,24 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
         }
         if (event instanceof RequestLatency r) {
             requests.onRequest(tenant, r, ts, clock, previous == null ? Long.MIN_VALUE : previous);
+        } else if (event instanceof MetricSample m) {
+            metrics.onSample(tenant, m, context.currentSystemTimeMs());
+            dispatch(m);
+        } else if (event instanceof AutonomyDecision a) {
+            autonomy.onDecision(tenant, a, ts, clock);
+        } else if (event instanceof PolicyDecision p) {
+            dispatch(p);
+        } else if (event instanceof RolloutStep step) {
+            int prior = decisions.tenant(tenant).stepPercent();
+            int previousPercent = step.getPreviousPercent() != null ? step.getPreviousPercent() : prior;
+            decisions.recordStep(tenant, step.getStepPercent(), previousPercent);
+            dispatch(step);
+        } else if (event instanceof HumanOverride o) {
+            for (Tripwire<?> t : tripwires) {
+                t.onOverride(o, decisions);
+            }
+        } else {
+            throw new IllegalArgumentException("not an input event: " + event.getSchema().getFullName());
         }
     }
 

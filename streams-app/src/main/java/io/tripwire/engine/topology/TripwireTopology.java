@@ -4,6 +4,7 @@ import io.tripwire.engine.actions.TenantState;
 import io.tripwire.engine.rules.Rules;
 import io.tripwire.engine.signals.HistogramSerde;
 import io.tripwire.engine.signals.LatencyCursor;
+import io.tripwire.engine.signals.MetricPoint;
 import io.tripwire.engine.signals.Signal;
 import io.tripwire.engine.signals.Tally;
 import io.tripwire.engine.signals.WindowSums;
@@ -52,9 +53,7 @@ public final class TripwireTopology {
                 .merge(input(builder, topics.rollout()), Named.as("merge-rollout-steps"))
                 .merge(input(builder, topics.overrides()), Named.as("merge-hitl-overrides"));
 
-        events.process(() -> new TripwireProcessor(rules, tripwires, signer), Named.as("evaluate-tripwires"),
-                        StoreNames.TENANT_CLOCK, StoreNames.REQUEST_BUCKETS, StoreNames.REQUEST_SUMS,
-                        StoreNames.LATENCY_BUCKETS, StoreNames.LATENCY_CURSORS, StoreNames.TRIPWIRE_STATE, StoreNames.TENANT_STATE)
+        events.process(() -> new TripwireProcessor(rules, tripwires, signer), Named.as("evaluate-tripwires"), StoreNames.ALL)
                 .split(Named.as("output-"))
                 .branch((tenant, out) -> out instanceof TripwireAction, Branched.withConsumer(
                         s -> s.mapValues(v -> (TripwireAction) v, Named.as("as-action"))
@@ -80,6 +79,9 @@ public final class TripwireTopology {
         store(builder, StoreNames.REQUEST_SUMS, WindowSums.SERDE);
         store(builder, StoreNames.LATENCY_BUCKETS, new HistogramSerde());
         store(builder, StoreNames.LATENCY_CURSORS, LatencyCursor.SERDE);
+        store(builder, StoreNames.METRIC_SERIES, MetricPoint.SERDE);
+        store(builder, StoreNames.AUTONOMY_BUCKETS, Tally.SERDE);
+        store(builder, StoreNames.AUTONOMY_SUMS, WindowSums.SERDE);
         store(builder, StoreNames.TRIPWIRE_STATE, HoldState.SERDE);
         store(builder, StoreNames.TENANT_STATE, TenantState.SERDE);
     }

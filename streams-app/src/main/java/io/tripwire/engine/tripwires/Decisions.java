@@ -1,6 +1,10 @@
 package io.tripwire.engine.tripwires;
 
 import io.tripwire.engine.actions.ActionEmitter;
+import io.tripwire.engine.actions.TenantState;
+import io.tripwire.schemas.HumanOverride;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.tripwire.engine.rules.TripwireRule;
 import io.tripwire.engine.signals.StoreKeys;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -17,12 +21,40 @@ import java.util.function.Supplier;
  */
 public final class Decisions {
 
+    private static final Logger LOG = LoggerFactory.getLogger("io.tripwire.decisions");
+
     private final KeyValueStore<String, HoldState> states;
+    private final KeyValueStore<String, TenantState> tenants;
     private final ActionEmitter emitter;
 
-    public Decisions(KeyValueStore<String, HoldState> states, ActionEmitter emitter) {
+    public Decisions(KeyValueStore<String, HoldState> states, KeyValueStore<String, TenantState> tenants, ActionEmitter emitter) {
         this.states = states;
+        this.tenants = tenants;
         this.emitter = emitter;
+    }
+
+    /** What the engine knows of the tenant's ramp. */
+    public TenantState tenant(String tenant) {
+        TenantState s = tenants.get(tenant);
+        return s == null ? TenantState.UNKNOWN : s;
+    }
+
+    /** Records the tenant's latest rollout step (ROLLBACK_LAST_STEP goes back to its previousPercent). */
+    public void recordStep(String tenant, int stepPercent, int previousPercent) {
+        tenants.put(tenant, tenant(tenant).withStep(stepPercent, previousPercent));
+    }
+
+    /** Lifts the tenant's ramp freeze (an override of the tripwire that froze it). */
+    public void liftFreeze(String tenant, HumanOverride by) {
+        tenants.put(tenant, tenant(tenant).frozenUntil(-1));
+        LOG.info("HITL_OVERRIDE tenant={} tripwire={} ramp freeze lifted by={} approvalTokenId={} at={}",
+                tenant, by.getTripwire(), by.getBy(), by.getApprovalTokenId(), by.getTs());
+    }
+
+    /** Hold state of a key, for tripwires and stale checks that need to look. */
+    public HoldState state(String tripwire, String tenant, String scope) {
+        HoldState s = states.get(StoreKeys.of(tripwire, tenant, scope));
+        return s == null ? HoldState.CLEAR : s;
     }
 
     /** One evaluation of a windowed condition at event time {@code at}. */

@@ -27,6 +27,11 @@ public interface Tripwire<S> {
     /** Evaluates the tripwire on one signal. */
     void evaluate(S signal, Decisions decisions);
 
+    /** A human override arrived for this tripwire's id and the tenant (see {@code hitl-overrides}). */
+    default void onOverride(io.tripwire.schemas.HumanOverride override, Decisions decisions) {
+        // most tripwires resolve on their own condition only
+    }
+
     default String id() {
         return rule().id();
     }

@@ -18,7 +18,11 @@ public final class TripwireKinds {
             "error-budget", ErrorBudgetTripwire.Rule::parse,
             "burn-rate", BurnRateTripwire.Rule::parse,
             "error-ratio", ErrorRatioTripwire.Rule::parse,
-            "latency", LatencyTripwire.Rule::parse);
+            "latency", LatencyTripwire.Rule::parse,
+            "metric-threshold", MetricThresholdTripwire.Rule::parse,
+            "policy-deny", PolicyDenyTripwire.Rule::parse,
+            "autonomy-ratio", AutonomyRatioTripwire.Rule::parse,
+            "ramp-freeze", RampFreezeTripwire.Rule::parse);
 
     private TripwireKinds() {
     }

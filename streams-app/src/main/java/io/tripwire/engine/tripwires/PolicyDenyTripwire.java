@@ -1,0 +1,106 @@
+package io.tripwire.engine.tripwires;
+
+import io.tripwire.engine.rules.RuleNode;
+import io.tripwire.schemas.HumanOverride;
+import io.tripwire.schemas.PolicyDecision;
+import io.tripwire.schemas.PolicyVerdict;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code residency-violation} / {@code purpose-missing}: every policy DENY of the rule's policy
+ * family emits its actions (ABORT_OP with the opId, AUDIT_EVENT with the decision's fields). The
+ * {@code once-per-hold} actions (REQUIRE_HITL) go out on the first DENY only; the tenant is then
+ * held until an override for this tripwire arrives, which emits RESOLVED with its approval token.
+ */
+public final class PolicyDenyTripwire implements Tripwire<PolicyDecision> {
+
+    /** The rule: policy family, per-DENY actions, once-per-hold actions. */
+    public record Rule(String id, String policy, List<String> everyDeny, List<String> oncePerHold,
+                       Map<String, Map<String, String>> params) implements KindRule {
+
+        static Rule parse(RuleNode n, int minEvents) {
+            n.onlyKeys(KindRule.keys("policy", "once-per-hold"));
+            List<String> every = KindRule.actions(n);
+            List<String> once = n.has("once-per-hold") ? n.choices("once-per-hold", ACTIONS) : List.of();
+            List<String> all = new ArrayList<>(every);
+            all.addAll(once);
+            return new Rule(n.name(), n.text("policy"), every, once, KindRule.params(n, all));
+        }
+
+        @Override
+        public List<String> actions() {
+            List<String> all = new ArrayList<>(everyDeny);
+            all.addAll(oncePerHold);
+            return all;
+        }
+
+        @Override
+        public Tripwire<?> tripwire() {
+            return new PolicyDenyTripwire(this);
+        }
+    }
+
+    private final Rule rule;
+
+    public PolicyDenyTripwire(Rule rule) {
+        this.rule = rule;
+    }
+
+    @Override
+    public Rule rule() {
+        return rule;
+    }
+
+    @Override
+    public Class<PolicyDecision> input() {
+        return PolicyDecision.class;
+    }
+
+    @Override
+    public void evaluate(PolicyDecision p, Decisions decisions) {
+        if (p.getDecision() != PolicyVerdict.DENY || !p.getPolicy().equals(rule.policy)) {
+            return;
+        }
+        String tenant = p.getTenant();
+        long at = p.getTs().toEpochMilli();
+        boolean held = !rule.oncePerHold.isEmpty() && decisions.isFiring(rule, tenant, tenant);
+        List<String> actions = new ArrayList<>(rule.everyDeny);
+        if (!held) {
+            actions.addAll(rule.oncePerHold);
+        }
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("opId", p.getOpId());
+        evidence.put("decision", p.getDecision().name());
+        evidence.put("policy", p.getPolicy());
+        evidence.put("residencyZone", p.getResidencyZone());
+        evidence.put("dataZone", p.getDataZone());
+        evidence.put("purpose", p.getPurpose());
+        evidence.put("held", held);
+        String reason = "policy " + p.getPolicy() + " denied op " + p.getOpId()
+                + (p.getResidencyZone() != null ? " (residency " + p.getResidencyZone() + ", data zone " + p.getDataZone() + ")" : "")
+                + (p.getPurpose() != null ? " purpose " + p.getPurpose() : "")
+                + (held ? "; tenant already held for human review" : "");
+        decisions.fireOnEvent(rule, tenant, tenant, at, p.getOpId(), actions,
+                new Finding(reason, evidence, Map.of("ABORT_OP", Map.of("opId", p.getOpId()))));
+        if (!held && !rule.oncePerHold.isEmpty()) {
+            decisions.markFiring(rule, tenant, tenant, at);
+        }
+    }
+
+    @Override
+    public void onOverride(HumanOverride o, Decisions decisions) {
+        String tenant = o.getTenant();
+        if (!o.getTripwire().equals(rule.id()) || !decisions.isFiring(rule, tenant, tenant)) {
+            return;
+        }
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("approvalTokenId", o.getApprovalTokenId());
+        evidence.put("by", o.getBy());
+        decisions.release(rule, tenant, tenant, o.getTs().toEpochMilli(), o.getApprovalTokenId(),
+                new Finding("hold released by " + o.getBy() + " with approval token " + o.getApprovalTokenId(), evidence));
+    }
+}
