@@ -260,8 +260,15 @@ public final class ExecutorConfigLoader {
             throw new ConfigException(n.key("url"), "'" + url + "' is not allowed (allowed: absolute http:// or https:// URLs)");
         }
         Map<String, String> headers = n.textMap("headers");
-        if (headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Idempotency-Key"))) {
-            throw new ConfigException(n.key("headers") + ".Idempotency-Key", "is set by the executor (the actionId) and cannot be configured");
+        for (String h : headers.keySet()) {
+            String lower = h.toLowerCase(Locale.ROOT);
+            if (lower.equals("idempotency-key") || lower.equals("content-type")) {
+                throw new ConfigException(n.key("headers") + "." + h, "is set by the executor and cannot be configured");
+            }
+            // java.net.http refuses these itself, at the first request; say so at startup instead
+            if (List.of("connection", "content-length", "expect", "host", "upgrade").contains(lower)) {
+                throw new ConfigException(n.key("headers") + "." + h, "is managed by the HTTP client and cannot be configured");
+            }
         }
         return new HandlerSpec.Http(uri, positive(n, "timeout", d.timeout()), retry(n.child("retry"), d.retry()), headers);
     }

@@ -163,6 +163,8 @@ class ExecutorConfigLoaderTest {
                 .hasMessage("handlers.ALERT.url: 'ftp://x/y' is not allowed (allowed: absolute http:// or https:// URLs)");
         assertThatThrownBy(() -> read(minimal("  ALERT: {type: http, url: \"http://h/y\", headers: {Idempotency-Key: x}}\n")))
                 .hasMessageStartingWith("handlers.ALERT.headers.Idempotency-Key: is set by the executor");
+        assertThatThrownBy(() -> read(minimal("  ALERT: {type: http, url: \"http://h/y\", headers: {Host: evil}}\n")))
+                .hasMessage("handlers.ALERT.headers.Host: is managed by the HTTP client and cannot be configured");
     }
 
     @Test
