@@ -1,0 +1,169 @@
+package io.tripwire.engine;
+
+import io.tripwire.engine.rules.Rules;
+import io.tripwire.engine.topology.EngineTopics;
+import io.tripwire.engine.topology.StreamsSettings;
+import io.tripwire.engine.topology.TopicNames;
+import io.tripwire.engine.topology.TripwireTopology;
+import io.tripwire.signing.ActionSigner;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+
+/**
+ * The live engine: the tripwire topology on a {@link KafkaStreams} instance. Before starting it
+ * checks that the input topics exist and are co-partitioned by tenant (same partition count), since
+ * one task must see all of a tenant's events; it refuses to start otherwise, with the counts found.
+ */
+public final class TripwireEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TripwireEngine.class);
+
+    /**
+     * How to reach and name things.
+     *
+     * @param kafka passed to every Kafka client last: security settings, standby replicas, ...
+     */
+    public record Settings(String applicationId, String bootstrapServers, Map<String, Object> serdeConfig, Path stateDir,
+                           TopicNames topics, EngineTopics.ActionFormat actionFormat, Map<String, Object> kafka) {
+    }
+
+    private final KafkaStreams streams;
+    private final Topology topology;
+
+    private TripwireEngine(KafkaStreams streams, Topology topology) {
+        this.streams = streams;
+        this.topology = topology;
+    }
+
+    /** Checks the topics, builds the topology and starts it. */
+    public static TripwireEngine start(Settings s, Rules rules, ActionSigner signer) {
+        try (Admin admin = Admin.create(adminConfig(s))) {
+            checkCoPartitioned(admin, s.topics());
+        }
+        StreamsBuilder builder = new StreamsBuilder();
+        TripwireTopology.build(builder, EngineTopics.create(s.topics(), s.serdeConfig(), s.actionFormat()), rules, signer);
+        Topology topology = builder.build();
+        KafkaStreams streams = new KafkaStreams(topology,
+                StreamsSettings.of(s.applicationId(), s.bootstrapServers(), s.stateDir(), s.topics().deadLetter(), s.kafka()));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread died; replacing it (state is restored from the changelogs)", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> LOG.info("engine {} -> {}", before, now));
+        streams.start();
+        LOG.info("engine started: application.id={} bootstrap={} {} tripwires", s.applicationId(), s.bootstrapServers(), rules.tripwires().size());
+        return new TripwireEngine(streams, topology);
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    /** Whether the engine is processing (RUNNING) or about to (REBALANCING). */
+    public boolean ready() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Waits until RUNNING, or fails after {@code timeout}. */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > end || streams.state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("engine not RUNNING after " + timeout + " (state " + streams.state() + ")");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+
+    static Map<String, Object> adminConfig(Settings s) {
+        Map<String, Object> c = new HashMap<>(s.kafka());
+        c.put("bootstrap.servers", s.bootstrapServers());
+        c.keySet().removeIf(k -> k.startsWith("num.standby") || k.startsWith("processing.") || k.startsWith("commit.")
+                || k.startsWith("producer.") || k.startsWith("consumer.") || k.startsWith("main.consumer."));
+        return c;
+    }
+
+    /**
+     * Refuses to start unless every input topic exists and all have the same partition count
+     * (co-partitioned by tenant: the default partitioner sends a tenant to the same partition number).
+     */
+    public static void checkCoPartitioned(Admin admin, TopicNames names) {
+        Map<String, Integer> partitions = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String topic : names.inputs()) {
+            try {
+                TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+                partitions.put(topic, d.partitions().size());
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    missing.add(topic);
+                } else {
+                    throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("input topics missing: " + missing + " (create them with the same partition count, "
+                    + "or run with --create-topics)");
+        }
+        if (partitions.values().stream().distinct().count() > 1) {
+            throw new IllegalStateException("input topics must be co-partitioned by tenant (same partition count), so one task sees "
+                    + "all of a tenant's events; found " + partitions.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
+        }
+    }
+
+    /** Creates the engine's topics that do not exist yet; existing ones are left alone (and checked at start). */
+    public static void createTopics(Admin admin, TopicNames names, int partitions, short replication) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String t : names.inputs()) {
+            topics.add(new NewTopic(t, partitions, replication));
+        }
+        for (String t : List.of(names.actions(), names.results(), names.deadLetter(), names.signals())) {
+            topics.add(new NewTopic(t, partitions, replication));
+        }
+        for (NewTopic t : topics) {
+            try {
+                admin.createTopics(List.of(t)).all().get();
+                LOG.info("created topic {} ({} partitions, replication {})", t.name(), partitions, replication);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + t.name() + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Writes wave-a.jsonl: one hour of canary Wave A (2025-10-06 10:00-11:00 UTC), deterministic.
+
+The story (see README.md beside this file):
+  TENANT_004  canary at 10%: from 10:20 5% of API requests fail (error budget, burn rates),
+              READ p95 rises to ~420 ms from 10:25 to 10:50, replica db-2 lags 70-90 s from 10:30
+              to 10:45, and at 10:40 the rollout script tries to ramp it to 25% while frozen.
+  TENANT_001  the autonomy pilot (ENACT) gets compensated at 10:30, 10:31, 10:32; a human steps in at 10:35.
+  TENANT_005  a residency DENY at 10:15, another at 10:20, an override at 10:25; a purpose DENY at 10:40.
+  TENANT_003  its ingest service fails 1% of requests all hour (ingest-errors).
+  TENANT_002  healthy: nothing fires.
+Run: python3 test-data/make_wave_a.py > test-data/wave-a.jsonl
+"""
+import json
+import math
+import random
+from datetime import datetime, timedelta, timezone
+
+T0 = datetime(2025, 10, 6, 10, 0, 0, tzinfo=timezone.utc)
+rnd = random.Random(20251006)
+events = []
+
+
+def ts(t):
+    return t.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def add(t, **fields):
+    events.append((t, fields))
+
+
+def minute(m, s=0.0):
+    return T0 + timedelta(minutes=m, seconds=s)
+
+
+def lognormal(median_ms, sigma=0.35):
+    return round(median_ms * math.exp(rnd.gauss(0, sigma)), 1)
+
+
+for tenant in ("TENANT_001", "TENANT_002", "TENANT_003", "TENANT_004", "TENANT_005"):
+    add(T0 - timedelta(hours=1), type="rollout", tenant=tenant, wave="A", region="eu-west-1", stepPercent=10, previousPercent=2)
+
+# API traffic: one READ and one WRITE request every 2 s per tenant
+for tenant in ("TENANT_001", "TENANT_002", "TENANT_003", "TENANT_004", "TENANT_005"):
+    for i in range(1800):
+        t = T0 + timedelta(seconds=2 * i, milliseconds=rnd.randrange(0, 900))
+        mins = (t - T0).total_seconds() / 60
+        for op in ("READ", "WRITE"):
+            median = 120 if op == "READ" else 240
+            status = 200
+            if tenant == "TENANT_004":
+                if op == "READ" and 25 <= mins < 50:
+                    median = 420
+                if mins >= 20 and rnd.random() < 0.05:
+                    status = 503
+            add(t, type="request", tenant=tenant, service="api", op=op, status=status,
+                latencyMs=lognormal(median), region="eu-west-1", route="/graphql",
+                requestId="%s-%s-%d" % (tenant, op[0], i))
+
+# ingest traffic: one WRITE every 3 s per tenant; TENANT_003 fails 1%
+for tenant in ("TENANT_002", "TENANT_003", "TENANT_004"):
+    for i in range(1200):
+        t = T0 + timedelta(seconds=3 * i, milliseconds=rnd.randrange(0, 900))
+        status = 500 if tenant == "TENANT_003" and rnd.random() < 0.01 else 202
+        add(t, type="request", tenant=tenant, service="ingest", op="WRITE", status=status,
+            latencyMs=lognormal(60), region="eu-west-1", route="/ingest", requestId="%s-I-%d" % (tenant, i))
+
+# replica lag every 15 s for two replicas of TENANT_004 (and a healthy one of TENANT_002)
+for i in range(240):
+    t = T0 + timedelta(seconds=15 * i)
+    mins = i / 4
+    lag2 = round(70 + 20 * rnd.random(), 1) if 30 <= mins < 45 else round(2 + 3 * rnd.random(), 1)
+    add(t, type="metric", tenant="TENANT_004", name="pg_replica_lag_seconds", value=lag2, labels={"replica": "db-2"})
+    add(t, type="metric", tenant="TENANT_004", name="pg_replica_lag_seconds", value=round(1 + rnd.random(), 1), labels={"replica": "db-1"})
+    add(t, type="metric", tenant="TENANT_002", name="pg_replica_lag_seconds", value=round(1 + rnd.random(), 1), labels={"replica": "db-1"})
+
+# the autonomy pilot: one ENACT decision every 10 s for TENANT_001 and TENANT_002, plus SIMULATE noise
+for tenant in ("TENANT_001", "TENANT_002"):
+    for i in range(360):
+        t = T0 + timedelta(seconds=10 * i, milliseconds=500)
+        add(t, type="autonomy", tenant=tenant, opId="%s-op-%d" % (tenant, i), mode="ENACT", outcome="AUTONOMOUS")
+        if i % 7 == 0:
+            add(t, type="autonomy", tenant=tenant, opId="%s-sim-%d" % (tenant, i), mode="SIMULATE", outcome="COMPENSATED")
+for m, op in ((30, 100), (31, 104), (32, 108)):
+    add(minute(m, 5), type="autonomy", tenant="TENANT_001", opId="TENANT_001-op-%d" % op, mode="ENACT", outcome="COMPENSATED")
+add(minute(35, 5), type="autonomy", tenant="TENANT_001", opId="TENANT_001-op-hitl-1", mode="ENACT", outcome="HITL_OVERRIDE")
+
+# policy decisions: allows all hour, residency denies, an override, a purpose deny
+for i in range(120):
+    t = T0 + timedelta(seconds=30 * i, milliseconds=250)
+    add(t, type="policy", tenant="TENANT_005", opId="ing-ok-%d" % i, decision="ALLOW", policy="residency",
+        residencyZone="eu", dataZone="eu", purpose="analytics")
+add(minute(15), type="policy", tenant="TENANT_005", opId="ing-9", decision="DENY", policy="residency",
+    residencyZone="eu", dataZone="us", purpose="investigation")
+add(minute(20), type="policy", tenant="TENANT_005", opId="ing-10", decision="DENY", policy="residency",
+    residencyZone="eu", dataZone="us", purpose="investigation")
+add(minute(25), type="override", tenant="TENANT_005", tripwire="residency-violation", approvalTokenId="tok-1",
+    by="dpo@example.org")
+add(minute(40), type="policy", tenant="TENANT_005", opId="q-77", decision="DENY", policy="purpose",
+    residencyZone="eu", dataZone="eu", purpose=None)
+
+# the rollout script tries to ramp TENANT_004 to 25% while its ramp is frozen
+add(minute(40), type="rollout", tenant="TENANT_004", wave="A", region="eu-west-1", stepPercent=25, previousPercent=10)
+
+events.sort(key=lambda e: e[0])
+for t, fields in events:
+    line = {"type": fields.pop("type"), "ts": ts(t)}
+    line.update({k: v for k, v in fields.items() if v is not None})
+    print(json.dumps(line, separators=(",", ":")))
