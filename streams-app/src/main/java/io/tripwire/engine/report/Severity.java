@@ -1,0 +1,37 @@
+package io.tripwire.engine.report;
+
+import io.tripwire.schemas.ActionType;
+
+/**
+ * How an action is coloured in the report: corrective actions (they change the system) red,
+ * alerts and notifications (they tell people) amber, RESOLVED green.
+ */
+enum Severity {
+    CORRECTIVE("corrective", "#c62828", "corrective action (changes the system)"),
+    ALERT("alert", "#d98a00", "alert / notification"),
+    RESOLVED("resolved", "#2e7d32", "resolved"),
+    OTHER("other", "#6d6d6d", "other");
+
+    final String css;
+    final String colour;
+    final String legend;
+
+    Severity(String css, String colour, String legend) {
+        this.css = css;
+        this.colour = colour;
+        this.legend = legend;
+    }
+
+    static Severity of(ActionType action) {
+        if (action == null) {
+            return OTHER;
+        }
+        return switch (action) {
+            case ROLLBACK_LAST_STEP, FREEZE_RAMP, STOP_RAMP, FAILOVER_READ_REPLICAS, QUEUE_WRITES, ABORT_OP,
+                 REQUIRE_HITL, THROTTLE_AUTONOMY, ENTER_SIMULATE -> CORRECTIVE;
+            case ALERT, OPEN_INCIDENT, NOTIFY_ONCALL, AUDIT_EVENT -> ALERT;
+            case RESOLVED -> RESOLVED;
+            case UNKNOWN -> OTHER;
+        };
+    }
+}
