@@ -72,7 +72,7 @@ final class Ticks {
     private static double niceStep(double raw) {
         double mag = Math.pow(10, Math.floor(Math.log10(raw)));
         double f = raw / mag;
-        double nice = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+        double nice = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10; // nearest round step, not the next larger
         return nice * mag;
     }
 
