@@ -35,7 +35,9 @@ final class ReportStyle {
             td.num{text-align:right;font-variant-numeric:tabular-nums}
             td.time,td.id{white-space:nowrap;font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:12px}
             td.reason,td.error{min-width:280px;max-width:520px;overflow-wrap:anywhere}
-            td.scope{max-width:220px;overflow-wrap:anywhere}
+            td.scope{min-width:60px;max-width:240px;overflow-wrap:break-word}
+            table.by-tripwire td:last-child{max-width:340px}
+            .summary caption{white-space:nowrap}
             td.tripwire,td.action{white-space:nowrap}
             caption{text-align:left;font-weight:600;padding:2px 0}
             table.actions{width:100%}

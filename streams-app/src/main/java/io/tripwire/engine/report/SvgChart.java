@@ -57,12 +57,16 @@ final class SvgChart {
             lo = 0;
             hi = 1;
         }
+        double pad = (hi - lo) * 0.05; // so a flat line or a threshold does not sit on the frame
         if (lo >= 0 && lo <= hi * 0.25) {
             lo = 0; // a floor at zero reads better unless the values sit in a narrow high band (e.g. 0.99..1)
+        } else {
+            lo = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
         }
+        hi += pad;
         Ticks.Scale y = Ticks.values(lo, hi, 5);
         SvgChart c = new SvgChart(x);
-        List<Label> labels = labels(x, actions);
+        List<Label> labels = labels(x, actions, true);
         int top = 8 + rows(labels) * LABEL_ROW;
         int height = top + PLOT_HEIGHT + AXIS_HEIGHT;
         c.open(label, height);
@@ -94,7 +98,7 @@ final class SvgChart {
             c.svg.append(String.format(Locale.ROOT, "<text class=\"lane-label\" x=\"%d\" y=\"%d\">%s</text>",
                     LEFT + 4, laneTop + 12, Html.esc(lane)));
             List<TripwireAction> inLane = actions.stream().filter(a -> a.getTripwire().equals(lane)).toList();
-            List<Label> labels = labels(x, inLane);
+            List<Label> labels = labels(x, inLane, false);
             // one label row per lane: labels that would overlap are left to the tooltip
             labels.removeIf(l -> l.row > 0);
             c.markers(inLane, labels, laneTop + 16, laneTop + laneHeight - 2);
@@ -190,10 +194,11 @@ final class SvgChart {
     }
 
     /**
-     * One label per run of actions with the same firedAt, tripwire and severity: "STOP_RAMP +2" for
-     * the three corrective actions replica-lag fires at once (NOTIFY_ONCALL, an alert, gets its own).
+     * One label per run of actions with the same firedAt and tripwire (and, if {@code bySeverity},
+     * severity): "STOP_RAMP +2" for the three corrective actions replica-lag fires at once, while
+     * NOTIFY_ONCALL, an alert, gets its own. Lanes of the events strip have room for one row only.
      */
-    private static List<Label> labels(XRange x, List<TripwireAction> actions) {
+    private static List<Label> labels(XRange x, List<TripwireAction> actions, boolean bySeverity) {
         SvgChart c = new SvgChart(x);
         List<Label> out = new ArrayList<>();
         double[] rowEnd = new double[MAX_LABEL_ROWS];
@@ -203,7 +208,7 @@ final class SvgChart {
             int j = i + 1;
             while (j < actions.size() && actions.get(j).getFiredAt().equals(a.getFiredAt())
                     && actions.get(j).getTripwire().equals(a.getTripwire())
-                    && Severity.of(actions.get(j).getAction()) == Severity.of(a.getAction())) {
+                    && (!bySeverity || Severity.of(actions.get(j).getAction()) == Severity.of(a.getAction()))) {
                 j++;
             }
             String text = a.getAction() + (j - i > 1 ? " +" + (j - i - 1) : "");

@@ -239,9 +239,9 @@ class ReportWriterTest {
         List<double[]> points = ReportFixtures.polylinePoints(chart);
         assertThat(points).hasSizeBetween(100, ReportWriter.MAX_POINTS);
         assertThat(tickLabels(chart)).contains("10000"); // the axis reaches the spike: it was drawn
-        double top = points.stream().mapToDouble(p -> p[1]).min().orElseThrow();
-        double bottom = points.stream().mapToDouble(p -> p[1]).max().orElseThrow();
-        assertThat(bottom - top).isGreaterThan(150); // the spike spans nearly the plot's height (170)
+        double[] ys = points.stream().mapToDouble(p -> p[1]).sorted().toArray();
+        // the spike towers over the rest of the line: most of the plot's 170 px above the median point
+        assertThat(ys[ys.length / 2] - ys[0]).isGreaterThan(120);
         assertThat(html.length()).isLessThan(100_000);
     }
 
