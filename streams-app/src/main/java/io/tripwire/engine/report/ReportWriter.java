@@ -96,19 +96,10 @@ public final class ReportWriter {
 
     private static void header(StringBuilder b, ReplayOutput out, String title, List<SignalPoint> points, int unreadable,
                                Set<String> tenants, Map<String, List<TripwireAction>> actionsByTenant) {
-        long from = Long.MAX_VALUE;
-        long to = Long.MIN_VALUE;
-        for (SignalPoint p : points) {
-            from = Math.min(from, p.at());
-            to = Math.max(to, p.at());
-        }
-        for (TripwireAction a : out.actions()) {
-            from = Math.min(from, a.getFiredAt().toEpochMilli());
-            to = Math.max(to, a.getFiredAt().toEpochMilli());
-        }
+        long[] span = span(points, out.actions());
         b.append("<header><h1>").append(Html.esc(title)).append("</h1><p class=\"meta\">");
-        if (from <= to) {
-            b.append("Covers ").append(Ticks.full(from)).append(" to ").append(Ticks.full(to))
+        if (span[0] <= span[1]) {
+            b.append("Covers ").append(Ticks.full(span[0])).append(" to ").append(Ticks.full(span[1]))
                     .append(" (event time of signals and actions).");
         } else {
             b.append("No signals and no actions: nothing to chart.");
@@ -137,26 +128,19 @@ public final class ReportWriter {
     private static void tenant(StringBuilder b, int index, String tenant, List<SignalPoint> points,
                                List<TripwireAction> actions, ThresholdLines thresholds) {
         b.append("<section class=\"tenant\" id=\"tenant-").append(index).append("\"><h2>").append(Html.esc(tenant)).append("</h2>\n");
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
         Map<ChartKey, List<Point>> series = new TreeMap<>(Comparator.comparingInt((ChartKey k) -> order(k.signal))
                 .thenComparing(ChartKey::signal).thenComparing(ChartKey::scope));
         for (SignalPoint p : points) {
             series.computeIfAbsent(new ChartKey(p.signal(), p.scope()), k -> new ArrayList<>()).add(new Point(p.at(), p.value()));
-            min = Math.min(min, p.at());
-            max = Math.max(max, p.at());
         }
-        for (TripwireAction a : actions) {
-            min = Math.min(min, a.getFiredAt().toEpochMilli());
-            max = Math.max(max, a.getFiredAt().toEpochMilli());
-        }
-        XRange x = XRange.around(min, max);
+        long[] span = span(points, actions); // the tenant's own range: all its charts line up
+        XRange x = XRange.around(span[0], span[1]);
         // identity: two equal records are still two actions, each with its marker
         Set<TripwireAction> charted = Collections.newSetFromMap(new IdentityHashMap<>());
         series.forEach((key, line) -> {
             line.sort(Comparator.comparingLong(Point::at));
             List<TripwireAction> related = actions.stream()
-                    .filter(a -> thresholds.relates(a.getTripwire(), key.signal, a.getScope()) && key.scope.equals(a.getScope()))
+                    .filter(a -> key.scope.equals(a.getScope()) && thresholds.relates(a.getTripwire(), key.signal, key.scope))
                     .toList();
             charted.addAll(related);
             SignalNames.Described d = SignalNames.describe(key.signal);
@@ -180,6 +164,21 @@ public final class ReportWriter {
         b.append("<h3>Actions (").append(actions.size()).append(")</h3>");
         b.append(actions.isEmpty() ? "<p class=\"note\">No tripwire fired for this tenant.</p>" : ReportTables.actions(actions));
         b.append("</section>\n");
+    }
+
+    /** First and last event time of the points and actions; {MAX, MIN} when there are none. */
+    private static long[] span(List<SignalPoint> points, List<TripwireAction> actions) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (SignalPoint p : points) {
+            min = Math.min(min, p.at());
+            max = Math.max(max, p.at());
+        }
+        for (TripwireAction a : actions) {
+            min = Math.min(min, a.getFiredAt().toEpochMilli());
+            max = Math.max(max, a.getFiredAt().toEpochMilli());
+        }
+        return new long[]{min, max};
     }
 
     private static int order(String signal) {

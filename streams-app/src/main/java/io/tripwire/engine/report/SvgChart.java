@@ -5,6 +5,7 @@ import io.tripwire.engine.report.ThresholdLines.Threshold;
 import io.tripwire.schemas.TripwireAction;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -107,6 +108,10 @@ final class SvgChart {
     }
 
     private double px(long t) {
+        return px(x, t);
+    }
+
+    private static double px(XRange x, long t) {
         double f = (double) (t - x.from) / Math.max(1, x.to - x.from);
         return LEFT + f * (WIDTH - LEFT - RIGHT);
     }
@@ -199,10 +204,9 @@ final class SvgChart {
      * NOTIFY_ONCALL, an alert, gets its own. Lanes of the events strip have room for one row only.
      */
     private static List<Label> labels(XRange x, List<TripwireAction> actions, boolean bySeverity) {
-        SvgChart c = new SvgChart(x);
         List<Label> out = new ArrayList<>();
         double[] rowEnd = new double[MAX_LABEL_ROWS];
-        java.util.Arrays.fill(rowEnd, Double.NEGATIVE_INFINITY);
+        Arrays.fill(rowEnd, Double.NEGATIVE_INFINITY);
         for (int i = 0; i < actions.size(); ) {
             TripwireAction a = actions.get(i);
             int j = i + 1;
@@ -212,7 +216,7 @@ final class SvgChart {
                 j++;
             }
             String text = a.getAction() + (j - i > 1 ? " +" + (j - i - 1) : "");
-            double start = c.px(a.getFiredAt().toEpochMilli()) + 3;
+            double start = px(x, a.getFiredAt().toEpochMilli()) + 3;
             for (int r = 0; r < MAX_LABEL_ROWS; r++) {
                 if (start > rowEnd[r] + 4) {
                     rowEnd[r] = start + text.length() * 6.6;

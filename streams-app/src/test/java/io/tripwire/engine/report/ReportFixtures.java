@@ -5,6 +5,7 @@ import io.tripwire.schemas.ActionType;
 import io.tripwire.schemas.TripwireAction;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -65,7 +66,7 @@ final class ReportFixtures {
     /** The points of every polyline in a fragment, as [x, y] pairs. */
     static List<double[]> polylinePoints(String fragment) {
         Matcher m = Pattern.compile("<polyline class=\"series\" points=\"([^\"]*)\"").matcher(fragment);
-        java.util.ArrayList<double[]> out = new java.util.ArrayList<>();
+        ArrayList<double[]> out = new ArrayList<>();
         while (m.find()) {
             for (String xy : m.group(1).split(" ")) {
                 String[] p = xy.split(",");
@@ -78,7 +79,7 @@ final class ReportFixtures {
     /** The y of each threshold line in a fragment. */
     static List<Double> thresholdYs(String fragment) {
         Matcher m = Pattern.compile("<line class=\"threshold-line[^\"]*\" x1=\"[^\"]*\" x2=\"[^\"]*\" y1=\"([^\"]*)\"").matcher(fragment);
-        java.util.ArrayList<Double> out = new java.util.ArrayList<>();
+        ArrayList<Double> out = new ArrayList<>();
         while (m.find()) {
             out.add(Double.parseDouble(m.group(1)));
         }
