@@ -9,10 +9,12 @@ final class ReportStyle {
     static String css() {
         StringBuilder b = new StringBuilder(CSS);
         for (Severity s : Severity.values()) {
-            b.append(".sev-").append(s.css).append(" line{stroke:").append(s.colour).append("}")
-                    .append(".sev-").append(s.css).append(" circle,.sev-").append(s.css).append(" text{fill:").append(s.colour).append("}")
-                    .append(".badge.sev-").append(s.css).append("{background:").append(s.colour).append("}")
-                    .append(".swatch.sev-").append(s.css).append("{background:").append(s.colour).append("}\n");
+            String sev = ".sev-" + s.css;
+            b.append("svg.chart ").append(sev).append(" line{stroke:").append(s.colour).append("}")
+                    .append("svg.chart ").append(sev).append(" circle{fill:").append(s.colour).append("}")
+                    .append("svg.chart ").append(sev).append(" text{fill:").append(s.ink).append("}")
+                    .append(".badge").append(sev).append("{background:").append(s.colour).append(";color:").append(s.badgeText).append("}")
+                    .append(".swatch").append(sev).append("{background:").append(s.colour).append("}\n");
         }
         return b.toString();
     }

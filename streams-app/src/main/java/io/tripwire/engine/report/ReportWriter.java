@@ -17,6 +17,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -57,8 +58,15 @@ public final class ReportWriter {
         Files.writeString(file, render(out, rules, title), StandardCharsets.UTF_8);
     }
 
-    /** The page as a string. */
+    /**
+     * The page as a string.
+     *
+     * @param out   what the replay produced
+     * @param rules the rules it ran with: their thresholds are the dashed lines
+     * @param title the page's heading, e.g. the incident and input file
+     */
     public static String render(ReplayOutput out, Rules rules, String title) {
+        Objects.requireNonNull(rules, "rules");
         List<SignalPoint> points = new ArrayList<>(out.signals().size());
         int unreadable = 0;
         for (String line : out.signals()) {

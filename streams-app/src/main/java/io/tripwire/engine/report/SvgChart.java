@@ -188,10 +188,11 @@ final class SvgChart {
 
     private void threshold(Threshold t, int index, Ticks.Scale y, int top) {
         double yy = py(y, top, t.value());
+        double labelY = yy - 14 < top ? yy + 15 : yy - 5; // under the line when there is no room above it
         svg.append(String.format(Locale.ROOT,
                 "<g class=\"threshold\"><line class=\"threshold-line dash%d\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
                         + "<text class=\"threshold-label\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text></g>",
-                index % 3, LEFT, WIDTH - RIGHT, yy, yy, WIDTH - RIGHT - 4 - index * 260, yy - 5, Html.esc(t.label())));
+                index % 3, LEFT, WIDTH - RIGHT, yy, yy, WIDTH - RIGHT - 4 - index * 260, labelY, Html.esc(t.label())));
     }
 
     /** Where an action's label goes: above the plot, in the first row where it does not overlap. */
