@@ -9,10 +9,10 @@ import java.util.List;
  */
 final class Downsampler {
 
-    /** A point of a series; a NaN value is a gap (the line breaks there). */
+    /** A point of a series; a value that is not finite (NaN, infinite) is a gap: the line breaks there. */
     record Point(long at, double value) {
         boolean gap() {
-            return Double.isNaN(value);
+            return !Double.isFinite(value);
         }
     }
 

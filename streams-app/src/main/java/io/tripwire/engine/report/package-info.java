@@ -16,7 +16,7 @@
  *   queue, abort, require HITL, throttle, simulate) red; alerts and notifications (alert, open
  *   incident, notify on-call, audit event) amber; RESOLVED green.</li>
  *   <li>Each line is thinned to at most 1,000 points by keeping each time bucket's lowest and
- *   highest value, so spikes survive; a value the engine could not measure (NaN) breaks the line.</li>
+ *   highest value, so spikes survive; a value that is not finite (NaN: nothing to measure) breaks the line.</li>
  *   <li>At most 200 dead letters are listed; the rest are counted (all are in dead-letter.jsonl).</li>
  *   <li>Compare: a firing is (tripwire, tenant, scope, action, firedAt), compared as a multiset;
  *   reasons, evidence, ids and signatures are not part of it.</li>

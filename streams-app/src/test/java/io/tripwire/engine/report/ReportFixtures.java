@@ -27,7 +27,7 @@ final class ReportFixtures {
     }
 
     static String signal(String name, String tenant, String scope, String at, double value) {
-        String v = Double.isNaN(value) ? "NaN" : Double.toString(value);
+        String v = Double.isFinite(value) ? Double.toString(value) : Double.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
         return "{\"signal\":\"" + name + "\",\"tenant\":\"" + tenant + "\",\"scope\":\"" + scope.replace("\"", "\\\"")
                 + "\",\"at\":\"" + at + "\",\"value\":" + v + "}";
     }

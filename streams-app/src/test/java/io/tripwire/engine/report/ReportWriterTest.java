@@ -246,16 +246,20 @@ class ReportWriterTest {
     }
 
     @Test
-    void aValueTheEngineCouldNotMeasureBreaksTheLine() {
+    void aValueTheEngineCouldNotMeasureOrAnInfiniteOneBreaksTheLine() {
         ReplayOutput out = output(List.of(), List.of(
                 signal("latency_p95_ms", "T", "READ", "2025-10-06T10:01:00Z", 100),
                 signal("latency_p95_ms", "T", "READ", "2025-10-06T10:02:00Z", Double.NaN),
                 signal("latency_p95_ms", "T", "READ", "2025-10-06T10:03:00Z", 120),
-                signal("latency_p95_ms", "T", "READ", "2025-10-06T10:04:00Z", 130)));
+                signal("latency_p95_ms", "T", "READ", "2025-10-06T10:04:00Z", 130),
+                signal("latency_p95_ms", "T", "READ", "2025-10-06T10:05:00Z", Double.POSITIVE_INFINITY),
+                signal("latency_p95_ms", "T", "READ", "2025-10-06T10:06:00Z", 140),
+                signal("latency_p95_ms", "T", "READ", "2025-10-06T10:07:00Z", 150)));
         String chart = figure(ReportWriter.render(out, rules, "t"), "T", P95_READ);
         assertThat(count(chart, "<circle class=\"dot\"")).isEqualTo(1);
-        assertThat(ReportFixtures.polylinePoints(chart)).hasSize(2);
-        assertThat(chart).doesNotContain("NaN");
+        assertThat(count(chart, "<polyline class=\"series\"")).isEqualTo(2);
+        assertThat(ReportFixtures.polylinePoints(chart)).hasSize(4);
+        assertThat(chart).doesNotContain("NaN").doesNotContain("Infinity");
     }
 
     @Test
