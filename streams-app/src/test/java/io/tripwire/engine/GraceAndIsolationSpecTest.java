@@ -48,6 +48,21 @@ class GraceAndIsolationSpecTest {
     }
 
     @Test
+    void anEventFarAheadOfTheWallClockIsDeadLetteredAndDoesNotMoveTheClock() {
+        try (ReplayEngine engine = Engines.engine()) {
+            engine.sendAll(requests(at("2025-10-06T10:00:00Z"), Duration.ofSeconds(100), 1000, "TENANT_004", "api", "READ", 0, 80));
+            engine.send(request(java.time.Instant.now().plus(Duration.ofDays(2)), "TENANT_004", "api", "READ", 200, 80), 9, "line nine");
+            // the clock did not jump two days ahead: this one is not late
+            engine.send(request(at("2025-10-06T10:02:00Z"), "TENANT_004", "api", "READ", 503, 80), 10, "line ten");
+            assertThat(engine.output().deadLetters()).singleElement().satisfies(d -> {
+                assertThat(d.reason()).isEqualTo("future");
+                assertThat(d.line()).isEqualTo(9);
+            });
+            assertThat(Actions.of(engine.output(), "error-budget")).isNotEmpty();
+        }
+    }
+
+    @Test
     void oneTenantsBadRequestsFireOnlyForThatTenant() {
         try (ReplayEngine engine = Engines.engine()) {
             engine.sendAll(requests(at("2025-10-06T10:00:00Z"), Duration.ofSeconds(100), 1000, "TENANT_A", "api", "READ", 0, 80));

@@ -75,7 +75,7 @@ public final class ReplayEngine implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         driver = new TopologyTestDriver(builder.build(),
-                StreamsSettings.of("tripwire-replay", "replay:9092", stateDir, names.deadLetter(), Map.of()), Instant.EPOCH);
+                StreamsSettings.of("tripwire-replay", "replay:9092", stateDir, names.deadLetter(), Map.of()), Instant.now()); // wall clock: now (future-skew check, stale warnings)
         inputs.put(RequestLatency.class, input(topics.requests()));
         inputs.put(MetricSample.class, input(topics.metrics()));
         inputs.put(AutonomyDecision.class, input(topics.autonomy()));

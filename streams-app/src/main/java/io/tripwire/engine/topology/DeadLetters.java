@@ -35,8 +35,8 @@ public final class DeadLetters {
             if (t instanceof DecodeException d) {
                 return d.reason();
             }
-            if (t instanceof LateEventException) {
-                return "late";
+            if (t instanceof LateEventException l) {
+                return l.reason();
             }
         }
         return "processing-error";
