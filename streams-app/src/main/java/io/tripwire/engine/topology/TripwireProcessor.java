@@ -101,6 +101,7 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
             throw new LateEventException("late", event.getSchema().getName() + " of " + tenant + " at " + Instant.ofEpochMilli(ts)
                     + " is older than its stream time " + Instant.ofEpochMilli(previous) + " minus grace " + rules.grace());
         }
+        observer.accepted(event);
         long clock = previous == null ? ts : Math.max(previous, ts);
         if (previous == null || clock != previous) {
             clocks.put(clockKey, clock);
