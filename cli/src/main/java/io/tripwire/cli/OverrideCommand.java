@@ -8,6 +8,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -89,7 +90,7 @@ public final class OverrideCommand implements Callable<Integer> {
             return 2;
         }
         config.put("max.block.ms", timeout.toMillis());
-        config.put("delivery.timeout.ms", Math.max(timeout.toMillis(), 1_000));
+        config.put("delivery.timeout.ms", (int) Math.min(Math.max(timeout.toMillis(), 1_000), Integer.MAX_VALUE));
         config.put("request.timeout.ms", (int) Math.min(Math.max(timeout.toMillis() / 2, 500), Integer.MAX_VALUE));
         RecordMetadata meta;
         try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config, new StringSerializer(), client.valueSerializer())) {
@@ -98,6 +99,9 @@ public final class OverrideCommand implements Callable<Integer> {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             err.println("tripwire override: not delivered to " + topic + " at " + client.bootstrapServer + ": " + cause.getMessage());
             return 1;
+        } catch (ConfigException e) {
+            err.println("tripwire override: bad client settings: " + e.getMessage());
+            return 2;
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("sent override to %s (partition %d, offset %d, key %s, %s): %s%n", meta.topic(), meta.partition(), meta.offset(),

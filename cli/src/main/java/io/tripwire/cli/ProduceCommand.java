@@ -7,6 +7,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine;
@@ -133,6 +134,9 @@ public final class ProduceCommand implements Callable<Integer> {
         } catch (SerializationException e) {
             err.println("tripwire produce: cannot serialize: " + e.getMessage());
             return 1;
+        } catch (ConfigException e) {
+            err.println("tripwire produce: bad client settings: " + e.getMessage());
+            return 2;
         }
         report(started, err);
         return rejected > 0 || failed.get() > 0 ? 1 : 0;
