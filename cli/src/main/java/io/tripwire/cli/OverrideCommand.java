@@ -26,15 +26,20 @@ import java.util.concurrent.TimeoutException;
 
 /** {@code tripwire override}: a human releases a tripwire hold (SPEC section 3, firing and resolving). */
 @Command(name = "override", mixinStandardHelpOptions = true,
-        description = {"Send one human override (HumanOverride, ts = now) to hitl-overrides, keyed by tenant, with",
-            "acks=all and idempotence. For residency-violation it releases the tenant's hold (the engine emits",
-            "RESOLVED); for error-budget it lifts the ramp freeze early. The tripwire id must be one of the rules'."},
-        footer = {"", "Examples:",
-            "  ./tripwire override --tenant TENANT_005 --tripwire residency-violation --token tok-1 --by dpo@example.org",
-            "  ./tripwire override --tenant TENANT_004 --tripwire error-budget --token CHG-1234 --by sre-oncall \\",
-            "      --bootstrap-server broker:9093 --command-config client.properties --format json",
+        description = {"Send a human override that releases a tripwire hold for one tenant.",
             "",
-            "Exit codes: 0 sent, 1 not delivered, 2 bad command line or unknown tripwire id."})
+            "Sends one HumanOverride (ts = now) to hitl-overrides, keyed by tenant, with acks=all and idempotence, "
+                + "and prints it. For residency-violation it releases the tenant's hold (the engine emits RESOLVED); "
+                + "for error-budget it lifts the ramp freeze early. The tripwire id must be one of the rules' ids."},
+        footer = {"", "Examples:",
+            "  ./tripwire override --tenant TENANT_005 --tripwire residency-violation \\",
+            "      --token tok-1 --by dpo@example.org",
+            "  ./tripwire override --tenant TENANT_004 --tripwire error-budget \\",
+            "      --token CHG-1234 --by sre-oncall --bootstrap-server broker:9093 \\",
+            "      --command-config client.properties --format json",
+            "",
+            "Exit codes: 0 sent; 1 not delivered; 2 bad command line or unknown",
+            "tripwire id."})
 public final class OverrideCommand implements Callable<Integer> {
 
     @Option(names = "--tenant", required = true, paramLabel = "T", description = "Tenant whose tripwire is overridden, e.g. TENANT_005.")

@@ -34,17 +34,21 @@ import java.util.concurrent.locks.LockSupport;
 
 /** {@code tripwire produce}: send events (a JSON-lines file, or synthetic requests) to the input topics. */
 @Command(name = "produce", mixinStandardHelpOptions = true,
-        description = {"Send events to the engine's input topics, each to the topic of its type (SPEC section 1),",
-            "keyed by tenant: a JSON-lines file (SPEC section 2), or synthetic request-latency traffic.",
-            "Lines that do not parse are reported as 'line N: ...' on stderr and skipped; the exit code is 1",
-            "if any line was rejected or a record could not be delivered. Prints the achieved rate at the end."},
+        description = {"Send events (a JSON-lines file, or synthetic requests) to the input topics.",
+            "",
+            "Each event goes to the topic of its type (SPEC section 1), keyed by tenant. Lines that do not parse "
+                + "are reported as 'line N: ...' on stderr and skipped. Progress goes to stderr every 5 s; the "
+                + "achieved rate (events/s) to stdout at the end."},
         footer = {"", "Examples:",
             "  ./tripwire produce --input test-data/wave-a.jsonl --format json",
-            "  ./tripwire produce --synthetic --tenants 20 --rate 5000 --duration 2m --format json",
-            "  ./tripwire produce --input events.jsonl --bootstrap-server broker:9093 --command-config client.properties \\",
+            "  ./tripwire produce --synthetic --tenants 20 --rate 5000 --duration 2m \\",
+            "      --format json",
+            "  ./tripwire produce --input events.jsonl --bootstrap-server broker:9093 \\",
+            "      --command-config client.properties \\",
             "      --schema-registry-url https://registry:8081",
             "",
-            "Exit codes: 0 all sent, 1 lines rejected or delivery failed, 2 bad command line."})
+            "Exit codes: 0 all sent; 1 lines rejected or delivery failed; 2 bad command",
+            "line."})
 public final class ProduceCommand implements Callable<Integer> {
 
     static final class Source {
@@ -201,7 +205,7 @@ public final class ProduceCommand implements Callable<Integer> {
                     + firstFailure.get().getMessage() + "; stopped sending");
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("sent %,d events in %.1f s (%,.0f events/s), %,d acknowledged%s%n", sent, secs, acked.get() / secs, acked.get(),
+        out.printf("sent %,d events in %.1f s (%,.1f events/s), %,d acknowledged%s%n", sent, secs, acked.get() / secs, acked.get(),
                 rejected > 0 ? String.format(", %,d lines rejected", rejected) : "");
         new TreeMap<>(perTopic).forEach((t, n) -> out.printf("  %-30s %,10d%n", t, n.get()));
         out.flush();

@@ -30,18 +30,23 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code tripwire run}: the live engine on a Kafka cluster, until SIGTERM or Ctrl-C. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the engine: read the input topics, fire tripwires, write signed actions to tripwire-actions.",
-            "Settings come from --config (see config/engine.yaml); single values can be overridden with TRIPWIRE_*",
-            "environment variables. Logs the effective settings (secrets masked) and runs until SIGTERM or Ctrl-C,",
-            "then closes the engine cleanly (commits offsets, flushes state) and exits 0."},
-        footer = {"", "Examples:",
-            "  ./tripwire run --config config/engine.yaml --create-topics --partitions 6 --replication 3",
-            "  TRIPWIRE_BOOTSTRAP_SERVERS=broker-1:9093 TRIPWIRE_KAFKA_SECURITY_PROTOCOL=SASL_SSL \\",
-            "      ./tripwire run --config /etc/tripwire/engine.yaml --signing-key /etc/tripwire/keys/private.pem",
-            "  ./tripwire run --config config/engine.yaml --set tripwires.read-latency.threshold=400",
+        description = {"Run the live engine on a Kafka cluster until SIGTERM or Ctrl-C.",
             "",
-            "Exit codes: 0 stopped by SIGTERM/Ctrl-C, 1 cannot reach Kafka / topics missing or not co-partitioned /",
-            "engine failed, 2 bad command line, config or rules."})
+            "Reads the input topics, fires tripwires and writes signed actions to tripwire-actions. Settings come "
+                + "from --config (see config/engine.yaml); single values can be overridden with TRIPWIRE_* environment "
+                + "variables. Logs the effective settings (secrets masked); on SIGTERM or Ctrl-C closes the engine "
+                + "cleanly (commits offsets, finishes transactions) and exits 0."},
+        footer = {"", "Examples:",
+            "  ./tripwire run --config config/engine.yaml --create-topics --partitions 6",
+            "  TRIPWIRE_BOOTSTRAP_SERVERS=broker-1:9093 \\",
+            "  TRIPWIRE_KAFKA_SECURITY_PROTOCOL=SASL_SSL \\",
+            "      ./tripwire run --config /etc/tripwire/engine.yaml \\",
+            "      --signing-key /etc/tripwire/keys/private.pem",
+            "  ./tripwire run --set tripwires.read-latency.threshold=400",
+            "",
+            "Exit codes: 0 stopped by SIGTERM/Ctrl-C; 1 Kafka unreachable, topics",
+            "missing or not co-partitioned, engine failed; 2 bad command line, config",
+            "or rules."})
 public final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -233,7 +238,9 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private int fail(PrintWriter err, Exception e, int code) {
-        err.println("tripwire run: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+        String message = e instanceof java.nio.file.NoSuchFileException ? "file not found: " + e.getMessage()
+                : e.getMessage() != null ? e.getMessage() : e.toString();
+        err.println("tripwire run: " + message);
         if (verbose) {
             e.printStackTrace(err);
         }

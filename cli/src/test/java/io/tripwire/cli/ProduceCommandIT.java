@@ -113,7 +113,7 @@ class ProduceCommandIT {
                 "--seed", "7", "--format", "json", "--topic-prefix", prefix, "--bootstrap-server", kafka.bootstrapServers());
 
         assertThat(code).isZero();
-        Matcher m = Pattern.compile("sent ([\\d,]+) events in ([\\d.]+) s \\(([\\d,]+) events/s\\), ([\\d,]+) acknowledged").matcher(out.toString());
+        Matcher m = Pattern.compile("sent ([\\d,]+) events in ([\\d.]+) s \\(([\\d,.]+) events/s\\), ([\\d,]+) acknowledged").matcher(out.toString());
         assertThat(m.find()).as(out.toString()).isTrue();
         int sent = Integer.parseInt(m.group(1).replace(",", ""));
         assertThat(Integer.parseInt(m.group(4).replace(",", ""))).isEqualTo(sent);

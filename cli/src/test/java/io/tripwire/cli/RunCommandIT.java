@@ -147,18 +147,6 @@ class RunCommandIT {
                 .contains("--create-topics").hasLineCount(1);
     }
 
-    @Test
-    void aBadConfigIsOneLineWithExitCode2() throws Exception {
-        Path config = Files.writeString(dir.resolve("bad.yaml"), "action-format: xml\n");
-        StringWriter err = new StringWriter();
-
-        int code = new CommandLine(new RunCommand(false)).setErr(new PrintWriter(err, true)).execute("--config", config.toString());
-
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("tripwire run: " + config + ": action-format: 'xml' is not allowed; use avro or json"
-                + System.lineSeparator());
-    }
-
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

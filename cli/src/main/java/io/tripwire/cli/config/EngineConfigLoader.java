@@ -232,12 +232,12 @@ final class EngineConfigLoader {
         if (!node.isObject()) {
             throw new EngineConfigException(file + ": " + key + ": expected a mapping of key: value, got " + node.getNodeType().name().toLowerCase());
         }
-        node.fields().forEachRemaining(e -> {
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             String v = scalar(e.getValue(), key + "." + e.getKey());
             if (v != null) {
                 out.put(e.getKey(), v);
             }
-        });
+        }
         return out;
     }
 
