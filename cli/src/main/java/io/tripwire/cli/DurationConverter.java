@@ -1,0 +1,33 @@
+package io.tripwire.cli;
+
+import picocli.CommandLine;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads durations as the rules file writes them ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}) or ISO-8601 ({@code PT30S}). */
+final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+
+    private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    @Override
+    public Duration convert(String text) {
+        Matcher m = SHORT.matcher(text.trim());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(text.trim());
+        } catch (RuntimeException e) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not a duration; use e.g. 500ms, 30s, 5m, 1h");
+        }
+    }
+}
