@@ -1,9 +1,9 @@
 package io.tripwire.cli;
 
+import io.tripwire.engine.rules.RuleNode;
 import picocli.CommandLine;
 
 import java.time.Duration;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads durations as the rules file writes them ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}) or ISO-8601 ({@code PT30S}). */
@@ -13,16 +13,8 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String text) {
-        Matcher m = SHORT.matcher(text.trim());
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
+        if (SHORT.matcher(text.trim()).matches()) {
+            return RuleNode.parseDuration("duration", text);
         }
         try {
             return Duration.parse(text.trim());

@@ -120,7 +120,7 @@ public final class ProduceCommand implements Callable<Integer> {
             return 2;
         }
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
-        TopicNames names = InputTopics.prefixed(topicPrefix);
+        TopicNames names = TopicNames.withPrefix(topicPrefix);
         long started = System.nanoTime();
         try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config, new StringSerializer(), client.valueSerializer())) {
             Pacer pacer = new Pacer(limit, started, err);
@@ -167,7 +167,7 @@ public final class ProduceCommand implements Callable<Integer> {
                     reject(err, lineNo, e.getMessage());
                     continue;
                 }
-                if (InputTopics.of(event, names) == null) {
+                if (names.topicOf(event) == null) {
                     reject(err, lineNo, "a " + event.getSchema().getName() + " is not an input event (the engine and the executor "
                             + "write those); skipped");
                     continue;
@@ -185,7 +185,7 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     private void send(KafkaProducer<String, SpecificRecord> producer, TopicNames names, SpecificRecord event) {
-        String topic = InputTopics.of(event, names);
+        String topic = names.topicOf(event);
         producer.send(new ProducerRecord<>(topic, InputTopics.tenant(event), event), (meta, e) -> {
             if (e == null) {
                 acked.incrementAndGet();

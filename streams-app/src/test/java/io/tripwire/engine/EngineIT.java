@@ -60,10 +60,7 @@ class EngineIT {
 
     /** Topic names unique to one test, so tests share the broker but not data. */
     private static TopicNames topics(String prefix) {
-        TopicNames d = TopicNames.DEFAULTS;
-        return new TopicNames(prefix + d.requests(), prefix + d.metrics(), prefix + d.autonomy(), prefix + d.policy(),
-                prefix + d.rollout(), prefix + d.overrides(), prefix + d.actions(), prefix + d.results(), prefix + d.deadLetter(),
-                prefix + d.signals());
+        return TopicNames.withPrefix(prefix);
     }
 
     private static TripwireEngine start(TopicNames names, String appId) throws Exception {
@@ -81,7 +78,7 @@ class EngineIT {
         try (KafkaProducer<String, SpecificRecord> p = new KafkaProducer<>(cfg, new StringSerializer(), avroSerializer(cfg))) {
             for (SpecificRecord e : events) {
                 String tenant = (String) e.get(e.getSchema().getField("tenant").pos());
-                p.send(new ProducerRecord<>(topicOf(names, e), tenant, e));
+                p.send(new ProducerRecord<>(names.topicOf(e), tenant, e));
             }
             p.flush();
         }
@@ -91,17 +88,6 @@ class EngineIT {
         AvroSerializer<SpecificRecord> s = new AvroSerializer<>();
         s.configure(cfg, false);
         return s;
-    }
-
-    private static String topicOf(TopicNames n, SpecificRecord e) {
-        return switch (e.getSchema().getName()) {
-            case "RequestLatency" -> n.requests();
-            case "MetricSample" -> n.metrics();
-            case "AutonomyDecision" -> n.autonomy();
-            case "PolicyDecision" -> n.policy();
-            case "RolloutStep" -> n.rollout();
-            default -> n.overrides();
-        };
     }
 
     /** Reads the action topic (read_committed) until {@code expected} records arrived or 60 s passed. */
