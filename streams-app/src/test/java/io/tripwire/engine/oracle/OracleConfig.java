@@ -37,6 +37,20 @@ record OracleConfig(long graceMs, int minEvents,
                 latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin);
     }
 
+    OracleConfig withGraceSeconds(int s) {
+        return new OracleConfig(s * 1000L, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
+                fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
+                ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin);
+    }
+
+    OracleConfig withSlo(String api, String ingest) {
+        return new OracleConfig(graceMs, minEvents, new BigDecimal(api), new BigDecimal(ingest), errorBudgetThreshold,
+                errorBudgetWindowMin, freezeForMs, fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
+                ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin);
+    }
+
     BigDecimal slo(String service) {
         return Map.of("api", sloApi, "ingest", sloIngest).getOrDefault(service, sloApi); // default-service: api
     }
@@ -46,6 +60,15 @@ record OracleConfig(long graceMs, int minEvents,
         List<String> sets = new ArrayList<>();
         if (minEvents != DEFAULTS.minEvents) {
             sets.add("min-events=" + minEvents);
+        }
+        if (graceMs != DEFAULTS.graceMs) {
+            sets.add("grace=" + (graceMs / 1000) + "s");
+        }
+        if (sloApi.compareTo(DEFAULTS.sloApi) != 0) {
+            sets.add("slo.api=" + sloApi.toPlainString());
+        }
+        if (sloIngest.compareTo(DEFAULTS.sloIngest) != 0) {
+            sets.add("slo.ingest=" + sloIngest.toPlainString());
         }
         return sets.toArray(String[]::new);
     }

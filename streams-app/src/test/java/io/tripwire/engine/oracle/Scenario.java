@@ -33,10 +33,15 @@ final class Scenario {
     record Generated(long seed, OracleConfig config, List<SpecOracle.Input> delivery, String summary) {
     }
 
+    /** Names that are prefixes of each other, and a non-ASCII one: tenants must stay isolated whatever their ids. */
+    private static final String[] TENANTS = {"TENANT_1", "TENANT_10", "TENANT_100", "tenant-\u03b2"};
+
     private static final Instant BASE = Instant.parse("2025-10-06T10:00:00Z");
 
     private final Random rnd;
     private final List<SpecificRecord> events = new ArrayList<>();
+    /** Events delivered at a time other than their ts (a skewed clock: ts ahead of delivery). */
+    private final java.util.IdentityHashMap<SpecificRecord, Long> deliverAt = new java.util.IdentityHashMap<>();
 
     private Scenario(long seed) {
         rnd = new Random(seed);
@@ -64,13 +69,23 @@ final class Scenario {
     }
 
     private Generated build(long seed, int budget) {
-        OracleConfig config = rnd.nextInt(3) == 0 ? OracleConfig.DEFAULTS.withMinEvents(20 + rnd.nextInt(60)) : OracleConfig.DEFAULTS;
+        // mostly the shipped rules; some seeds run what-if numbers (min-events, grace, SLOs) through --set
+        OracleConfig config = OracleConfig.DEFAULTS;
+        if (rnd.nextInt(3) == 0) {
+            config = config.withMinEvents(20 + rnd.nextInt(60));
+        }
+        if (rnd.nextInt(4) == 0) {
+            config = config.withGraceSeconds(new int[] {0, 10, 45, 120}[rnd.nextInt(4)]);
+        }
+        if (rnd.nextInt(4) == 0) {
+            config = config.withSlo("0.99", "0.98");
+        }
         int minutes = 60 + rnd.nextInt(121);
         long t0 = BASE.toEpochMilli() + rnd.nextInt(600) * 60_000L + (rnd.nextBoolean() ? 0 : rnd.nextInt(60_000));
         int tenants = 1 + rnd.nextInt(4);
         int perTenant = budget / tenants;
         for (int k = 0; k < tenants; k++) {
-            String tenant = "TENANT_" + (char) ('A' + k);
+            String tenant = TENANTS[k];
             boolean wholeSeconds = rnd.nextBoolean();
             tenant(tenant, t0, minutes, perTenant, wholeSeconds);
         }
@@ -95,13 +110,13 @@ final class Scenario {
                 delay = 1_000L * (31 + rnd.nextInt(90)) + (whole ? 0 : rnd.nextInt(1000)); // 31..121 s
                 lateish++;
             }
-            pending.add(new Pending(e, i + 1, ts + delay));
+            pending.add(new Pending(e, i + 1, deliverAt.getOrDefault(e, ts + delay)));
         }
         pending.sort(Comparator.comparingLong(Pending::deliverAt));
         List<SpecOracle.Input> delivery = pending.stream().map(p -> new SpecOracle.Input(p.e, p.line)).toList();
         String summary = "seed " + seed + ": " + tenants + " tenant(s), " + minutes + " min from " + Instant.ofEpochMilli(t0)
                 + ", " + delivery.size() + " events (" + outOfOrder + " delayed <=31s, " + lateish + " delayed >31s), min-events "
-                + config.minEvents();
+                + config.minEvents() + ", engine --set " + String.join(" ", config.engineSets());
         return new Generated(seed, config, delivery, summary);
     }
 
@@ -147,6 +162,8 @@ final class Scenario {
         List<Episode> readSlow = episodes(minutes, 2, 6, 30);
         List<Episode> writeSlow = episodes(minutes, 2, 6, 30);
         List<Episode> silence = episodes(minutes, 1, 3, 12);
+        // now and then a gateway with a skewed clock sends one request minutes ahead
+        int skewAt = rnd.nextInt(4) == 0 ? rnd.nextInt(minutes) : -1;
         int burstMinutes = 0;
         for (int m = 0; m < minutes; m++) {
             if (any(bursts, m)) {
@@ -165,6 +182,13 @@ final class Scenario {
         double readSlowMedian = 300 + rnd.nextInt(300);
         double writeSlowMedian = 550 + rnd.nextInt(600);
         for (int m = 0; m < minutes; m++) {
+            if (m == skewAt) {
+                RequestLatency skewed = RequestLatency.newBuilder().setTs(Instant.ofEpochMilli(at(t0 + (m + 3 + rnd.nextInt(15)) * 60_000L
+                                + rnd.nextInt(60_000), whole))).setTenant(tenant).setService("api").setOp(Op.READ).setStatus(200)
+                        .setLatencyMs(42.0).setRegion(null).setRoute(null).setRequestId(null).build();
+                events.add(skewed);
+                deliverAt.put(skewed, t0 + m * 60_000L);
+            }
             if (any(silence, m)) {
                 continue;
             }
@@ -177,12 +201,15 @@ final class Scenario {
                 Op op = service.equals("ingest") ? (rnd.nextInt(10) == 0 ? Op.READ : Op.WRITE) : (rnd.nextInt(5) < 3 ? Op.READ : Op.WRITE);
                 double errP = service.equals("ingest") ? (any(ingestErrors, m) ? ingestErrBurst : ingestErr)
                         : (any(apiErrors, m) ? apiErrBurst : apiErr);
-                int status = rnd.nextDouble() < errP ? (rnd.nextBoolean() ? 503 : 500) : (rnd.nextInt(20) == 0 ? 404 : 200);
+                int status = rnd.nextDouble() < errP ? new int[] {500, 503, 503, 504, 599}[rnd.nextInt(5)]
+                        : new int[] {200, 200, 200, 201, 204, 302, 404, 499}[rnd.nextInt(8)];
                 double median = op == Op.READ ? (any(readSlow, m) ? readSlowMedian : readMedian)
                         : (any(writeSlow, m) ? writeSlowMedian : writeMedian);
                 double latency = Math.round(median * Math.exp(rnd.nextGaussian() * 0.35) * 10) / 10.0;
                 if (rnd.nextInt(200) == 0) {
                     latency = rnd.nextInt(3) * 0.5; // a few zero / tiny latencies
+                } else if (rnd.nextInt(1500) == 0) {
+                    latency = new double[] {60_000, 3_600_000, 1e8}[rnd.nextInt(3)]; // valid (finite, >= 0), just huge
                 }
                 latency = awayFromThresholds(latency);
                 events.add(RequestLatency.newBuilder().setTs(Instant.ofEpochMilli(ts)).setTenant(tenant).setService(service)

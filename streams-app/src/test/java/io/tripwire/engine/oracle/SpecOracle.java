@@ -60,7 +60,8 @@ final class SpecOracle {
     record Tie(int eventIndex, Instant at, String tenant, String tripwire, String scope) {
     }
 
-    record Result(List<Firing> firings, List<Dead> deadLetters, List<Tie> ties) {
+    /** {@code stats}: how often each interesting case of the contract came up (coverage of a run). */
+    record Result(List<Firing> firings, List<Dead> deadLetters, List<Tie> ties, Map<String, Long> stats) {
     }
 
     private record Req(long ts, boolean bad) {
@@ -81,7 +82,8 @@ final class SpecOracle {
     private final Map<String, Long> streamTime = new HashMap<>();
     private final Map<String, List<Req>> requestsByService = new HashMap<>();
     private final Map<String, List<Lat>> latencyByOp = new HashMap<>();
-    private final Map<String, Long> nextBoundary = new TreeMap<>(); // tenant|op -> next minute boundary to evaluate
+    private final Map<String, Map<String, Long>> nextBoundary = new HashMap<>(); // tenant -> op -> next boundary (minute)
+    private final Map<String, Long> stats = new TreeMap<>();
     private final Map<String, List<Aut>> autonomy = new HashMap<>();
     private final Map<String, Hold> holds = new HashMap<>();
     private final Map<String, Boolean> residencyHeld = new HashMap<>();
@@ -102,7 +104,7 @@ final class SpecOracle {
         for (int i = 0; i < inputs.size(); i++) {
             o.process(i, inputs.get(i));
         }
-        return new Result(List.copyOf(o.firings), List.copyOf(o.dead), List.copyOf(o.ties));
+        return new Result(List.copyOf(o.firings), List.copyOf(o.dead), List.copyOf(o.ties), Map.copyOf(o.stats));
     }
 
     private static long minute(long ts) {
@@ -119,7 +121,13 @@ final class SpecOracle {
         Long st = streamTime.get(topicKey);
         if (st != null && ts < st - c.graceMs()) {
             dead.add(new Dead(in.line(), "late"));
+            note("late " + e.getSchema().getName());
             return;
+        }
+        if (st != null && ts == st - c.graceMs()) {
+            note("counted at exactly stream time - grace");
+        } else if (st != null && ts < st) {
+            note("out of order within grace " + e.getSchema().getName());
         }
         long now = st == null ? ts : Math.max(st, ts);
         streamTime.put(topicKey, now);
@@ -158,7 +166,7 @@ final class SpecOracle {
         boolean bad = r.getStatus() >= 500;
         requestsByService.computeIfAbsent(tenant + "|" + service, k -> new ArrayList<>()).add(new Req(ts, bad));
         latencyByOp.computeIfAbsent(tenant + "|" + op, k -> new ArrayList<>()).add(new Lat(ts, r.getLatencyMs()));
-        nextBoundary.putIfAbsent(tenant + "|" + op, minute(ts) + 1);
+        nextBoundary.computeIfAbsent(tenant, k -> new TreeMap<>()).putIfAbsent(op, minute(ts) + 1);
 
         // ratio tripwires of key tenant x service, at the tenant's request stream time
         List<Req> reqs = requestsByService.get(tenant + "|" + service);
@@ -180,11 +188,8 @@ final class SpecOracle {
         }
 
         // percentile tripwires: every boundary B with B + grace <= the tenant's request stream time
-        for (Map.Entry<String, Long> nb : nextBoundary.entrySet()) {
-            if (!nb.getKey().startsWith(tenant + "|")) {
-                continue;
-            }
-            String keyOp = nb.getKey().substring(tenant.length() + 1);
+        for (Map.Entry<String, Long> nb : nextBoundary.get(tenant).entrySet()) {
+            String keyOp = nb.getKey();
             long b = nb.getValue();
             while (b * 60_000L + c.graceMs() <= now) {
                 latencyBoundary(tenant, keyOp, b);
@@ -248,8 +253,10 @@ final class SpecOracle {
             }
         }
         boolean cond;
+        note("latency boundaries evaluated");
         if (values.isEmpty()) {
             cond = false;
+            note("latency boundary with an empty window");
         } else {
             values.sort(null);
             int n = values.size();
@@ -343,7 +350,9 @@ final class SpecOracle {
             residencyHeld.put(tenant, false);
             emit(ts, tenant, tw, tenant, "RESOLVED", Map.of());
         } else if (tw.equals("error-budget")) {
-            freezeUntil.remove(tenant);
+            note(freezeUntil.remove(tenant) != null ? "error-budget override lifted a freeze" : "error-budget override, nothing frozen");
+        } else {
+            note("override with no effect (" + tw + ")");
         }
     }
 
@@ -352,8 +361,24 @@ final class SpecOracle {
         Integer previous = s.getPreviousPercent() != null ? s.getPreviousPercent()
                 : list.isEmpty() ? null : list.get(list.size() - 1).getStepPercent();
         Long until = freezeUntil.get(tenant);
-        if (until != null && ts < until && previous != null && s.getStepPercent() > previous) {
-            emit(ts, tenant, "ramp-freeze", tenant, "ROLLBACK_LAST_STEP", Map.of("to", String.valueOf(previous)));
+        if (previous == null) {
+            note("rollout step with no previous percent known");
+        } else if (s.getStepPercent() > previous && until == null) {
+            note("raise, not frozen");
+        } else if (s.getStepPercent() > previous && ts >= until) {
+            note("raise after the freeze ended");
+        } else if (s.getStepPercent() <= previous && until != null && ts < until) {
+            note("no raise while frozen");
+        }
+        // AMBIGUITY (docs/tripwires.md is silent): a step whose previous percent is unknown (no
+        // previousPercent, no step before). Read fail-safe, as the engine does: while frozen it counts as
+        // a raise and rolls back to "prev" (the docs' word for an unknown previous percent).
+        boolean raise = previous == null || s.getStepPercent() > previous;
+        if (until != null && ts < until && raise) {
+            if (previous == null) {
+                note("frozen step with unknown previous percent (ambiguity: read as a raise)");
+            }
+            emit(ts, tenant, "ramp-freeze", tenant, "ROLLBACK_LAST_STEP", Map.of("to", previous == null ? "prev" : String.valueOf(previous)));
         }
         list.add(s);
     }
@@ -362,12 +387,14 @@ final class SpecOracle {
     private String rollbackTo(String tenant) {
         List<RolloutStep> list = steps.getOrDefault(tenant, List.of());
         if (list.isEmpty()) {
+            note("rollback to prev: no step known");
             return "prev";
         }
         RolloutStep last = list.get(list.size() - 1);
         if (last.getPreviousPercent() != null) {
             return String.valueOf(last.getPreviousPercent());
         }
+        note("rollback to: last step has no previousPercent");
         return list.size() >= 2 ? String.valueOf(list.get(list.size() - 2).getStepPercent()) : "prev";
     }
 
@@ -417,6 +444,10 @@ final class SpecOracle {
             }
             default -> throw new IllegalStateException(tw);
         }
+    }
+
+    private void note(String what) {
+        stats.merge(what, 1L, Long::sum);
     }
 
     private void emit(long t, String tenant, String tw, String scope, String action, Map<String, String> params) {
