@@ -44,6 +44,14 @@ record OracleConfig(long graceMs, int minEvents,
                 latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin);
     }
 
+    /** What-if windows short enough to slide within a scenario: error-budget window and freeze, autonomy windows. */
+    OracleConfig withShortWindows(int errorBudgetMin, int freezeMin, int autonomyMin) {
+        return new OracleConfig(graceMs, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetMin, freezeMin * 60_000L,
+                fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
+                ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyMin);
+    }
+
     OracleConfig withSlo(String api, String ingest) {
         return new OracleConfig(graceMs, minEvents, new BigDecimal(api), new BigDecimal(ingest), errorBudgetThreshold,
                 errorBudgetWindowMin, freezeForMs, fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
@@ -63,6 +71,16 @@ record OracleConfig(long graceMs, int minEvents,
         }
         if (graceMs != DEFAULTS.graceMs) {
             sets.add("grace=" + (graceMs / 1000) + "s");
+        }
+        if (errorBudgetWindowMin != DEFAULTS.errorBudgetWindowMin) {
+            sets.add("tripwires.error-budget.window=" + errorBudgetWindowMin + "m");
+        }
+        if (freezeForMs != DEFAULTS.freezeForMs) {
+            sets.add("tripwires.error-budget.freeze-for=" + (freezeForMs / 60_000) + "m");
+        }
+        if (autonomyWindowMin != DEFAULTS.autonomyWindowMin) {
+            sets.add("tripwires.autonomy-compensation.window=" + autonomyWindowMin + "m");
+            sets.add("tripwires.autonomy-rate.window=" + autonomyWindowMin + "m");
         }
         if (sloApi.compareTo(DEFAULTS.sloApi) != 0) {
             sets.add("slo.api=" + sloApi.toPlainString());

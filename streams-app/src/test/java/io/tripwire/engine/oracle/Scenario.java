@@ -80,6 +80,9 @@ final class Scenario {
         if (rnd.nextInt(4) == 0) {
             config = config.withSlo("0.99", "0.98");
         }
+        if (rnd.nextInt(4) == 0) {
+            config = config.withShortWindows(30 + rnd.nextInt(60), 10 + rnd.nextInt(40), 20 + rnd.nextInt(40));
+        }
         int minutes = 60 + rnd.nextInt(121);
         long t0 = BASE.toEpochMilli() + rnd.nextInt(600) * 60_000L + (rnd.nextBoolean() ? 0 : rnd.nextInt(60_000));
         int tenants = 1 + rnd.nextInt(4);
@@ -313,6 +316,10 @@ final class Scenario {
             };
             events.add(HumanOverride.newBuilder().setTs(Instant.ofEpochMilli(t)).setTenant(tenant).setTripwire(tw)
                     .setApprovalTokenId("tok-" + i).setBy("dpo@example.org").build());
+            if (rnd.nextInt(3) == 0) { // a second approver, shortly after
+                events.add(HumanOverride.newBuilder().setTs(Instant.ofEpochMilli(at(t + 1_000 + rnd.nextInt(60_000), whole)))
+                        .setTenant(tenant).setTripwire(tw).setApprovalTokenId("tok-" + i + "b").setBy("sre@example.org").build());
+            }
         }
         // rollout: sometimes a step before the window, then a few steps up and down, some without previousPercent
         int[] ladder = {2, 10, 25, 50, 100};
@@ -327,6 +334,9 @@ final class Scenario {
             int next = rnd.nextInt(4) == 0 ? Math.max(0, level - 1) : Math.min(ladder.length - 1, level + 1);
             Integer previous = rnd.nextInt(5) == 0 ? null : ladder[level];
             events.add(step(t, tenant, ladder[next], previous));
+            if (rnd.nextInt(3) == 0) { // the rollout script retries the same step
+                events.add(step(at(t + 2_000 + rnd.nextInt(50_000), whole), tenant, ladder[next], previous));
+            }
             level = next;
         }
     }
