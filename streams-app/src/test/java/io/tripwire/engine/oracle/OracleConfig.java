@@ -52,6 +52,13 @@ record OracleConfig(long graceMs, int minEvents,
                 latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyMin);
     }
 
+    OracleConfig withLatencyHeldMinutes(int m) {
+        return new OracleConfig(graceMs, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
+                fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
+                ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
+                m * 60_000L, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin);
+    }
+
     OracleConfig withSlo(String api, String ingest) {
         return new OracleConfig(graceMs, minEvents, new BigDecimal(api), new BigDecimal(ingest), errorBudgetThreshold,
                 errorBudgetWindowMin, freezeForMs, fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
@@ -81,6 +88,10 @@ record OracleConfig(long graceMs, int minEvents,
         if (autonomyWindowMin != DEFAULTS.autonomyWindowMin) {
             sets.add("tripwires.autonomy-compensation.window=" + autonomyWindowMin + "m");
             sets.add("tripwires.autonomy-rate.window=" + autonomyWindowMin + "m");
+        }
+        if (latencyHeldMs != DEFAULTS.latencyHeldMs) {
+            sets.add("tripwires.read-latency.held-for=" + (latencyHeldMs / 60_000) + "m");
+            sets.add("tripwires.write-latency.held-for=" + (latencyHeldMs / 60_000) + "m");
         }
         if (sloApi.compareTo(DEFAULTS.sloApi) != 0) {
             sets.add("slo.api=" + sloApi.toPlainString());
