@@ -243,6 +243,43 @@ class OracleEdgeCaseTest {
     }
 
     @Test
+    void tenantIdsContainingSeparatorsStayIsolated() {
+        // nothing in SPEC restricts tenant or service ids: composite store keys must not collide or prefix-match
+        String[] seps = {"|", ":", "/", "#", ",", ".", "\u0000", "-", "_", " "};
+        for (String sep : seps) {
+            String k = "K" + sep;
+            for (int i = 0; i < 150; i++) { // the tenant "K": bad api traffic, slow reads
+                req("K", i * 2_000L, "api", Op.READ, i % 5 == 0 ? 503 : 200, 420);
+                req("K", i * 2_000L + 1, "x" + sep + "y", Op.READ, 200, 420);
+            }
+            for (int i = 0; i < 600; i++) { // look-alike tenants: healthy, fast
+                req(k + "api", i * 500L, "api", Op.READ, 200, 20);
+                req(k + "READ", i * 500L + 1, "api", Op.READ, 200, 20);
+                req(k + "x", i * 500L + 2, "y", Op.READ, 200, 20);
+            }
+            lag("K", 0, 90);
+            lag(k + "pg_replica_lag_seconds", 1, 1);
+        }
+        for (String t : new String[] {"K", "K|api", "K|READ"}) {
+            req(t, min(40), "api", Op.WRITE, 200, 1);
+        }
+        compare("separators in ids", OracleConfig.DEFAULTS);
+    }
+
+    @Test
+    void anOverrideNamingRampFreezeDoesNotLiftTheFreeze() {
+        // SPEC: "an override for error-budget lifts it early"; config: ramp-freeze is lifted-by error-budget
+        step("O", -min(60), 10, 2);
+        for (int i = 0; i < 100; i++) {
+            req("O", i * 100L, "api", Op.READ, i == 99 ? 503 : 200, 50);
+        }
+        override("O", min(1), "ramp-freeze");
+        step("O", min(2), 25, 10);
+        List<String> fired = compare("override naming ramp-freeze", OracleConfig.DEFAULTS);
+        assertThat(fired).contains("O ramp-freeze ROLLBACK_LAST_STEP@2025-10-06T10:02:00Z");
+    }
+
+    @Test
     @Disabled("engine bug: a record whose event time is before 1970 (negative epoch ms; valid timestamp-millis, and SPEC "
             + "section 2 allows any ISO-8601 UTC time) is silently skipped by Kafka Streams (WARN 'Skipping record due to "
             + "negative extracted timestamp'): neither counted nor dead-lettered, against SPEC section 7 ('for every input "
