@@ -280,6 +280,35 @@ class OracleEdgeCaseTest {
     }
 
     @Test
+    void streamTimeCountsEveryRecordOfTheTopic() {
+        // docs: stream time is "the largest ts seen for that tenant on that topic" - also SIMULATE decisions,
+        // ALLOWs and samples of other metrics, which no tripwire evaluates
+        events.add(AutonomyDecision.newBuilder().setTs(at(min(1))).setTenant("W").setOpId("sim").setMode(AutonomyMode.SIMULATE)
+                .setOutcome(AutonomyOutcome.AUTONOMOUS).build());
+        auto("W", min(0.4), AutonomyOutcome.AUTONOMOUS);                       // 36 s behind: late
+        events.add(PolicyDecision.newBuilder().setTs(at(min(1))).setTenant("W").setOpId("ok").setDecision(PolicyVerdict.ALLOW)
+                .setPolicy("residency").setResidencyZone(null).setDataZone(null).setPurpose(null).build());
+        deny("W", min(0.4), "late-deny", "residency");                          // late
+        events.add(MetricSample.newBuilder().setTs(at(min(1))).setTenant("W").setName("other_metric").setValue(1)
+                .setLabels(Map.of()).build());
+        lag("W", min(0.4), 99);                                                 // late
+        compare("stream time of ignored records", OracleConfig.DEFAULTS);
+    }
+
+    @Test
+    void replicaLagRunsFollowProcessingOrder() {
+        lag("Q", 30_000, 70);
+        lag("Q", 10_000, 70);              // out of order (within grace), breaching: the run began at 10:00:30
+        lag("Q", min(5) + 15_000, 70);     // t0 + 5m not reached if t0 = 10:00:30
+        lag("Q", min(5) + 30_000, 70);     // reached
+        lag("Q", min(7), 70);
+        lag("Q", min(7) - 20_000, 10);     // out of order, at or under 60: ends the run and resolves
+        lag("Q", min(7) + 1, 70);
+        List<String> fired = compare("replica-lag with out-of-order samples", OracleConfig.DEFAULTS);
+        assertThat(fired).contains("Q replica-lag STOP_RAMP@2025-10-06T10:05:30Z", "Q replica-lag RESOLVED@2025-10-06T10:06:40Z");
+    }
+
+    @Test
     @Disabled("engine bug: a record whose event time is before 1970 (negative epoch ms; valid timestamp-millis, and SPEC "
             + "section 2 allows any ISO-8601 UTC time) is silently skipped by Kafka Streams (WARN 'Skipping record due to "
             + "negative extracted timestamp'): neither counted nor dead-lettered, against SPEC section 7 ('for every input "
