@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OracleRandomScenarioTest {
 
     static final int SEEDS = 50;
-    static final int EVENTS_PER_SCENARIO = Integer.getInteger("oracle.events", 2000);
+    static final int EVENTS_PER_SCENARIO = Integer.getInteger("oracle.events", 2500);
 
     record Outcome(Scenario.Generated scenario, SpecOracle.Result oracle, EngineRun.Result engine, long oracleMs, long engineMs) {
     }
