@@ -63,11 +63,11 @@ class ExecutorHealthIT {
             assertThat(beforeStart.body()).isEqualTo("{\"status\":\"DOWN\",\"detail\":\"not running\"}");
 
             first.start();
-            assertThat(first.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            assertThat(first.awaitRunning(Duration.ofSeconds(120))).isTrue();
             awaitHealth(firstServer, "{\"status\":\"UP\",\"detail\":\"1 partition assigned\"}");
 
             second.start();
-            assertThat(second.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            assertThat(second.awaitRunning(Duration.ofSeconds(120))).isTrue();
             awaitStableGroupOfTwo();
             // running, subscribed, ledger restored, but the only partition is the first one's (the range
             // assignor gives it to the lowest member id, and client ids start with the transactional id)
@@ -87,13 +87,13 @@ class ExecutorHealthIT {
     /** Waits until both instances joined the group and the rebalance is over. */
     private static void awaitStableGroupOfTwo() throws Exception {
         try (Admin admin = Admin.create(kafka.adminConfig())) {
-            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (true) {
                 ConsumerGroupDescription g = admin.describeConsumerGroups(List.of("health-group")).all().get().get("health-group");
                 if (g.groupState() == GroupState.STABLE && g.members().size() == 2) {
                     return;
                 }
-                assertThat(System.nanoTime()).as("group stable with 2 members within 60 s; last: %s", g).isLessThan(end);
+                assertThat(System.nanoTime()).as("group stable with 2 members within 120 s; last: %s", g).isLessThan(end);
                 Thread.sleep(200);
             }
         }
@@ -114,13 +114,13 @@ class ExecutorHealthIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Polls /health until its body is {@code expected} (and the status matches it), or fails after 60 s. */
+    /** Polls /health until its body is {@code expected} (and the status matches it), or fails after 120 s. */
     private void awaitHealth(MetricsServer server, String expected) throws Exception {
         int status = expected.contains("\"UP\"") ? 200 : 503;
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         HttpResponse<String> r = get(server, "/health");
         while (!(r.statusCode() == status && r.body().equals(expected))) {
-            assertThat(System.nanoTime()).as("/health %s within 60 s; last: %s %s", expected, r.statusCode(), r.body()).isLessThan(end);
+            assertThat(System.nanoTime()).as("/health %s within 120 s; last: %s %s", expected, r.statusCode(), r.body()).isLessThan(end);
             Thread.sleep(200);
             r = get(server, "/health");
         }

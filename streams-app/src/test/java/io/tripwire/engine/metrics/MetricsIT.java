@@ -83,9 +83,14 @@ class MetricsIT {
                 produce(names, events(live));
                 produceBytes(names.requests(), "TENANT_006", new byte[]{1, 2, 3, 4, 5});
 
-                String s = await(server, "/metrics", r -> r.body().contains("action=\"NOTIFY_ONCALL\"")
-                        && r.body().contains("action=\"REQUIRE_HITL\"") && r.body().contains("reason=\"bad-magic-byte\"} 1.0")
-                        && r.body().contains("tripwire_latency_p95_seconds{op=\"READ\",tenant=\"TENANT_004\"} 0.")).body();
+                // the last update of each event sequence: the replica-lag and residency actions, the dead
+                // letter, and the 10:01 latency boundary (evaluated after the 10:02 request's budget update)
+                await(server, "/metrics", r -> r.body().contains("action=\"NOTIFY_ONCALL\",tenant=\"TENANT_004\",tripwire=\"replica-lag\"} 1.0")
+                        && r.body().contains("action=\"REQUIRE_HITL\",tenant=\"TENANT_005\",tripwire=\"residency-violation\"} 1.0")
+                        && r.body().contains("reason=\"bad-magic-byte\"} 1.0")
+                        && r.body().contains("tripwire_latency_p95_seconds{op=\"READ\",tenant=\"TENANT_004\"} 0."));
+                // a scrape is not a snapshot: scrape once more, after everything the markers follow
+                String s = get(server, "/metrics").body();
 
                 // 1,000 good + 1 bad api request: remaining = 1 - (1/1001)/(1 - 0.999)
                 assertThat(value(s, "tripwire_error_budget_remaining{service=\"api\",tenant=\"TENANT_004\",window=\"24h\"}"))
@@ -139,12 +144,12 @@ class MetricsIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** GETs {@code path} until {@code done} holds, or fails with the last response after 60 s. */
+    /** GETs {@code path} until {@code done} holds, or fails with the last response after 120 s. */
     private HttpResponse<String> await(MetricsServer server, String path, Predicate<HttpResponse<String>> done) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         HttpResponse<String> r = get(server, path);
         while (!done.test(r)) {
-            assertThat(System.nanoTime()).as("GET %s as expected within 60 s; last: %s %s", path, r.statusCode(), r.body())
+            assertThat(System.nanoTime()).as("GET %s as expected within 120 s; last: %s %s", path, r.statusCode(), r.body())
                     .isLessThan(end);
             Thread.sleep(250);
             r = get(server, path);
