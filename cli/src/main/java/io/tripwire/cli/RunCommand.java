@@ -144,11 +144,11 @@ public final class RunCommand implements Callable<Integer> {
         if (hook != null) {
             Runtime.getRuntime().addShutdownHook(hook);
         }
-        try (TripwireEngine engine = TripwireEngine.start(cfg.engineSettings(), r, signer.signer());
-             MetricsEndpoint metrics = cfg.metrics().port() == 0 ? null
-                     : MetricsEndpoint.start(cfg.metrics().host(), cfg.metrics().port(), engine)) {
-            if (metrics != null) {
-                LOG.info("metrics on http://{}:{}/metrics, health on /healthz", cfg.metrics().host(), metrics.address().getPort());
+        try (EngineMonitoring monitoring = EngineMonitoring.start(cfg.metrics().host(), cfg.metrics().port(), r, cfg.metrics().maxTenants());
+             TripwireEngine engine = TripwireEngine.start(cfg.engineSettings(), r, signer.signer(), monitoring.observer())) {
+            monitoring.bind(engine);
+            if (monitoring.address() != null) {
+                LOG.info("metrics on http://{}:{}/metrics, health on /health", cfg.metrics().host(), monitoring.address().getPort());
             }
             return runUntilStopped(engine, spec.commandLine().getErr());
         } finally {

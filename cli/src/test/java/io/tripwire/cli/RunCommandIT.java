@@ -107,13 +107,15 @@ class RunCommandIT {
 
             // and the engine is scrapeable and healthy
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/healthz")).build(),
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
-            assertThat(health.body()).isEqualTo("RUNNING\n");
+            assertThat(health.body()).contains("\"status\":\"UP\"").contains("RUNNING");
             String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(metrics).contains("tripwire_engine_running 1.0", "kafka_stream_");
+            assertThat(metrics).contains("kafka_stream_", "tripwire_residency_hold_last_timestamp_seconds{tenant=\"TENANT_005\"}")
+                    .contains("tripwire_actions_total{action=\"REQUIRE_HITL\",tenant=\"TENANT_005\",tripwire=\"residency-violation\"} 1.0")
+                    .contains("tripwire_hitl_overrides_total{tenant=\"TENANT_005\",tripwire=\"residency-violation\"} 1.0");
         } finally {
             run.stop();
         }

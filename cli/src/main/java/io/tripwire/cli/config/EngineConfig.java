@@ -27,8 +27,11 @@ public record EngineConfig(Path source, String applicationId, String bootstrapSe
                            Map<String, String> schemaRegistry, Path stateDir, Path rules, Path signingKey,
                            ActionFormat actionFormat, TopicNames topics, Metrics metrics, Map<String, String> kafka) {
 
-    /** Where the engine serves its Prometheus metrics; port 0 turns the endpoint off. */
-    public record Metrics(String host, int port) {
+    /**
+     * Where the engine serves its Prometheus metrics (port 0 turns the endpoint off), and how many
+     * tenants get their own series (tenants come from data; see docs/metrics.md).
+     */
+    public record Metrics(String host, int port, int maxTenants) {
     }
 
     /** The YAML key of each topic (its default name, SPEC section 1), in {@link TopicNames} order. */

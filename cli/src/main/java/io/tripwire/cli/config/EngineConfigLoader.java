@@ -185,7 +185,7 @@ final class EngineConfigLoader {
 
     private EngineConfig.Metrics metrics(JsonNode node) {
         Map<String, String> m = stringMap(node, "metrics");
-        onlyKeys(node, "metrics.", List.of("host", "port"));
+        onlyKeys(node, "metrics.", List.of("host", "port", "max-tenants"));
         String host = m.getOrDefault("host", "127.0.0.1");
         String portText = m.getOrDefault("port", "9464");
         int port;
@@ -200,7 +200,17 @@ final class EngineConfigLoader {
         if (host.isBlank()) {
             throw new EngineConfigException(file + ": metrics.host: empty; use an address to listen on, e.g. 127.0.0.1 or 0.0.0.0");
         }
-        return new EngineConfig.Metrics(host, port);
+        String capText = m.getOrDefault("max-tenants", "1000");
+        int maxTenants;
+        try {
+            maxTenants = Integer.parseInt(capText);
+        } catch (NumberFormatException e) {
+            maxTenants = 0;
+        }
+        if (maxTenants < 1) {
+            throw new EngineConfigException(file + ": metrics.max-tenants: '" + capText + "' is not allowed; use a whole number >= 1");
+        }
+        return new EngineConfig.Metrics(host, port, maxTenants);
     }
 
     private Map<String, String> kafka(JsonNode node) {

@@ -36,7 +36,7 @@ class EngineConfigTest {
         assertThat(c.signingKey()).isNull();
         assertThat(c.actionFormat()).isEqualTo(ActionFormat.AVRO);
         assertThat(c.topics()).isEqualTo(TopicNames.DEFAULTS);
-        assertThat(c.metrics()).isEqualTo(new EngineConfig.Metrics("127.0.0.1", 9464));
+        assertThat(c.metrics()).isEqualTo(new EngineConfig.Metrics("127.0.0.1", 9464, 1000));
         assertThat(c.kafka()).isEmpty();
         assertThat(c.serdeConfig()).isEqualTo(Map.of("schema.registry.url", "mock://tripwire"));
     }
@@ -87,7 +87,7 @@ class EngineConfigTest {
         assertThat(c.topics().requests()).isEqualTo("prod.request-latency");
         assertThat(c.topics().actions()).isEqualTo("prod.tripwire-actions");
         assertThat(c.topics().policy()).isEqualTo("policy-decisions");
-        assertThat(c.metrics()).isEqualTo(new EngineConfig.Metrics("0.0.0.0", 9500));
+        assertThat(c.metrics()).isEqualTo(new EngineConfig.Metrics("0.0.0.0", 9500, 1000));
         assertThat(c.kafka()).isEqualTo(Map.of("security.protocol", "SASL_SSL", "num.standby.replicas", "1"));
         assertThat(c.engineSettings().kafka()).containsEntry("security.protocol", "SASL_SSL");
     }
