@@ -33,7 +33,13 @@ final class JsonFields {
      * milliseconds; cut to milliseconds, as Avro keeps it, so a JSON and an Avro replay agree.
      */
     Instant instant(String field) {
-        return anyPrecision(field).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant t = anyPrecision(field).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        try {
+            t.toEpochMilli(); // Avro and Kafka carry epoch milliseconds in a long: years beyond ±292 million do not fit
+        } catch (ArithmeticException e) {
+            throw error(Reason.BAD_TIMESTAMP, field, "out of the range of epoch milliseconds, got " + shown(required(field)));
+        }
+        return t;
     }
 
     private Instant anyPrecision(String field) {

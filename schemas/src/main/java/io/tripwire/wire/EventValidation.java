@@ -84,12 +84,14 @@ public final class EventValidation {
         return record;
     }
 
+    private static final java.time.Instant MAX_MILLIS = java.time.Instant.ofEpochMilli(Long.MAX_VALUE);
+
     private static void common(Object ts, String tenant) {
         present("ts", ts);
         // Kafka has no timestamps before 1970: Kafka Streams would skip such a record with a log line only
-        if (ts instanceof java.time.Instant i && i.toEpochMilli() < 0) {
+        if (ts instanceof java.time.Instant i && (i.isAfter(MAX_MILLIS) || i.toEpochMilli() < 0)) {
             throw new DecodeException(DecodeException.Reason.BAD_TIMESTAMP, "ts",
-                    "field 'ts': " + i + " is before 1970-01-01T00:00:00Z, which Kafka cannot carry");
+                    "field 'ts': " + i + " is before 1970-01-01T00:00:00Z or beyond epoch milliseconds, which Kafka cannot carry");
         }
         text("tenant", tenant);
     }

@@ -23,6 +23,7 @@ public final class DeadLetters {
     /** Header with the reason code. */
     public static final String REASON_HEADER = "tripwire.reason";
 
+    private static final long FUTURE_LIMIT_MS = 10 * 60_000L;
     private static final Map<String, LongAdder> COUNTS = new ConcurrentHashMap<>();
     private static volatile java.util.function.Consumer<String> listener = reason -> { };
 
@@ -56,16 +57,20 @@ public final class DeadLetters {
             return List.of();
         }
         ProducerRecord<byte[], byte[]> r;
-        if (ctx.timestamp() >= 0) {
+        // keep the source timestamp (KIP-1034) unless the broker would refuse it: negative, or further ahead
+        // of now than brokers accept (log.message.timestamp.after.max.ms, 1 h by default) - the write would
+        // abort the transaction and kill the stream thread, for a record the engine is only rejecting
+        long ts = ctx.timestamp();
+        if (ts >= 0 && ts <= System.currentTimeMillis() + FUTURE_LIMIT_MS) {
             r = ExceptionHandlerUtils.buildDeadLetterQueueRecord(dlqTopic, ctx.sourceRawKey(), ctx.sourceRawValue(), ctx, e);
         } else {
-            r = withoutTimestamp(dlqTopic, ctx, e); // the builder refuses a negative timestamp; a handler must not throw
+            r = withoutTimestamp(dlqTopic, ctx, e);
         }
         r.headers().add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
         return List.of(r);
     }
 
-    /** The same record Kafka Streams builds (same headers), for a source record whose timestamp is negative. */
+    /** The same record Kafka Streams builds (same headers), without the source timestamp (the broker sets it). */
     private static ProducerRecord<byte[], byte[]> withoutTimestamp(String dlqTopic, ErrorHandlerContext ctx, Exception e) {
         ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(dlqTopic, null, null, ctx.sourceRawKey(), ctx.sourceRawValue());
         java.io.StringWriter trace = new java.io.StringWriter();

@@ -17,7 +17,12 @@ public final class EventTime implements TimestampExtractor {
         if (record.value() instanceof GenericRecord g && g.getSchema().getField("ts") != null) {
             Object ts = g.get("ts");
             if (ts instanceof Instant i) {
-                return i.toEpochMilli();
+                try {
+                    return i.toEpochMilli();
+                } catch (ArithmeticException outOfRange) {
+                    // the decoder refuses such times; never let the extractor kill a stream thread
+                    return record.timestamp() >= 0 ? record.timestamp() : partitionTime;
+                }
             }
             if (ts instanceof Long l) {
                 return l;
