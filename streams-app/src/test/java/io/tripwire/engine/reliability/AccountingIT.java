@@ -431,16 +431,22 @@ class AccountingIT {
     }
 
     private static Class<? extends SpecificRecord> classOf(String topic) {
-        String base = topic.substring(topic.indexOf('-') + 1);
-        return switch (base) {
-            case "request-latency" -> io.tripwire.schemas.RequestLatency.class;
-            case "metric-samples" -> io.tripwire.schemas.MetricSample.class;
-            case "autonomy-decisions" -> io.tripwire.schemas.AutonomyDecision.class;
-            case "policy-decisions" -> io.tripwire.schemas.PolicyDecision.class;
-            case "rollout-steps" -> io.tripwire.schemas.RolloutStep.class;
-            case "hitl-overrides" -> io.tripwire.schemas.HumanOverride.class;
-            default -> throw new IllegalArgumentException(topic);
-        };
+        // topics are "<prefix>-<default name>"; the prefix may itself hold dashes
+        TopicNames d = TopicNames.DEFAULTS;
+        if (topic.endsWith(d.requests())) {
+            return io.tripwire.schemas.RequestLatency.class;
+        } else if (topic.endsWith(d.metrics())) {
+            return io.tripwire.schemas.MetricSample.class;
+        } else if (topic.endsWith(d.autonomy())) {
+            return io.tripwire.schemas.AutonomyDecision.class;
+        } else if (topic.endsWith(d.policy())) {
+            return io.tripwire.schemas.PolicyDecision.class;
+        } else if (topic.endsWith(d.rollout())) {
+            return io.tripwire.schemas.RolloutStep.class;
+        } else if (topic.endsWith(d.overrides())) {
+            return io.tripwire.schemas.HumanOverride.class;
+        }
+        throw new IllegalArgumentException(topic);
     }
 
     private static String typeOf(String topic) {
