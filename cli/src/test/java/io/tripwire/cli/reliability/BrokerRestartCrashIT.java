@@ -55,7 +55,7 @@ class BrokerRestartCrashIT {
         WaveA.reference();
         String appId = "broker-restart-it";
         TopicNames names = Reliability.createTopics(kafka, "restart.", 2);
-        Path work = Path.of("target", "reliability", "broker-restart").toAbsolutePath();
+        Path work = Reliability.freshDir("broker-restart");
         Path config = Reliability.engineConfig(work, "engine.yaml", appId, "restart.", kafka, work.resolve("state"));
 
         Feed feed = closeLater(new Feed(kafka.clientConfig(), names, events));

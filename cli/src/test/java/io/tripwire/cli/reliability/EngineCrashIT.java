@@ -64,7 +64,7 @@ class EngineCrashIT {
         WaveA.reference(); // before any engine runs: the replay competes for the 2 cores otherwise
         String appId = "crash-it";
         TopicNames names = Reliability.createTopics(kafka, "crash.", 2);
-        Path work = Path.of("target", "reliability", "crash").toAbsolutePath();
+        Path work = Reliability.freshDir("crash");
         Path config = Reliability.engineConfig(work, "engine.yaml", appId, "crash.", kafka, work.resolve("state"));
 
         // given half an hour of backlog, then the engine

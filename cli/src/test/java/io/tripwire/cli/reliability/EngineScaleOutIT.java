@@ -69,7 +69,7 @@ class EngineScaleOutIT {
         WaveA.reference();
         String appId = "scale-out-it";
         TopicNames names = Reliability.createTopics(kafka, "scale.", PARTITIONS);
-        Path work = Path.of("target", "reliability", "scale-out").toAbsolutePath();
+        Path work = Reliability.freshDir("scale-out");
         Map<String, EngineProcess> engines = new TreeMap<>();
         for (String id : List.of("engine-a", "engine-b")) {
             Path config = Reliability.engineConfig(work, id + ".yaml", appId, "scale.", kafka, work.resolve("state-" + id),

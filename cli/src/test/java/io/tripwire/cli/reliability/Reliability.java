@@ -37,6 +37,17 @@ final class Reliability {
     private Reliability() {
     }
 
+    /** {@code target/reliability/NAME}, emptied: no state dir or config of an earlier build survives. */
+    static Path freshDir(String name) throws IOException {
+        Path dir = Path.of("target", "reliability", name).toAbsolutePath();
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return Files.createDirectories(dir);
+    }
+
     static TopicNames createTopics(EmbeddedKafka kafka, String prefix, int partitions) {
         TopicNames names = TopicNames.withPrefix(prefix);
         try (Admin admin = Admin.create(kafka.adminConfig())) {
