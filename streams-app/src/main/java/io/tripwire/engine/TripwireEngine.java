@@ -154,8 +154,11 @@ public final class TripwireEngine implements AutoCloseable {
         for (String t : names.inputs()) {
             topics.add(new NewTopic(t, partitions, replication));
         }
-        for (String t : List.of(names.actions(), names.results(), names.deadLetter(), names.signals())) {
-            topics.add(new NewTopic(t, partitions, replication));
+        topics.add(new NewTopic(names.results(), partitions, replication));
+        for (String t : List.of(names.actions(), names.deadLetter(), names.signals())) {
+            // records carry event time; a backfill of old events would otherwise be deleted by time retention
+            // at once. The broker stamps these topics with the time it appends (consumers key on the value).
+            topics.add(new NewTopic(t, partitions, replication).configs(Map.of("message.timestamp.type", "LogAppendTime")));
         }
         for (NewTopic t : topics) {
             try {
