@@ -14,9 +14,6 @@ import io.tripwire.kafka.EmbeddedKafka;
 import io.tripwire.signing.ActionSigner;
 import io.tripwire.signing.Ed25519Keys;
 import io.tripwire.wire.MockSchemaRegistry;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.FeatureUpdate;
-import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,9 +26,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -52,6 +46,15 @@ public final class DemoStack implements AutoCloseable {
     public static final String REGISTRY_URL = "mock://" + REGISTRY_NAME;
     public static final int PARTITIONS = 3;
     public static final TopicNames TOPICS = TopicNames.DEFAULTS;
+
+    /**
+     * Kafka settings of the demo's engine: one replica (one broker), and a record buffer that holds
+     * the whole scenario. With Streams' default (1,000 records a partition, then the partition is
+     * paused) the engine stopped for good part-way in most of our runs on this 2-core machine: no
+     * error, the stream thread polling, one input partition with lag never fetched again. Not
+     * understood yet; with nothing ever paused it did not happen.
+     */
+    static final Map<String, Object> ENGINE_KAFKA = Map.of("replication.factor", 1, "buffered.records.per.partition", 1_000_000);
 
     /** What the demo runs: where it writes, which rules, which executor config, and whether handlers really run. */
     public record Options(Path outDir, Rules rules, Path executorConfig, boolean execute) {
@@ -96,7 +99,6 @@ public final class DemoStack implements AutoCloseable {
         List<String> topics = new ArrayList<>(TOPICS.inputs());
         topics.addAll(List.of(TOPICS.actions(), TOPICS.results(), TOPICS.deadLetter(), TOPICS.signals()));
         kafka.createTopics(PARTITIONS, topics.toArray(String[]::new));
-        useTransactionVersion1();
         say.accept(String.format("broker     up at %s, %d topics of %d partitions (%.1f s)", kafka.bootstrapServers(),
                 topics.size(), PARTITIONS, seconds(t0)));
     }
@@ -108,7 +110,7 @@ public final class DemoStack implements AutoCloseable {
         deleteRecursively(stateDir); // the broker is new each run, so old state would not match it
         Files.createDirectories(stateDir);
         TripwireEngine.Settings settings = new TripwireEngine.Settings(APPLICATION_ID, kafka.bootstrapServers(),
-                serdeConfig(), stateDir, TOPICS, EngineTopics.ActionFormat.AVRO, Map.of("replication.factor", 1, "max.task.idle.ms", -1L));
+                serdeConfig(), stateDir, TOPICS, EngineTopics.ActionFormat.AVRO, ENGINE_KAFKA);
         engine = TripwireEngine.start(settings, o.rules(), new ActionSigner(keys.getPrivate()), observer);
         engine.awaitRunning(Duration.ofSeconds(90));
         say.accept(String.format("engine     RUNNING, %d tripwires, signing with an ephemeral key (public key: %s) (%.1f s)",
@@ -132,26 +134,6 @@ public final class DemoStack implements AutoCloseable {
         say.accept(String.format("executor   consuming %s, %s, handlers from %s (%.1f s)", TOPICS.actions(),
                 o.execute() ? "EXECUTING the example scripts" : "dry run (--execute runs the example scripts)",
                 o.executorConfig(), seconds(t0)));
-    }
-
-    /**
-     * Finalizes {@code transaction.version} 1 on the demo broker before any client connects. With
-     * version 2 (KIP-890, the default of a freshly formatted 4.x broker) the engine's exactly_once_v2
-     * producer stalled for good in about half of our demo runs on a busy 2-core machine: a produce
-     * retried after CONCURRENT_TRANSACTIONS, then OUT_OF_ORDER_SEQUENCE_NUMBER, then no progress
-     * (see docs in the package notes). Version 1 keeps exactly_once_v2 with the classic
-     * AddPartitionsToTxn protocol.
-     */
-    private void useTransactionVersion1() {
-        try (Admin admin = Admin.create(kafka.adminConfig())) {
-            admin.updateFeatures(Map.of("transaction.version", new FeatureUpdate((short) 1, FeatureUpdate.UpgradeType.SAFE_DOWNGRADE)),
-                    new UpdateFeaturesOptions()).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot set transaction.version=1 on the demo broker: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 
     /** Serde settings of every demo client: the in-process registry shared by name in this JVM. */

@@ -47,8 +47,8 @@ final class Playback {
                      DemoStack.TOPICS.inputs(), DemoStack.PARTITIONS)) {
             feed.start();
             ScenarioPlayer player = new ScenarioPlayer(scenario, stack.clientConfig(), speed);
-            player.start();
             try {
+                play(player);
                 String unfinished = await(player, engine, feed);
                 console.endProgress(progressLine(engine.position(), player.acked(), feed.actionCount()));
                 return new Outcome(feed.snapshot(), player.acked(), unfinished == null, unfinished,
@@ -56,6 +56,29 @@ final class Playback {
             } finally {
                 player.stop();
             }
+        }
+    }
+
+    /**
+     * Starts the player. Unpaced, the engine is paused until every event is on the broker: the
+     * producer sends one batch per partition per request, so a sparse topic's late event (the 10:40
+     * rollout step) can reach the broker before a busy topic's earlier ones (the 10:20 requests that
+     * froze the ramp), and an engine reading as they arrive would see them out of order. With
+     * everything on the broker, Streams takes each task's records in timestamp order, as a replay does.
+     */
+    private void play(ScenarioPlayer player) throws InterruptedException {
+        boolean hold = speed <= 0;
+        if (hold) {
+            stack.engine().streams().pause();
+        }
+        player.start();
+        if (hold) {
+            while (!player.done()) {
+                console.progress(String.format("sending %,d/%,d events to the input topics", player.acked(),
+                        scenario.events().size()), false);
+                Thread.sleep(100);
+            }
+            stack.engine().streams().resume();
         }
     }
 
