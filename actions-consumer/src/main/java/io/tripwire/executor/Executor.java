@@ -52,6 +52,7 @@ public final class Executor implements AutoCloseable {
     private volatile Throwable failure;
     private volatile Thread thread;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile int assignedPartitions;
 
     /**
      * @param actions reads action values (Avro or JSON per record), configured
@@ -88,6 +89,16 @@ public final class Executor implements AutoCloseable {
     /** Waits until the loop has ended. */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the consume loop runs: ledger restored, subscribed, and not stopping, stopped or failed. */
+    public boolean isRunning() {
+        return running.getCount() == 0 && stopped.getCount() > 0 && !stopping && failure == null;
+    }
+
+    /** Partitions of the action topic assigned to this instance now (0 before the first assignment and once stopped). */
+    public int assignedPartitions() {
+        return assignedPartitions;
     }
 
     /** Why the loop ended, when it ended on an error. */
@@ -162,7 +173,8 @@ public final class Executor implements AutoCloseable {
             ActionProcessor processor = new ActionProcessor(
                     TrustCheck.fromKeyFiles(config.publicKeyFiles(), config.handlers().keySet()),
                     Handlers.from(config, new SecureRandom()), ledger, config.dryRun());
-            PollLoop loop = new PollLoop(consumer, actions, recorder, processor, ledgerReader, ledger, () -> stopping);
+            PollLoop loop = new PollLoop(consumer, actions, recorder, processor, ledgerReader, ledger, () -> stopping,
+                    n -> assignedPartitions = n);
             loop.subscribe(config.topics().actions());
             running.countDown();
             LOG.info("executor consuming {} as group {} (transactional id {}); one action takes at most {}, "
@@ -182,6 +194,7 @@ public final class Executor implements AutoCloseable {
                 LOG.error("executor stopped on an error; what was not committed will be consumed again", t);
             }
         } finally {
+            assignedPartitions = 0;
             closeClients(producer, ledgerReader);
             running.countDown();
             stopped.countDown();

@@ -17,8 +17,11 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 
 /**
  * The executor's consume loop: poll, decide and record each record in offset order, commit after
@@ -37,9 +40,12 @@ final class PollLoop {
     private final LedgerReader ledgerReader;
     private final Ledger ledger;
     private final BooleanSupplier stopping;
+    private final IntConsumer assignedCount;
 
+    /** @param assignedCount told the number of assigned partitions after every rebalance (for readiness) */
     PollLoop(Consumer<byte[], byte[]> consumer, Deserializer<TripwireAction> actions, Recorder recorder,
-             ActionProcessor processor, LedgerReader ledgerReader, Ledger ledger, BooleanSupplier stopping) {
+             ActionProcessor processor, LedgerReader ledgerReader, Ledger ledger, BooleanSupplier stopping,
+             IntConsumer assignedCount) {
         this.consumer = consumer;
         this.actions = actions;
         this.recorder = recorder;
@@ -47,14 +53,20 @@ final class PollLoop {
         this.ledgerReader = ledgerReader;
         this.ledger = ledger;
         this.stopping = stopping;
+        this.assignedCount = assignedCount;
     }
 
     /** Subscribes; the ledger is caught up whenever partitions are assigned. */
     void subscribe(String topic) {
         consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+            // kept here rather than read from consumer.assignment(): callbacks may be incremental
+            private final Set<TopicPartition> assigned = new HashSet<>();
+
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                // nothing open: every batch is committed before the next poll
+                // nothing open: every batch is committed before the next poll (lost partitions come here too)
+                assigned.removeAll(partitions);
+                assignedCount.accept(assigned.size());
             }
 
             @Override
@@ -64,6 +76,8 @@ final class PollLoop {
                     long read = ledgerReader.catchUp(LEDGER_READ_TIMEOUT);
                     LOG.info("assigned {}; ledger caught up ({} new records, {} actions known)", partitions, read, ledger.size());
                 }
+                assigned.addAll(partitions);
+                assignedCount.accept(assigned.size());
             }
         });
     }

@@ -11,7 +11,7 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * The value rules of SPEC section 2, applied to input records however they arrived (Avro or JSON):
  * <ul>
- *   <li>every input: {@code ts} present, {@code tenant} not blank;</li>
+ *   <li>every input: {@code ts} present and not before 1970 (Kafka cannot carry it), {@code tenant} not blank;</li>
  *   <li>RequestLatency: {@code service} not blank, {@code op} present, {@code status} in 100..599,
  *       {@code latencyMs} finite and &gt;= 0;</li>
  *   <li>MetricSample: {@code name} not blank, {@code value} finite;</li>
@@ -86,6 +86,11 @@ public final class EventValidation {
 
     private static void common(Object ts, String tenant) {
         present("ts", ts);
+        // Kafka has no timestamps before 1970: Kafka Streams would skip such a record with a log line only
+        if (ts instanceof java.time.Instant i && i.toEpochMilli() < 0) {
+            throw new DecodeException(DecodeException.Reason.BAD_TIMESTAMP, "ts",
+                    "field 'ts': " + i + " is before 1970-01-01T00:00:00Z, which Kafka cannot carry");
+        }
         text("tenant", tenant);
     }
 

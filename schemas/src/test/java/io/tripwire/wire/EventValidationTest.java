@@ -26,6 +26,15 @@ class EventValidationTest {
     }
 
     @Test
+    void refusesATimeBefore1970WhichKafkaCannotCarry() {
+        DecodeException e = refused(MetricSample.newBuilder(SampleRecords.metric()).setTs(java.time.Instant.parse("1969-12-31T23:59:59Z")).build());
+
+        assertThat(e.reason()).isEqualTo("bad-timestamp");
+        assertThat(e.field()).isEqualTo("ts");
+        assertThat(EventValidation.validate(MetricSample.newBuilder(SampleRecords.metric()).setTs(java.time.Instant.EPOCH).build())).isNotNull();
+    }
+
+    @Test
     void refusesABlankTenant() {
         DecodeException e = refused(RequestLatency.newBuilder(SampleRecords.request()).setTenant("  ").build());
 

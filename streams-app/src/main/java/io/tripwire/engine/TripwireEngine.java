@@ -170,5 +170,30 @@ public final class TripwireEngine implements AutoCloseable {
                 throw new IllegalStateException("interrupted", e);
             }
         }
+        awaitVisible(admin, topics.stream().map(NewTopic::name).toList(), Duration.ofSeconds(30));
+    }
+
+    /** Topic metadata is eventually consistent: waits until every topic can be described. */
+    private static void awaitVisible(Admin admin, List<String> names, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                admin.describeTopics(names).allTopicNames().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > end) {
+                    throw new IllegalStateException("topics not visible after " + timeout + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
     }
 }

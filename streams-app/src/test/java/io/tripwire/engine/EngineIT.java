@@ -60,10 +60,7 @@ class EngineIT {
 
     /** Topic names unique to one test, so tests share the broker but not data. */
     private static TopicNames topics(String prefix) {
-        TopicNames d = TopicNames.DEFAULTS;
-        return new TopicNames(prefix + d.requests(), prefix + d.metrics(), prefix + d.autonomy(), prefix + d.policy(),
-                prefix + d.rollout(), prefix + d.overrides(), prefix + d.actions(), prefix + d.results(), prefix + d.deadLetter(),
-                prefix + d.signals());
+        return TopicNames.withPrefix(prefix);
     }
 
     private static TripwireEngine start(TopicNames names, String appId) throws Exception {
@@ -81,7 +78,7 @@ class EngineIT {
         try (KafkaProducer<String, SpecificRecord> p = new KafkaProducer<>(cfg, new StringSerializer(), avroSerializer(cfg))) {
             for (SpecificRecord e : events) {
                 String tenant = (String) e.get(e.getSchema().getField("tenant").pos());
-                p.send(new ProducerRecord<>(topicOf(names, e), tenant, e));
+                p.send(new ProducerRecord<>(names.topicOf(e), tenant, e));
             }
             p.flush();
         }
@@ -91,17 +88,6 @@ class EngineIT {
         AvroSerializer<SpecificRecord> s = new AvroSerializer<>();
         s.configure(cfg, false);
         return s;
-    }
-
-    private static String topicOf(TopicNames n, SpecificRecord e) {
-        return switch (e.getSchema().getName()) {
-            case "RequestLatency" -> n.requests();
-            case "MetricSample" -> n.metrics();
-            case "AutonomyDecision" -> n.autonomy();
-            case "PolicyDecision" -> n.policy();
-            case "RolloutStep" -> n.rollout();
-            default -> n.overrides();
-        };
     }
 
     /** Reads the action topic (read_committed) until {@code expected} records arrived or 60 s passed. */
@@ -147,35 +133,34 @@ class EngineIT {
             assertThat(records).extracting(r -> r.value().getAction().name())
                     .containsExactly("ROLLBACK_LAST_STEP", "FREEZE_RAMP", "OPEN_INCIDENT");
             ActionVerifier verifier = new ActionVerifier(List.of(Engines.KEYS.getPublic()));
+            Map<String, byte[]> raw = rawValues(names, records.size());
             assertThat(records).allSatisfy(r -> {
                 assertThat(r.key()).isEqualTo("TENANT_004");
                 assertThat(verifier.verify(r.value())).isEqualTo(ActionVerifier.Verdict.VALID);
                 // the raw value is the Confluent wire format: magic byte 0, then a 4-byte schema id
-                assertThat(ByteBuffer.wrap(rawValue(names, r)).get(0)).isEqualTo((byte) 0);
+                assertThat(ByteBuffer.wrap(raw.get(r.partition() + "/" + r.offset())).get(0)).isEqualTo((byte) 0);
             });
             assertThat(records.get(0).value().getParams()).containsEntry("to", "2");
             assertThat(records.get(0).value().getFiredAt()).isEqualTo(Instant.parse("2025-10-06T10:02:00Z"));
         }
     }
 
-    private static byte[] rawValue(TopicNames names, ConsumerRecord<String, TripwireAction> r) {
+    /** The raw value bytes of every committed record of the action topic, by "partition/offset". */
+    private static Map<String, byte[]> rawValues(TopicNames names, int expected) {
         Map<String, Object> cfg = new HashMap<>(kafka.clientConfig());
         cfg.put("group.id", "raw-" + UUID.randomUUID());
+        cfg.put("auto.offset.reset", "earliest");
         cfg.put("isolation.level", "read_committed");
+        Map<String, byte[]> out = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(cfg,
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            var tp = new org.apache.kafka.common.TopicPartition(names.actions(), r.partition());
-            c.assign(List.of(tp));
-            c.seek(tp, r.offset());
-            for (int i = 0; i < 50; i++) {
-                for (var rec : c.poll(Duration.ofMillis(200))) {
-                    if (rec.offset() == r.offset()) {
-                        return rec.value();
-                    }
-                }
+            c.subscribe(List.of(names.actions()));
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (out.size() < expected && System.nanoTime() < end) {
+                c.poll(Duration.ofMillis(200)).forEach(r -> out.put(r.partition() + "/" + r.offset(), r.value()));
             }
         }
-        throw new AssertionError("record at offset " + r.offset() + " not found again");
+        return out;
     }
 
     @Test

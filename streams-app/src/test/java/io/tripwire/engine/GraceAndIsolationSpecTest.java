@@ -48,6 +48,35 @@ class GraceAndIsolationSpecTest {
     }
 
     @Test
+    void anEventFarAheadOfTheWallClockIsDeadLetteredAndDoesNotMoveTheClock() {
+        try (ReplayEngine engine = Engines.engine()) {
+            engine.sendAll(requests(at("2025-10-06T10:00:00Z"), Duration.ofSeconds(100), 1000, "TENANT_004", "api", "READ", 0, 80));
+            engine.send(request(java.time.Instant.now().plus(Duration.ofDays(2)), "TENANT_004", "api", "READ", 200, 80), 9, "line nine");
+            // the clock did not jump two days ahead: this one is not late
+            engine.send(request(at("2025-10-06T10:02:00Z"), "TENANT_004", "api", "READ", 503, 80), 10, "line ten");
+            assertThat(engine.output().deadLetters()).singleElement().satisfies(d -> {
+                assertThat(d.reason()).isEqualTo("future");
+                assertThat(d.line()).isEqualTo(9);
+            });
+            assertThat(Actions.of(engine.output(), "error-budget")).isNotEmpty();
+        }
+    }
+
+    @Test
+    void anEventBefore1970IsDeadLetteredNotSilentlySkipped() {
+        try (ReplayEngine engine = Engines.engine()) {
+            // Kafka Streams would skip a negative timestamp with only a log line; the decoder refuses it first
+            engine.send(request(java.time.Instant.parse("1969-12-31T23:59:30Z"), "TENANT_004", "api", "READ", 503, 80), 3, "line three");
+            engine.send(request(at("1970-01-01T00:00:00Z"), "TENANT_004", "api", "READ", 200, 80), 4, "line four");
+            assertThat(engine.output().deadLetters()).singleElement().satisfies(d -> {
+                assertThat(d.reason()).isEqualTo("bad-timestamp");
+                assertThat(d.line()).isEqualTo(3);
+            });
+            assertThat(engine.output().signals()).isEmpty();
+        }
+    }
+
+    @Test
     void oneTenantsBadRequestsFireOnlyForThatTenant() {
         try (ReplayEngine engine = Engines.engine()) {
             engine.sendAll(requests(at("2025-10-06T10:00:00Z"), Duration.ofSeconds(100), 1000, "TENANT_A", "api", "READ", 0, 80));

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -56,13 +57,13 @@ class BurstIT {
             Executor one = f.start(f.config("group", "instance-1", false, "avro", handlers));
 
             f.produce(burst.toArray(TripwireAction[]::new));
-            f.awaitResults(ACTIONS / 4);
+            f.awaitResults(ACTIONS / 4, Duration.ofMinutes(5));
             Executor two = f.start(f.config("group", "instance-2", false, "avro", handlers)); // rebalance mid-burst
             f.produce(burst.subList(0, REPLAYS).toArray(TripwireAction[]::new)); // the engine replays some
-            f.awaitResults(ACTIONS + REPLAYS);
+            f.awaitResults(ACTIONS + REPLAYS, Duration.ofMinutes(5));
             one.close();
             two.close();
-            List<ActionResult> results = f.awaitResults(ACTIONS + REPLAYS);
+            List<ActionResult> results = f.awaitResults(ACTIONS + REPLAYS, Duration.ofMinutes(5));
 
             assertThat(histogram(results, r -> r.getStatus() + " after " + r.getAttempts() + " attempt(s)"))
                     .containsExactlyInAnyOrderEntriesOf(Map.of("EXECUTED after 1 attempt(s)", (long) ACTIONS,

@@ -175,9 +175,14 @@ final class ExecutorFixture implements AutoCloseable {
 
     /** Avro results, waiting until at least {@code n} were committed; all of them so far. */
     List<ActionResult> awaitResults(int n) {
+        return awaitResults(n, Duration.ofSeconds(60));
+    }
+
+    /** As {@link #awaitResults(int)}, with a longer bound for large bursts (a command runs in its own transaction). */
+    List<ActionResult> awaitResults(int n, Duration within) {
         AvroDeserializer<ActionResult> d = new AvroDeserializer<>(ActionResult.class);
         d.configure(ExecutorSerdes.configs(configOfWire()), false);
-        return reader(results).await(n, Duration.ofSeconds(60)).stream().map(r -> d.deserialize(results, r.value())).toList();
+        return reader(results).await(n, within).stream().map(r -> d.deserialize(results, r.value())).toList();
     }
 
     /** JSON results, as {@link #awaitResults}. */

@@ -2,6 +2,7 @@ package io.tripwire.cli.demo;
 
 import io.tripwire.engine.replay.FileReplay;
 import io.tripwire.engine.replay.ReplayOutput;
+import io.tripwire.engine.report.ReportWriter;
 import io.tripwire.engine.rules.Rules;
 import io.tripwire.json.JsonForm;
 import io.tripwire.schemas.ActionResult;
@@ -41,6 +42,6 @@ final class DemoOutputs {
                 w.newLine();
             }
         }
-        DemoReport.write(live, rules, dir.resolve("report.html"), title);
+        ReportWriter.write(live, rules, dir.resolve("report.html"), title);
     }
 }

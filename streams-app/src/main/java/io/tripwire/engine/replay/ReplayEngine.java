@@ -14,6 +14,8 @@ import io.tripwire.schemas.RequestLatency;
 import io.tripwire.schemas.RolloutStep;
 import io.tripwire.schemas.TripwireAction;
 import io.tripwire.signing.ActionSigner;
+import io.tripwire.wire.DecodeException;
+import io.tripwire.wire.EventValidation;
 import io.tripwire.wire.MockSchemaRegistry;
 import io.tripwire.wire.Topic;
 import org.apache.avro.specific.SpecificRecord;
@@ -75,7 +77,7 @@ public final class ReplayEngine implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         driver = new TopologyTestDriver(builder.build(),
-                StreamsSettings.of("tripwire-replay", "replay:9092", stateDir, names.deadLetter(), Map.of()), Instant.EPOCH);
+                StreamsSettings.of("tripwire-replay", "replay:9092", stateDir, names.deadLetter(), Map.of()), Instant.now()); // wall clock: now (future-skew check, stale warnings)
         inputs.put(RequestLatency.class, input(topics.requests()));
         inputs.put(MetricSample.class, input(topics.metrics()));
         inputs.put(AutonomyDecision.class, input(topics.autonomy()));
@@ -99,9 +101,18 @@ public final class ReplayEngine implements AutoCloseable {
             throw new IllegalArgumentException(event.getSchema().getName() + " is not an input event");
         }
         events++;
+        try {
+            // what the input deserializer does on a topic; TopologyTestDriver does not surface the
+            // dead-letter records of the deserialization handler, so replay records the rejection here
+            EventValidation.validate(event);
+        } catch (DecodeException e) {
+            deadLetterLog.add(new ReplayOutput.DeadLetter(line, e.reason(), e.getMessage(), raw));
+            return;
+        }
         String tenant = (String) event.get(event.getSchema().getField("tenant").pos());
         Instant ts = (Instant) event.get(event.getSchema().getField("ts").pos());
-        in.pipeInput(tenant, event, ts);
+        // a Kafka record's timestamp is never negative (the engine reads event time from ts anyway)
+        in.pipeInput(tenant, event, ts.toEpochMilli() < 0 ? Instant.EPOCH : ts);
         actionLog.addAll(actions.readValuesToList());
         signals.readValuesToList().forEach(signalLog::add);
         for (TestRecord<byte[], byte[]> d : deadLetters.readRecordsToList()) {

@@ -242,7 +242,8 @@ public final class RuleNode {
         return v;
     }
 
-    static Duration parseDuration(String where, String text) {
+    /** Parses the rules' duration syntax; {@code where} names the key in the error. */
+    public static Duration parseDuration(String where, String text) {
         Matcher m = DURATION.matcher(text.trim());
         if (!m.matches()) {
             throw new RulesException(where + ": expected a duration like 30s, 5m, 1h, 24h (units ms, s, m, h, d), got '" + text + "'");

@@ -9,12 +9,13 @@ import java.util.Map;
  * Immutable; built by {@link RulesLoader}, never by the code that evaluates rules.
  *
  * @param grace          how late an event may be (behind its tenant's stream time) and still count
+ * @param futureSkew     how far ahead of the wall clock an event's time may be and still count
  * @param minEvents      a ratio tripwire never fires on fewer events than this in its window
  * @param slo            availability SLO per service
  * @param defaultService service whose SLO applies to services not in {@code slo}
  * @param tripwires      the tripwires, in file order
  */
-public record Rules(Duration grace, int minEvents, Map<String, Double> slo, String defaultService,
+public record Rules(Duration grace, Duration futureSkew, int minEvents, Map<String, Double> slo, String defaultService,
                     List<TripwireRule> tripwires) {
 
     public Rules {

@@ -29,7 +29,7 @@ public final class RulesLoader {
     public static final String ENV_PREFIX = "TRIPWIRE_RULES_";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> TOP_KEYS = Set.of("grace", "min-events", "slo", "default-service", "tripwires");
+    private static final Set<String> TOP_KEYS = Set.of("grace", "future-skew", "min-events", "slo", "default-service", "tripwires");
 
     private final BiFunction<RuleNode, Integer, TripwireRule> kinds;
 
@@ -79,6 +79,7 @@ public final class RulesLoader {
     private Rules parse(RuleNode root) {
         root.onlyKeys(TOP_KEYS);
         Duration grace = root.duration("grace", Duration.ofSeconds(30));
+        Duration futureSkew = root.duration("future-skew", Duration.ofMinutes(10));
         int minEvents = root.positiveInt("min-events", 100);
         Map<String, Double> slo = root.fractions("slo");
         String defaultService = root.text("default-service", "api");
@@ -91,7 +92,7 @@ public final class RulesLoader {
                 tripwires.add(kinds.apply(t, minEvents));
             }
         }
-        return new Rules(grace, minEvents, slo, defaultService, tripwires);
+        return new Rules(grace, futureSkew, minEvents, slo, defaultService, tripwires);
     }
 
     private static void applySet(ObjectNode root, String set) {

@@ -35,8 +35,8 @@ public final class DeadLetters {
             if (t instanceof DecodeException d) {
                 return d.reason();
             }
-            if (t instanceof LateEventException) {
-                return "late";
+            if (t instanceof LateEventException l) {
+                return l.reason();
             }
         }
         return "processing-error";
@@ -55,10 +55,29 @@ public final class DeadLetters {
         if (dlqTopic == null) {
             return List.of();
         }
-        ProducerRecord<byte[], byte[]> r = ExceptionHandlerUtils.buildDeadLetterQueueRecord(
-                dlqTopic, ctx.sourceRawKey(), ctx.sourceRawValue(), ctx, e);
+        ProducerRecord<byte[], byte[]> r;
+        if (ctx.timestamp() >= 0) {
+            r = ExceptionHandlerUtils.buildDeadLetterQueueRecord(dlqTopic, ctx.sourceRawKey(), ctx.sourceRawValue(), ctx, e);
+        } else {
+            r = withoutTimestamp(dlqTopic, ctx, e); // the builder refuses a negative timestamp; a handler must not throw
+        }
         r.headers().add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
         return List.of(r);
+    }
+
+    /** The same record Kafka Streams builds (same headers), for a source record whose timestamp is negative. */
+    private static ProducerRecord<byte[], byte[]> withoutTimestamp(String dlqTopic, ErrorHandlerContext ctx, Exception e) {
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(dlqTopic, null, null, ctx.sourceRawKey(), ctx.sourceRawValue());
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        r.headers().add(ExceptionHandlerUtils.HEADER_ERRORS_EXCEPTION_NAME, e.getClass().getName().getBytes(StandardCharsets.UTF_8));
+        r.headers().add(ExceptionHandlerUtils.HEADER_ERRORS_EXCEPTION_MESSAGE_NAME,
+                String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
+        r.headers().add(ExceptionHandlerUtils.HEADER_ERRORS_STACKTRACE_NAME, trace.toString().getBytes(StandardCharsets.UTF_8));
+        r.headers().add(ExceptionHandlerUtils.HEADER_ERRORS_TOPIC_NAME, String.valueOf(ctx.topic()).getBytes(StandardCharsets.UTF_8));
+        r.headers().add(ExceptionHandlerUtils.HEADER_ERRORS_PARTITION_NAME, Integer.toString(ctx.partition()).getBytes(StandardCharsets.UTF_8));
+        r.headers().add(ExceptionHandlerUtils.HEADER_ERRORS_OFFSET_NAME, Long.toString(ctx.offset()).getBytes(StandardCharsets.UTF_8));
+        return r;
     }
 
     /**

@@ -18,6 +18,10 @@ public interface EngineObserver {
     EngineObserver NONE = new EngineObserver() {
     };
 
+    /** Every input event the engine accepted (not dead-lettered): it counts in the signals. */
+    default void accepted(org.apache.avro.specific.SpecificRecord event) {
+    }
+
     /** Request counts of a tenant × service after each request event. */
     default void requestWindow(RequestWindow w) {
     }

@@ -92,10 +92,16 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
         String clockKey = StoreKeys.of(tenant, event.getSchema().getName());
         Long previous = clocks.get(clockKey);
         long grace = rules.grace().toMillis();
+        long wallClock = context.currentSystemTimeMs();
+        if (ts > wallClock + rules.futureSkew().toMillis()) {
+            throw new LateEventException("future", event.getSchema().getName() + " of " + tenant + " at " + Instant.ofEpochMilli(ts)
+                    + " is more than " + rules.futureSkew() + " ahead of the wall clock " + Instant.ofEpochMilli(wallClock));
+        }
         if (previous != null && ts < previous - grace) {
-            throw new LateEventException(event.getSchema().getName() + " of " + tenant + " at " + Instant.ofEpochMilli(ts)
+            throw new LateEventException("late", event.getSchema().getName() + " of " + tenant + " at " + Instant.ofEpochMilli(ts)
                     + " is older than its stream time " + Instant.ofEpochMilli(previous) + " minus grace " + rules.grace());
         }
+        observer.accepted(event);
         long clock = previous == null ? ts : Math.max(previous, ts);
         if (previous == null || clock != previous) {
             clocks.put(clockKey, clock);

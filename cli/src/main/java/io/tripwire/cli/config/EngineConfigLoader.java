@@ -1,0 +1,276 @@
+package io.tripwire.cli.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tripwire.engine.topology.EngineTopics.ActionFormat;
+import io.tripwire.engine.topology.TopicNames;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@link EngineConfig} from YAML, then applies single-value environment overrides. Every
+ * error names the file (or the environment variable), the key and what is allowed there.
+ */
+final class EngineConfigLoader {
+
+    /** Environment prefix of Kafka client settings: {@code TRIPWIRE_KAFKA_SECURITY_PROTOCOL} sets {@code security.protocol}. */
+    static final String KAFKA_ENV_PREFIX = "TRIPWIRE_KAFKA_";
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final List<String> TOP_KEYS = List.of("application-id", "bootstrap-servers", "schema-registry-url",
+            "schema-registry", "state-dir", "rules", "signing-key", "action-format", "topics", "metrics", "kafka");
+    /** Single values the environment may override: variable -> key. */
+    private static final Map<String, String> ENV_KEYS = Map.of(
+            "TRIPWIRE_APPLICATION_ID", "application-id",
+            "TRIPWIRE_BOOTSTRAP_SERVERS", "bootstrap-servers",
+            "TRIPWIRE_SCHEMA_REGISTRY_URL", "schema-registry-url",
+            "TRIPWIRE_STATE_DIR", "state-dir",
+            "TRIPWIRE_SIGNING_KEY", "signing-key");
+    /** Settings with a key of their own, which the kafka: pass-through must not contradict. */
+    private static final Map<String, String> OWNED_KAFKA_KEYS = Map.of(
+            "bootstrap.servers", "bootstrap-servers", "application.id", "application-id", "state.dir", "state-dir");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    private static final Pattern HOST_PORT = Pattern.compile("\\[?[A-Za-z0-9._:-]+]?:(\\d{1,5})");
+
+    private final String file;
+    private final Path baseDir;
+    private final Map<String, String> env;
+    /** key -> where its value came from, for error messages. */
+    private final Map<String, String> origin = new LinkedHashMap<>();
+
+    private EngineConfigLoader(Path file, Map<String, String> env) {
+        this.file = file.toString();
+        Path parent = file.toAbsolutePath().getParent();
+        this.baseDir = parent != null ? parent : Path.of("").toAbsolutePath();
+        this.env = env;
+    }
+
+    static EngineConfig load(Path file, Map<String, String> env) throws IOException {
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new EngineConfigException(file + ": file not found");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new EngineConfigException(file + ": not valid YAML: " + e.getOriginalMessage());
+        }
+        return new EngineConfigLoader(file, env).parse(tree == null || tree.isMissingNode() || tree.isNull()
+                ? YAML.createObjectNode() : tree);
+    }
+
+    private EngineConfig parse(JsonNode root) {
+        if (!root.isObject()) {
+            throw new EngineConfigException(file + ": expected a mapping of settings at the top (keys: " + String.join(", ", TOP_KEYS) + ")");
+        }
+        onlyKeys(root, "", TOP_KEYS);
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String key : List.of("application-id", "bootstrap-servers", "schema-registry-url", "state-dir", "rules",
+                "signing-key", "action-format")) {
+            String v = scalar(root.get(key), key);
+            if (v != null) {
+                values.put(key, v);
+                origin.put(key, file + ": " + key);
+            }
+        }
+        Map<String, String> envPaths = new LinkedHashMap<>();
+        new TreeMap<>(ENV_KEYS).forEach((var, key) -> {
+            String v = env.get(var);
+            if (v != null && !v.isBlank()) {
+                values.put(key, v.trim());
+                origin.put(key, var + " (environment)");
+                envPaths.put(key, var);
+            }
+        });
+        Map<String, String> kafka = kafka(root.get("kafka"));
+        return new EngineConfig(Path.of(file),
+                applicationId(values.getOrDefault("application-id", "tripwire-engine")),
+                bootstrap(values.getOrDefault("bootstrap-servers", "localhost:9092")),
+                registryUrl(values.getOrDefault("schema-registry-url", "mock://tripwire")),
+                stringMap(root.get("schema-registry"), "schema-registry"),
+                path(values.getOrDefault("state-dir", "./state"), "state-dir", envPaths, false),
+                values.containsKey("rules") ? path(values.get("rules"), "rules", envPaths, true) : null,
+                values.containsKey("signing-key") ? path(values.get("signing-key"), "signing-key", envPaths, true) : null,
+                actionFormat(values.getOrDefault("action-format", "avro")),
+                topics(root.get("topics")),
+                metrics(root.get("metrics")),
+                kafka);
+    }
+
+    private String where(String key) {
+        return origin.getOrDefault(key, file + ": " + key);
+    }
+
+    private String applicationId(String v) {
+        if (!NAME.matcher(v).matches()) {
+            throw new EngineConfigException(where("application-id") + ": '" + v + "' is not allowed; use letters, digits, "
+                    + "'.', '_' and '-' (it prefixes the engine's consumer group and internal topics)");
+        }
+        return v;
+    }
+
+    private String bootstrap(String v) {
+        for (String part : v.split(",")) {
+            var m = HOST_PORT.matcher(part.trim());
+            if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(1)) > 65535) {
+                throw new EngineConfigException(where("bootstrap-servers") + ": '" + part.trim()
+                        + "' is not host:port; expected a comma-separated list like broker-1:9092,broker-2:9092");
+            }
+        }
+        return v;
+    }
+
+    private String registryUrl(String v) {
+        for (String part : v.split(",")) {
+            String p = part.trim();
+            boolean ok = p.startsWith("mock://") ? p.length() > "mock://".length()
+                    : (p.startsWith("http://") || p.startsWith("https://")) && p.length() > p.indexOf("//") + 2;
+            if (!ok) {
+                throw new EngineConfigException(where("schema-registry-url") + ": '" + Redact.value("url", p)
+                        + "' is not allowed; use mock://NAME (in-process registry, one JVM only) or http(s)://host:port "
+                        + "of a Confluent-compatible registry");
+            }
+        }
+        return v;
+    }
+
+    private ActionFormat actionFormat(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "avro" -> ActionFormat.AVRO;
+            case "json" -> ActionFormat.JSON;
+            default -> throw new EngineConfigException(where("action-format") + ": '" + v + "' is not allowed; use avro or json");
+        };
+    }
+
+    private Path path(String v, String key, Map<String, String> fromEnv, boolean mustExist) {
+        // paths in the file are relative to the file; paths from the environment to the working directory
+        Path p = fromEnv.containsKey(key) ? Path.of(v).toAbsolutePath() : baseDir.resolve(v).normalize();
+        if (mustExist && !Files.isRegularFile(p)) {
+            throw new EngineConfigException(where(key) + ": file " + p + " not found");
+        }
+        return p;
+    }
+
+    private TopicNames topics(JsonNode node) {
+        Map<String, String> given = stringMap(node, "topics");
+        onlyKeys(node, "topics.", EngineConfig.TOPIC_KEYS);
+        List<String> names = new ArrayList<>();
+        Map<String, String> keyOfName = new LinkedHashMap<>();
+        for (String key : EngineConfig.TOPIC_KEYS) {
+            String name = given.getOrDefault(key, key);
+            if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+                throw new EngineConfigException(file + ": topics." + key + ": '" + name
+                        + "' is not a valid topic name (letters, digits, '.', '_', '-'; at most 249)");
+            }
+            String other = keyOfName.putIfAbsent(name, key);
+            if (other != null) {
+                throw new EngineConfigException(file + ": topics: '" + name + "' names both " + other + " and " + key
+                        + "; every topic needs its own name");
+            }
+            names.add(name);
+        }
+        return new TopicNames(names.get(0), names.get(1), names.get(2), names.get(3), names.get(4), names.get(5),
+                names.get(6), names.get(7), names.get(8), names.get(9));
+    }
+
+    private EngineConfig.Metrics metrics(JsonNode node) {
+        Map<String, String> m = stringMap(node, "metrics");
+        onlyKeys(node, "metrics.", List.of("host", "port", "max-tenants"));
+        String host = m.getOrDefault("host", "127.0.0.1");
+        String portText = m.getOrDefault("port", "9464");
+        int port;
+        try {
+            port = Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new EngineConfigException(file + ": metrics.port: '" + portText + "' is not allowed; use 1-65535, or 0 to turn metrics off");
+        }
+        if (host.isBlank()) {
+            throw new EngineConfigException(file + ": metrics.host: empty; use an address to listen on, e.g. 127.0.0.1 or 0.0.0.0");
+        }
+        String capText = m.getOrDefault("max-tenants", "1000");
+        int maxTenants;
+        try {
+            maxTenants = Integer.parseInt(capText);
+        } catch (NumberFormatException e) {
+            maxTenants = 0;
+        }
+        if (maxTenants < 1) {
+            throw new EngineConfigException(file + ": metrics.max-tenants: '" + capText + "' is not allowed; use a whole number >= 1");
+        }
+        return new EngineConfig.Metrics(host, port, maxTenants);
+    }
+
+    private Map<String, String> kafka(JsonNode node) {
+        Map<String, String> kafka = stringMap(node, "kafka");
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+            if (e.getKey().startsWith(KAFKA_ENV_PREFIX) && e.getKey().length() > KAFKA_ENV_PREFIX.length()
+                    && !e.getValue().isBlank()) {
+                String key = e.getKey().substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                kafka.put(key, e.getValue());
+                origin.put("kafka." + key, e.getKey() + " (environment)");
+            }
+        }
+        for (String key : kafka.keySet()) {
+            String own = OWNED_KAFKA_KEYS.get(key);
+            if (own != null) {
+                throw new EngineConfigException(where("kafka." + key) + ": set this with the top-level key '" + own
+                        + "' (or its environment variable), not under kafka:");
+            }
+        }
+        return kafka;
+    }
+
+    /** A mapping of scalars, as strings; an absent node is empty. */
+    private Map<String, String> stringMap(JsonNode node, String key) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isObject()) {
+            throw new EngineConfigException(file + ": " + key + ": expected a mapping of key: value, got " + node.getNodeType().name().toLowerCase());
+        }
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String v = scalar(e.getValue(), key + "." + e.getKey());
+            if (v != null) {
+                out.put(e.getKey(), v);
+            }
+        }
+        return out;
+    }
+
+    private String scalar(JsonNode node, String key) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isValueNode()) {
+            throw new EngineConfigException(file + ": " + key + ": expected a single value, got a "
+                    + (node.isObject() ? "mapping" : "list") + (key.startsWith("kafka.")
+                    ? " (write Kafka settings flat, with dots: 'sasl.mechanism: SCRAM-SHA-512')" : ""));
+        }
+        return node.asText();
+    }
+
+    private void onlyKeys(JsonNode node, String prefix, List<String> allowed) {
+        if (node == null || !node.isObject()) {
+            return;
+        }
+        node.fieldNames().forEachRemaining(k -> {
+            if (!allowed.contains(k)) {
+                throw new EngineConfigException(file + ": " + prefix + k + ": unknown key; allowed: " + String.join(", ", allowed));
+            }
+        });
+    }
+}

@@ -1,0 +1,198 @@
+package io.tripwire.cli.config;
+
+import io.tripwire.engine.topology.EngineTopics.ActionFormat;
+import io.tripwire.engine.topology.TopicNames;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EngineConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws IOException {
+        Path file = dir.resolve("engine.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void anEmptyFileGivesTheDefaults() throws IOException {
+        EngineConfig c = EngineConfig.load(write(""), Map.of());
+
+        assertThat(c.applicationId()).isEqualTo("tripwire-engine");
+        assertThat(c.bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(c.schemaRegistryUrl()).isEqualTo("mock://tripwire");
+        assertThat(c.stateDir()).isEqualTo(dir.resolve("state").toAbsolutePath());
+        assertThat(c.rules()).isNull();
+        assertThat(c.signingKey()).isNull();
+        assertThat(c.actionFormat()).isEqualTo(ActionFormat.AVRO);
+        assertThat(c.topics()).isEqualTo(TopicNames.DEFAULTS);
+        assertThat(c.metrics()).isEqualTo(new EngineConfig.Metrics("127.0.0.1", 9464, 1000));
+        assertThat(c.kafka()).isEmpty();
+        assertThat(c.serdeConfig()).isEqualTo(Map.of("schema.registry.url", "mock://tripwire"));
+    }
+
+    @Test
+    void theShippedEngineYamlLoadsWithItsDocumentedDefaults() throws IOException {
+        Path shipped = Path.of("..", "config", "engine.yaml");
+        EngineConfig c = EngineConfig.load(shipped, Map.of());
+
+        assertThat(c.applicationId()).isEqualTo("tripwire-engine");
+        assertThat(c.topics()).isEqualTo(TopicNames.DEFAULTS);
+        assertThat(c.rules()).isEqualTo(Path.of("..", "config", "tripwires.yaml").toAbsolutePath().normalize());
+        assertThat(c.stateDir()).isEqualTo(Path.of("..", "config", "state").toAbsolutePath().normalize());
+    }
+
+    @Test
+    void readsEverySettingAndResolvesPathsAgainstTheFilesDirectory() throws IOException {
+        Files.writeString(dir.resolve("rules.yaml"), "grace: 30s\n");
+        Files.createDirectories(dir.resolve("keys"));
+        Files.writeString(dir.resolve("keys/private.pem"), "x");
+        EngineConfig c = EngineConfig.load(write("""
+                application-id: tw-prod
+                bootstrap-servers: b1:9093,b2:9093
+                schema-registry-url: https://registry:8081
+                schema-registry:
+                  basic.auth.user.info: "svc:hunter2"
+                state-dir: data/state
+                rules: rules.yaml
+                signing-key: keys/private.pem
+                action-format: JSON
+                topics:
+                  request-latency: prod.request-latency
+                  tripwire-actions: prod.tripwire-actions
+                metrics: {host: 0.0.0.0, port: 9500}
+                kafka:
+                  security.protocol: SASL_SSL
+                  num.standby.replicas: 1
+                """), Map.of());
+
+        assertThat(c.applicationId()).isEqualTo("tw-prod");
+        assertThat(c.bootstrapServers()).isEqualTo("b1:9093,b2:9093");
+        assertThat(c.serdeConfig()).containsEntry("schema.registry.url", "https://registry:8081")
+                .containsEntry("basic.auth.user.info", "svc:hunter2");
+        assertThat(c.stateDir()).isEqualTo(dir.resolve("data/state").toAbsolutePath());
+        assertThat(c.rules()).isEqualTo(dir.resolve("rules.yaml").toAbsolutePath());
+        assertThat(c.signingKey()).isEqualTo(dir.resolve("keys/private.pem").toAbsolutePath());
+        assertThat(c.actionFormat()).isEqualTo(ActionFormat.JSON);
+        assertThat(c.topics().requests()).isEqualTo("prod.request-latency");
+        assertThat(c.topics().actions()).isEqualTo("prod.tripwire-actions");
+        assertThat(c.topics().policy()).isEqualTo("policy-decisions");
+        assertThat(c.metrics()).isEqualTo(new EngineConfig.Metrics("0.0.0.0", 9500, 1000));
+        assertThat(c.kafka()).isEqualTo(Map.of("security.protocol", "SASL_SSL", "num.standby.replicas", "1"));
+        assertThat(c.engineSettings().kafka()).containsEntry("security.protocol", "SASL_SSL");
+    }
+
+    @Test
+    void environmentOverridesSingleValuesAndKafkaSettings() throws IOException {
+        Path file = write("""
+                application-id: from-file
+                bootstrap-servers: file:9092
+                kafka:
+                  security.protocol: PLAINTEXT
+                """);
+        EngineConfig c = EngineConfig.load(file, Map.of(
+                "TRIPWIRE_APPLICATION_ID", "from-env",
+                "TRIPWIRE_BOOTSTRAP_SERVERS", "env-1:9093,env-2:9093",
+                "TRIPWIRE_SCHEMA_REGISTRY_URL", "http://registry:8081",
+                "TRIPWIRE_STATE_DIR", "/var/lib/tripwire",
+                "TRIPWIRE_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "TRIPWIRE_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                "TRIPWIRE_RULES_GRACE", "45s",
+                "HOME", "/root"));
+
+        assertThat(c.applicationId()).isEqualTo("from-env");
+        assertThat(c.bootstrapServers()).isEqualTo("env-1:9093,env-2:9093");
+        assertThat(c.schemaRegistryUrl()).isEqualTo("http://registry:8081");
+        assertThat(c.stateDir()).isEqualTo(Path.of("/var/lib/tripwire"));
+        assertThat(c.kafka()).isEqualTo(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512"));
+    }
+
+    @Test
+    void aSigningKeyFromTheEnvironmentIsRelativeToTheWorkingDirectory() throws IOException {
+        Path key = Files.writeString(dir.resolve("k.pem"), "x");
+        EngineConfig c = EngineConfig.load(write("signing-key: missing.pem\n"), Map.of("TRIPWIRE_SIGNING_KEY", key.toString()));
+
+        assertThat(c.signingKey()).isEqualTo(key.toAbsolutePath());
+    }
+
+    @Test
+    void anUnknownKeyIsNamedWithTheAllowedOnes() throws IOException {
+        Path file = write("bootstrap-server: b:9092\n");
+
+        assertThatThrownBy(() -> EngineConfig.load(file, Map.of()))
+                .isInstanceOf(EngineConfigException.class)
+                .hasMessageStartingWith(file + ": bootstrap-server: unknown key; allowed: application-id, bootstrap-servers,");
+    }
+
+    @Test
+    void aBadActionFormatNamesFileKeyAndTheAllowedValues() throws IOException {
+        Path file = write("action-format: xml\n");
+
+        assertThatThrownBy(() -> EngineConfig.load(file, Map.of()))
+                .hasMessage(file + ": action-format: 'xml' is not allowed; use avro or json");
+    }
+
+    @Test
+    void aBadValueFromTheEnvironmentNamesTheVariable() throws IOException {
+        Path file = write("");
+
+        assertThatThrownBy(() -> EngineConfig.load(file, Map.of("TRIPWIRE_BOOTSTRAP_SERVERS", "broker")))
+                .hasMessageStartingWith("TRIPWIRE_BOOTSTRAP_SERVERS (environment): 'broker' is not host:port");
+    }
+
+    @Test
+    void rejectsBadValuesWithWhatIsAllowed() throws IOException {
+        assertThatThrownBy(() -> EngineConfig.load(write("metrics: {port: 70000}\n"), Map.of()))
+                .hasMessageEndingWith("metrics.port: '70000' is not allowed; use 1-65535, or 0 to turn metrics off");
+        assertThatThrownBy(() -> EngineConfig.load(write("topics: {requests: r}\n"), Map.of()))
+                .hasMessageContaining("topics.requests: unknown key; allowed: request-latency, metric-samples,");
+        assertThatThrownBy(() -> EngineConfig.load(write("topics: {request-latency: metric-samples}\n"), Map.of()))
+                .hasMessageContaining("topics: 'metric-samples' names both request-latency and metric-samples; every topic needs its own name");
+        assertThatThrownBy(() -> EngineConfig.load(write("schema-registry-url: registry:8081\n"), Map.of()))
+                .hasMessageContaining("schema-registry-url: 'registry:8081' is not allowed; use mock://NAME");
+        assertThatThrownBy(() -> EngineConfig.load(write("kafka:\n  sasl:\n    mechanism: PLAIN\n"), Map.of()))
+                .hasMessageContaining("kafka.sasl: expected a single value, got a mapping (write Kafka settings flat");
+        assertThatThrownBy(() -> EngineConfig.load(write("kafka: {bootstrap.servers: x:1}\n"), Map.of()))
+                .hasMessageContaining("kafka.bootstrap.servers: set this with the top-level key 'bootstrap-servers'");
+        assertThatThrownBy(() -> EngineConfig.load(write("application-id: 'my app'\n"), Map.of()))
+                .hasMessageContaining("application-id: 'my app' is not allowed; use letters, digits");
+        assertThatThrownBy(() -> EngineConfig.load(write("rules: nowhere.yaml\n"), Map.of()))
+                .hasMessageContaining("rules: file " + dir.resolve("nowhere.yaml").toAbsolutePath() + " not found");
+        assertThatThrownBy(() -> EngineConfig.load(write("a: [\n"), Map.of()))
+                .hasMessageContaining("engine.yaml: not valid YAML");
+        assertThatThrownBy(() -> EngineConfig.load(dir.resolve("absent.yaml"), Map.of()))
+                .hasMessage(dir.resolve("absent.yaml") + ": file not found");
+    }
+
+    @Test
+    void describeMasksSecretsButShowsTheRest() throws IOException {
+        EngineConfig c = EngineConfig.load(write("""
+                schema-registry-url: https://svc:pw@registry:8081
+                schema-registry: {basic.auth.user.info: "svc:hunter2"}
+                kafka:
+                  security.protocol: SASL_SSL
+                  sasl.jaas.config: org.apache.kafka.common.security.scram.ScramLoginModule required username="u" password="hunter2";
+                  ssl.truststore.password: hunter2
+                """), Map.of());
+
+        Map<String, String> d = c.describe();
+
+        assertThat(d.toString()).doesNotContain("hunter2").doesNotContain("pw@");
+        assertThat(d).containsEntry("kafka.security.protocol", "SASL_SSL")
+                .containsEntry("kafka.sasl.jaas.config", "***")
+                .containsEntry("kafka.ssl.truststore.password", "***")
+                .containsEntry("schema-registry.basic.auth.user.info", "***")
+                .containsEntry("schema-registry-url", "https://***@registry:8081")
+                .containsEntry("topics.tripwire-actions", "tripwire-actions");
+    }
+}

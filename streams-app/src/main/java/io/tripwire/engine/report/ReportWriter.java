@@ -1,0 +1,196 @@
+package io.tripwire.engine.report;
+
+import io.tripwire.engine.replay.ReplayOutput;
+import io.tripwire.engine.report.Downsampler.Point;
+import io.tripwire.engine.report.SvgChart.XRange;
+import io.tripwire.engine.rules.Rules;
+import io.tripwire.schemas.TripwireAction;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * {@code report.html} of a replay (SPEC section 5): one self-contained page for an incident review.
+ * Inline CSS and inline SVG only: no script, no font, no image, nothing fetched over the network.
+ *
+ * <p>The header gives the time range and the counts (events, actions by tripwire and by action,
+ * dead letters by reason) and a legend. Then, per tenant in name order: a timeline chart per signal
+ * and scope with its tripwires' thresholds dashed and a marker per related action, an events strip
+ * for actions of tripwires with no signal (policy denies, ramp freeze, ingest errors), and the
+ * tenant's actions in firing order. Last, the dead letters. Each line is thinned to at most
+ * {@value #MAX_POINTS} points, keeping each bucket's low and high, so the page stays small.
+ */
+public final class ReportWriter {
+
+    /** Most points drawn per line. */
+    public static final int MAX_POINTS = 1000;
+
+    /** Chart order on the page; signals not listed come after, by name. */
+    private static final List<String> SIGNAL_ORDER = List.of("latency_p95_ms", "latency_p99_ms", "error_budget_remaining",
+            "burn_rate_1h", "replica_lag_seconds", "compensation_rate", "autonomy_rate");
+
+    private record ChartKey(String signal, String scope) {
+    }
+
+    private ReportWriter() {
+    }
+
+    /** Writes the page to {@code file} (UTF-8), creating its directory. */
+    public static void write(ReplayOutput out, Rules rules, Path file, String title) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        Files.writeString(file, render(out, rules, title), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The page as a string.
+     *
+     * @param out   what the replay produced
+     * @param rules the rules it ran with: their thresholds are the dashed lines
+     * @param title the page's heading, e.g. the incident and input file
+     */
+    public static String render(ReplayOutput out, Rules rules, String title) {
+        Objects.requireNonNull(rules, "rules");
+        List<SignalPoint> points = new ArrayList<>(out.signals().size());
+        int unreadable = 0;
+        for (String line : out.signals()) {
+            Optional<SignalPoint> p = SignalPoint.parse(line);
+            if (p.isPresent()) {
+                points.add(p.get());
+            } else {
+                unreadable++;
+            }
+        }
+        Map<String, List<SignalPoint>> pointsByTenant = new TreeMap<>();
+        Map<String, List<TripwireAction>> actionsByTenant = new TreeMap<>();
+        points.forEach(p -> pointsByTenant.computeIfAbsent(p.tenant(), t -> new ArrayList<>()).add(p));
+        out.actions().forEach(a -> actionsByTenant.computeIfAbsent(a.getTenant(), t -> new ArrayList<>()).add(a));
+        Set<String> tenants = new TreeSet<>(pointsByTenant.keySet());
+        tenants.addAll(actionsByTenant.keySet());
+
+        StringBuilder b = new StringBuilder(64 * 1024);
+        b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+                .append("<title>").append(Html.esc(title)).append("</title><style>\n").append(ReportStyle.css())
+                .append("</style></head><body>\n");
+        header(b, out, title, points, unreadable, tenants, actionsByTenant);
+        ThresholdLines thresholds = new ThresholdLines(rules);
+        int index = 0;
+        for (String tenant : tenants) {
+            index++;
+            tenant(b, index, tenant, pointsByTenant.getOrDefault(tenant, List.of()),
+                    actionsByTenant.getOrDefault(tenant, List.of()), thresholds);
+        }
+        b.append("<h2 id=\"dead-letters\">Dead letters (").append(out.deadLetters().size()).append(")</h2>\n");
+        b.append(ReportTables.deadLetters(out.deadLetters()));
+        return b.append("\n</body></html>\n").toString();
+    }
+
+    private static void header(StringBuilder b, ReplayOutput out, String title, List<SignalPoint> points, int unreadable,
+                               Set<String> tenants, Map<String, List<TripwireAction>> actionsByTenant) {
+        long[] span = span(points, out.actions());
+        b.append("<header><h1>").append(Html.esc(title)).append("</h1><p class=\"meta\">");
+        if (span[0] <= span[1]) {
+            b.append("Covers ").append(Ticks.full(span[0])).append(" to ").append(Ticks.full(span[1]))
+                    .append(" (event time of signals and actions).");
+        } else {
+            b.append("No signals and no actions: nothing to chart.");
+        }
+        if (unreadable > 0) {
+            b.append(" ").append(unreadable).append(" signal lines could not be read and are not drawn.");
+        }
+        b.append("</p><div class=\"numbers\">")
+                .append("<div>events read<b>").append(out.eventsRead()).append("</b></div>")
+                .append("<div>tenants<b>").append(tenants.size()).append("</b></div>")
+                .append("<div>signal points<b>").append(points.size()).append("</b></div>")
+                .append("<div>actions<b>").append(out.actions().size()).append("</b></div>")
+                .append("<div>dead letters<b>").append(out.deadLetters().size()).append("</b></div></div>");
+        b.append(ReportTables.counts(out)).append(ReportTables.legend());
+        b.append("<nav><b>Tenants</b><ul>");
+        int index = 0;
+        for (String tenant : tenants) {
+            index++;
+            int n = actionsByTenant.getOrDefault(tenant, List.of()).size();
+            b.append("<li><a href=\"#tenant-").append(index).append("\">").append(Html.esc(tenant)).append("</a> (")
+                    .append(n).append(n == 1 ? " action" : " actions").append(")</li>");
+        }
+        b.append("<li><a href=\"#dead-letters\">Dead letters</a></li></ul></nav></header>\n");
+    }
+
+    private static void tenant(StringBuilder b, int index, String tenant, List<SignalPoint> points,
+                               List<TripwireAction> actions, ThresholdLines thresholds) {
+        b.append("<section class=\"tenant\" id=\"tenant-").append(index).append("\"><h2>").append(Html.esc(tenant)).append("</h2>\n");
+        Map<ChartKey, List<Point>> series = new TreeMap<>(Comparator.comparingInt((ChartKey k) -> order(k.signal))
+                .thenComparing(ChartKey::signal).thenComparing(ChartKey::scope));
+        for (SignalPoint p : points) {
+            series.computeIfAbsent(new ChartKey(p.signal(), p.scope()), k -> new ArrayList<>()).add(new Point(p.at(), p.value()));
+        }
+        long[] span = span(points, actions); // the tenant's own range: all its charts line up
+        XRange x = XRange.around(span[0], span[1]);
+        // identity: two equal records are still two actions, each with its marker
+        Set<TripwireAction> charted = Collections.newSetFromMap(new IdentityHashMap<>());
+        series.forEach((key, line) -> {
+            line.sort(Comparator.comparingLong(Point::at));
+            List<TripwireAction> related = actions.stream()
+                    .filter(a -> key.scope.equals(a.getScope()) && thresholds.relates(a.getTripwire(), key.signal, key.scope))
+                    .toList();
+            charted.addAll(related);
+            SignalNames.Described d = SignalNames.describe(key.signal);
+            String caption = d.title() + " · " + key.scope;
+            b.append("<figure class=\"signal\"><figcaption>").append(Html.esc(caption)).append(" <code>")
+                    .append(Html.esc(key.signal)).append("</code></figcaption>")
+                    .append(SvgChart.signal(tenant + " " + caption, d.unit(), x, Downsampler.minMax(line, MAX_POINTS),
+                            thresholds.of(key.signal, key.scope), related))
+                    .append("</figure>\n");
+        });
+        List<TripwireAction> others = actions.stream().filter(a -> !charted.contains(a)).toList();
+        if (!others.isEmpty()) {
+            Set<String> lanes = new LinkedHashSet<>();
+            others.forEach(a -> lanes.add(a.getTripwire()));
+            b.append("<figure class=\"events\"><figcaption>Events: tripwires with no signal chart</figcaption>")
+                    .append(SvgChart.events(tenant + " events", x, new ArrayList<>(lanes), others)).append("</figure>\n");
+        }
+        if (series.isEmpty() && others.isEmpty()) {
+            b.append("<p class=\"note\">No signals and no actions.</p>");
+        }
+        b.append("<h3>Actions (").append(actions.size()).append(")</h3>");
+        b.append(actions.isEmpty() ? "<p class=\"note\">No tripwire fired for this tenant.</p>" : ReportTables.actions(actions));
+        b.append("</section>\n");
+    }
+
+    /** First and last event time of the points and actions; {MAX, MIN} when there are none. */
+    private static long[] span(List<SignalPoint> points, List<TripwireAction> actions) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (SignalPoint p : points) {
+            min = Math.min(min, p.at());
+            max = Math.max(max, p.at());
+        }
+        for (TripwireAction a : actions) {
+            min = Math.min(min, a.getFiredAt().toEpochMilli());
+            max = Math.max(max, a.getFiredAt().toEpochMilli());
+        }
+        return new long[]{min, max};
+    }
+
+    private static int order(String signal) {
+        int i = SIGNAL_ORDER.indexOf(signal);
+        return i < 0 ? SIGNAL_ORDER.size() : i;
+    }
+}

@@ -1,0 +1,104 @@
+package io.tripwire.engine.oracle;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The numbers of config/tripwires.yaml, written down independently of the engine's rules loader
+ * (SPEC section 3 defaults). {@link #engineSets()} gives the {@code --set} overrides that make the
+ * engine run with the same numbers when a field differs from the shipped default.
+ */
+record OracleConfig(long graceMs, int minEvents,
+                    BigDecimal sloApi, BigDecimal sloIngest,
+                    BigDecimal errorBudgetThreshold, long errorBudgetWindowMin, long freezeForMs,
+                    BigDecimal fastThreshold, long fastLongMin, long fastShortMin,
+                    BigDecimal slowThreshold, long slowLongMin, long slowShortMin,
+                    BigDecimal ingestThreshold, long ingestWindowMin, long ingestHeldMs,
+                    double readThresholdMs, double writeThresholdMs, int latencyWindowMin, long latencyHeldMs,
+                    double lagThreshold, long lagHeldMs,
+                    BigDecimal compensationAbove, BigDecimal autonomyBelow, long autonomyWindowMin) {
+
+    static final OracleConfig DEFAULTS = new OracleConfig(30_000, 100,
+            new BigDecimal("0.999"), new BigDecimal("0.995"),
+            new BigDecimal("0.60"), 24 * 60, 24 * 3_600_000L,
+            new BigDecimal("14.4"), 60, 5,
+            new BigDecimal("6"), 6 * 60, 30,
+            new BigDecimal("0.005"), 60, 15 * 60_000L,
+            350, 700, 5, 10 * 60_000L,
+            60, 5 * 60_000L,
+            new BigDecimal("0.005"), new BigDecimal("0.999"), 24 * 60);
+
+    OracleConfig withMinEvents(int n) {
+        return new OracleConfig(graceMs, n, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
+                fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
+                ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin);
+    }
+
+    OracleConfig withGraceSeconds(int s) {
+        return new OracleConfig(s * 1000L, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
+                fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
+                ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin);
+    }
+
+    /** What-if windows short enough to slide within a scenario: error-budget window and freeze, autonomy windows. */
+    OracleConfig withShortWindows(int errorBudgetMin, int freezeMin, int autonomyMin) {
+        return new OracleConfig(graceMs, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetMin, freezeMin * 60_000L,
+                fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
+                ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyMin);
+    }
+
+    OracleConfig withLatencyHeldMinutes(int m) {
+        return new OracleConfig(graceMs, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
+                fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
+                ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
+                m * 60_000L, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin);
+    }
+
+    OracleConfig withSlo(String api, String ingest) {
+        return new OracleConfig(graceMs, minEvents, new BigDecimal(api), new BigDecimal(ingest), errorBudgetThreshold,
+                errorBudgetWindowMin, freezeForMs, fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
+                ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin);
+    }
+
+    BigDecimal slo(String service) {
+        return Map.of("api", sloApi, "ingest", sloIngest).getOrDefault(service, sloApi); // default-service: api
+    }
+
+    /** The engine's --set overrides for the fields this harness varies. */
+    String[] engineSets() {
+        List<String> sets = new ArrayList<>();
+        if (minEvents != DEFAULTS.minEvents) {
+            sets.add("min-events=" + minEvents);
+        }
+        if (graceMs != DEFAULTS.graceMs) {
+            sets.add("grace=" + (graceMs / 1000) + "s");
+        }
+        if (errorBudgetWindowMin != DEFAULTS.errorBudgetWindowMin) {
+            sets.add("tripwires.error-budget.window=" + errorBudgetWindowMin + "m");
+        }
+        if (freezeForMs != DEFAULTS.freezeForMs) {
+            sets.add("tripwires.error-budget.freeze-for=" + (freezeForMs / 60_000) + "m");
+        }
+        if (autonomyWindowMin != DEFAULTS.autonomyWindowMin) {
+            sets.add("tripwires.autonomy-compensation.window=" + autonomyWindowMin + "m");
+            sets.add("tripwires.autonomy-rate.window=" + autonomyWindowMin + "m");
+        }
+        if (latencyHeldMs != DEFAULTS.latencyHeldMs) {
+            sets.add("tripwires.read-latency.held-for=" + (latencyHeldMs / 60_000) + "m");
+            sets.add("tripwires.write-latency.held-for=" + (latencyHeldMs / 60_000) + "m");
+        }
+        if (sloApi.compareTo(DEFAULTS.sloApi) != 0) {
+            sets.add("slo.api=" + sloApi.toPlainString());
+        }
+        if (sloIngest.compareTo(DEFAULTS.sloIngest) != 0) {
+            sets.add("slo.ingest=" + sloIngest.toPlainString());
+        }
+        return sets.toArray(String[]::new);
+    }
+}

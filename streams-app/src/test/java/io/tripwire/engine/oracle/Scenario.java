@@ -1,0 +1,353 @@
+package io.tripwire.engine.oracle;
+
+import io.tripwire.json.JsonForm;
+import io.tripwire.schemas.AutonomyDecision;
+import io.tripwire.schemas.AutonomyMode;
+import io.tripwire.schemas.AutonomyOutcome;
+import io.tripwire.schemas.HumanOverride;
+import io.tripwire.schemas.MetricSample;
+import io.tripwire.schemas.Op;
+import io.tripwire.schemas.PolicyDecision;
+import io.tripwire.schemas.PolicyVerdict;
+import io.tripwire.schemas.RequestLatency;
+import io.tripwire.schemas.RolloutStep;
+import org.apache.avro.specific.SpecificRecord;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Seeded random scenarios: 1-4 tenants over 1-3 hours mixing every input kind, with bursts of
+ * traffic and errors, latency spikes, replica-lag runs, compensations, HITL steps, denies,
+ * overrides, rollout raises, and events delivered out of order (within grace) or late.
+ *
+ * <p>The only bending done for the engine's sake: no latency value lies within 0.2% of a latency
+ * threshold (the engine reports HdrHistogram bucket edges, exact within 0.1%).
+ */
+final class Scenario {
+
+    record Generated(long seed, OracleConfig config, List<SpecOracle.Input> delivery, String summary) {
+    }
+
+    /** Names that are prefixes of each other, and a non-ASCII one: tenants must stay isolated whatever their ids. */
+    private static final String[] TENANTS = {"TENANT_1", "TENANT_10", "TENANT_100", "tenant-\u03b2"};
+
+    private static final Instant BASE = Instant.parse("2025-10-06T10:00:00Z");
+
+    private final Random rnd;
+    private final List<SpecificRecord> events = new ArrayList<>();
+    /** Events delivered at a time other than their ts (a skewed clock: ts ahead of delivery). */
+    private final java.util.IdentityHashMap<SpecificRecord, Long> deliverAt = new java.util.IdentityHashMap<>();
+
+    private Scenario(long seed) {
+        rnd = new Random(seed);
+    }
+
+    static String tenant(SpecificRecord e) {
+        return e.get(e.getSchema().getField("tenant").pos()).toString();
+    }
+
+    static Instant ts(SpecificRecord e) {
+        return (Instant) e.get(e.getSchema().getField("ts").pos());
+    }
+
+    static String describe(SpecificRecord e) {
+        try {
+            return JsonForm.write(e);
+        } catch (RuntimeException ex) {
+            return e.toString();
+        }
+    }
+
+    /** A scenario of roughly {@code budget} events. */
+    static Generated generate(long seed, int budget) {
+        return new Scenario(seed).build(seed, budget);
+    }
+
+    private Generated build(long seed, int budget) {
+        // mostly the shipped rules; some seeds run what-if numbers (min-events, grace, SLOs) through --set
+        OracleConfig config = OracleConfig.DEFAULTS;
+        if (rnd.nextInt(3) == 0) {
+            config = config.withMinEvents(20 + rnd.nextInt(60));
+        }
+        if (rnd.nextInt(4) == 0) {
+            config = config.withGraceSeconds(new int[] {0, 10, 45, 120}[rnd.nextInt(4)]);
+        }
+        if (rnd.nextInt(4) == 0) {
+            config = config.withSlo("0.99", "0.98");
+        }
+        if (rnd.nextInt(4) == 0) {
+            config = config.withShortWindows(30 + rnd.nextInt(60), 10 + rnd.nextInt(40), 20 + rnd.nextInt(40));
+        }
+        int minutes = 60 + rnd.nextInt(121);
+        long t0 = BASE.toEpochMilli() + rnd.nextInt(600) * 60_000L + (rnd.nextBoolean() ? 0 : rnd.nextInt(60_000));
+        int tenants = 1 + rnd.nextInt(4);
+        int perTenant = budget / tenants;
+        for (int k = 0; k < tenants; k++) {
+            String tenant = TENANTS[k];
+            boolean wholeSeconds = rnd.nextBoolean();
+            tenant(tenant, t0, minutes, perTenant, wholeSeconds);
+        }
+        // in timestamp order (stable), then delivered with delays: most on time, some out of order, a few late
+        List<SpecificRecord> byTs = new ArrayList<>(events);
+        byTs.sort(Comparator.comparing(Scenario::ts));
+        record Pending(SpecificRecord e, long line, long deliverAt) {
+        }
+        List<Pending> pending = new ArrayList<>();
+        int outOfOrder = 0;
+        int lateish = 0;
+        for (int i = 0; i < byTs.size(); i++) {
+            SpecificRecord e = byTs.get(i);
+            long ts = ts(e).toEpochMilli();
+            boolean whole = ts % 1000 == 0;
+            double p = rnd.nextDouble();
+            long delay = 0;
+            if (p < 0.06) {
+                delay = 1_000L * (1 + rnd.nextInt(30)) + (whole ? 0 : rnd.nextInt(1000)); // 1..31 s
+                outOfOrder++;
+            } else if (p < 0.075) {
+                delay = 1_000L * (31 + rnd.nextInt(90)) + (whole ? 0 : rnd.nextInt(1000)); // 31..121 s
+                lateish++;
+            }
+            pending.add(new Pending(e, i + 1, deliverAt.getOrDefault(e, ts + delay)));
+        }
+        pending.sort(Comparator.comparingLong(Pending::deliverAt));
+        List<SpecOracle.Input> delivery = pending.stream().map(p -> new SpecOracle.Input(p.e, p.line)).toList();
+        String summary = "seed " + seed + ": " + tenants + " tenant(s), " + minutes + " min from " + Instant.ofEpochMilli(t0)
+                + ", " + delivery.size() + " events (" + outOfOrder + " delayed <=31s, " + lateish + " delayed >31s), min-events "
+                + config.minEvents() + ", engine --set " + String.join(" ", config.engineSets());
+        return new Generated(seed, config, delivery, summary);
+    }
+
+    private long at(long t, boolean wholeSeconds) {
+        return wholeSeconds ? Math.floorDiv(t, 1000) * 1000 : t;
+    }
+
+    private void tenant(String tenant, long t0, int minutes, int budget, boolean whole) {
+        long end = t0 + minutes * 60_000L;
+        // budget split: requests ~65%, metrics ~15%, autonomy ~15%, the rest ~5%
+        int reqBudget = (int) (budget * 0.65);
+        requests(tenant, t0, minutes, reqBudget, whole);
+        metrics(tenant, t0, end, (int) (budget * 0.15), whole);
+        autonomy(tenant, t0, end, (int) (budget * 0.15), whole);
+        policyAndRollout(tenant, t0, end, whole);
+    }
+
+    private record Episode(int from, int to) {
+        boolean has(int m) {
+            return m >= from && m < to;
+        }
+    }
+
+    private List<Episode> episodes(int minutes, int max, int minLen, int maxLen) {
+        List<Episode> out = new ArrayList<>();
+        int n = rnd.nextInt(max + 1);
+        for (int i = 0; i < n; i++) {
+            int len = minLen + rnd.nextInt(maxLen - minLen + 1);
+            int from = rnd.nextInt(Math.max(1, minutes - len / 2));
+            out.add(new Episode(from, from + len));
+        }
+        return out;
+    }
+
+    private static boolean any(List<Episode> eps, int m) {
+        return eps.stream().anyMatch(e -> e.has(m));
+    }
+
+    private void requests(String tenant, long t0, int minutes, int budget, boolean whole) {
+        List<Episode> bursts = episodes(minutes, 3, 5, 20);
+        List<Episode> apiErrors = episodes(minutes, 3, 2, 25);
+        List<Episode> ingestErrors = episodes(minutes, 2, 5, 40);
+        List<Episode> readSlow = episodes(minutes, 2, 6, 30);
+        List<Episode> writeSlow = episodes(minutes, 2, 6, 30);
+        List<Episode> silence = episodes(minutes, 1, 3, 12);
+        // now and then a gateway with a skewed clock sends one request minutes ahead
+        int skewAt = rnd.nextInt(4) == 0 ? rnd.nextInt(minutes) : -1;
+        int burstMinutes = 0;
+        for (int m = 0; m < minutes; m++) {
+            if (any(bursts, m)) {
+                burstMinutes++;
+            }
+        }
+        int burstFactor = 4 + rnd.nextInt(6);
+        double base = Math.max(1.0, budget / (double) (minutes + burstMinutes * (burstFactor - 1)));
+        double apiErr = rnd.nextInt(3) == 0 ? 0 : rnd.nextDouble() * 0.004;
+        double apiErrBurst = 0.01 + rnd.nextDouble() * 0.25;
+        double ingestErr = rnd.nextDouble() * 0.01;
+        double ingestErrBurst = 0.01 + rnd.nextDouble() * 0.1;
+        double ingestShare = rnd.nextDouble() * 0.5;
+        double readMedian = 80 + rnd.nextInt(120);
+        double writeMedian = 150 + rnd.nextInt(250);
+        double readSlowMedian = 300 + rnd.nextInt(300);
+        double writeSlowMedian = 550 + rnd.nextInt(600);
+        for (int m = 0; m < minutes; m++) {
+            if (m == skewAt) {
+                RequestLatency skewed = RequestLatency.newBuilder().setTs(Instant.ofEpochMilli(at(t0 + (m + 3 + rnd.nextInt(15)) * 60_000L
+                                + rnd.nextInt(60_000), whole))).setTenant(tenant).setService("api").setOp(Op.READ).setStatus(200)
+                        .setLatencyMs(42.0).setRegion(null).setRoute(null).setRequestId(null).build();
+                events.add(skewed);
+                deliverAt.put(skewed, t0 + m * 60_000L);
+            }
+            if (any(silence, m)) {
+                continue;
+            }
+            double rate = base * (any(bursts, m) ? burstFactor : 1);
+            int n = (int) Math.round(rate * (0.6 + 0.8 * rnd.nextDouble()));
+            for (int i = 0; i < n; i++) {
+                long ts = at(t0 + m * 60_000L + rnd.nextInt(60_000), whole);
+                double u = rnd.nextDouble();
+                String service = u < ingestShare ? "ingest" : u < ingestShare + 0.03 ? "search" : "api";
+                Op op = service.equals("ingest") ? (rnd.nextInt(10) == 0 ? Op.READ : Op.WRITE) : (rnd.nextInt(5) < 3 ? Op.READ : Op.WRITE);
+                double errP = service.equals("ingest") ? (any(ingestErrors, m) ? ingestErrBurst : ingestErr)
+                        : (any(apiErrors, m) ? apiErrBurst : apiErr);
+                int status = rnd.nextDouble() < errP ? new int[] {500, 503, 503, 504, 599}[rnd.nextInt(5)]
+                        : new int[] {200, 200, 200, 201, 204, 302, 404, 499}[rnd.nextInt(8)];
+                double median = op == Op.READ ? (any(readSlow, m) ? readSlowMedian : readMedian)
+                        : (any(writeSlow, m) ? writeSlowMedian : writeMedian);
+                double latency = Math.round(median * Math.exp(rnd.nextGaussian() * 0.35) * 10) / 10.0;
+                if (rnd.nextInt(200) == 0) {
+                    latency = rnd.nextInt(3) * 0.5; // a few zero / tiny latencies
+                } else if (rnd.nextInt(1500) == 0) {
+                    latency = new double[] {60_000, 3_600_000, 1e8}[rnd.nextInt(3)]; // valid (finite, >= 0), just huge
+                }
+                latency = awayFromThresholds(latency);
+                events.add(RequestLatency.newBuilder().setTs(Instant.ofEpochMilli(ts)).setTenant(tenant).setService(service)
+                        .setOp(op).setStatus(status).setLatencyMs(latency).setRegion("eu-west-1").setRoute("/r")
+                        .setRequestId(null).build());
+            }
+        }
+    }
+
+    /** HdrHistogram precision: keep every value more than 0.2% away from 350 and 700 ms. */
+    static double awayFromThresholds(double ms) {
+        for (double thr : new double[] {350, 700}) {
+            if (ms >= thr * 0.997 && ms <= thr * 1.003) {
+                return ms < thr ? Math.floor(thr * 0.997 * 10 - 1) / 10.0 : Math.ceil(thr * 1.003 * 10 + 1) / 10.0;
+            }
+        }
+        return ms;
+    }
+
+    private void metrics(String tenant, long t0, long end, int budget, boolean whole) {
+        int series = 1 + rnd.nextInt(2);
+        int samplesPerSeries = Math.max(10, budget / series);
+        long every = Math.max(5_000, (end - t0) / samplesPerSeries);
+        for (int s = 0; s < series; s++) {
+            Map<String, String> labels = s == 0 && rnd.nextInt(8) == 0 ? Map.of()
+                    : rnd.nextBoolean() ? Map.of("replica", "db-" + s) : Map.of("replica", "db-" + s, "cluster", "c1");
+            int minutes = (int) ((end - t0) / 60_000);
+            List<Episode> lag = episodes(minutes, 3, 2, 15);
+            long jitter = rnd.nextInt((int) Math.min(every, 10_000));
+            for (long t = t0 + jitter; t < end; t += every) {
+                int m = (int) ((t - t0) / 60_000);
+                double v;
+                if (any(lag, m)) {
+                    double u = rnd.nextDouble();
+                    v = u < 0.04 ? 60.0 : u < 0.08 ? 30 + rnd.nextInt(30) : Math.round((60.5 + rnd.nextDouble() * 35) * 10) / 10.0;
+                } else {
+                    v = Math.round((1 + rnd.nextDouble() * 5) * 10) / 10.0;
+                }
+                events.add(MetricSample.newBuilder().setTs(Instant.ofEpochMilli(at(t, whole))).setTenant(tenant)
+                        .setName("pg_replica_lag_seconds").setValue(v).setLabels(labels).build());
+                if (rnd.nextInt(40) == 0) {
+                    events.add(MetricSample.newBuilder().setTs(Instant.ofEpochMilli(at(t + 1, whole))).setTenant(tenant)
+                            .setName("process_cpu_seconds_total").setValue(99.0).setLabels(labels).build());
+                }
+            }
+        }
+    }
+
+    private void autonomy(String tenant, long t0, long end, int budget, boolean whole) {
+        if (rnd.nextInt(5) == 0) {
+            return;
+        }
+        long every = Math.max(3_000, (end - t0) / Math.max(1, budget));
+        double hitlP = rnd.nextInt(3) == 0 ? 0 : rnd.nextDouble() * 0.004;
+        double compP = rnd.nextInt(3) == 0 ? 0 : rnd.nextDouble() * 0.01;
+        int op = 0;
+        for (long t = t0 + rnd.nextInt(5_000); t < end; t += every) {
+            long ts = at(t, whole);
+            double u = rnd.nextDouble();
+            AutonomyOutcome outcome = u < hitlP ? AutonomyOutcome.HITL_OVERRIDE : AutonomyOutcome.AUTONOMOUS;
+            events.add(auto(ts, tenant, tenant + "-op-" + op++, AutonomyMode.ENACT, outcome));
+            if (rnd.nextDouble() < compP) {
+                events.add(auto(ts + 1_000 * rnd.nextInt(20), tenant, tenant + "-op-" + rnd.nextInt(op), AutonomyMode.ENACT,
+                        AutonomyOutcome.COMPENSATED));
+            }
+            if (rnd.nextInt(8) == 0) {
+                events.add(auto(ts, tenant, tenant + "-sim-" + op, AutonomyMode.SIMULATE,
+                        AutonomyOutcome.values()[rnd.nextInt(3)]));
+            }
+        }
+    }
+
+    private static AutonomyDecision auto(long ts, String tenant, String opId, AutonomyMode mode, AutonomyOutcome outcome) {
+        return AutonomyDecision.newBuilder().setTs(Instant.ofEpochMilli(ts)).setTenant(tenant).setOpId(opId).setMode(mode)
+                .setOutcome(outcome).build();
+    }
+
+    private void policyAndRollout(String tenant, long t0, long end, boolean whole) {
+        long span = end - t0;
+        // ALLOWs now and then
+        for (long t = t0 + rnd.nextInt(60_000); t < end; t += 60_000 + rnd.nextInt(120_000)) {
+            events.add(policy(at(t, whole), tenant, "ok-" + t, PolicyVerdict.ALLOW, rnd.nextBoolean() ? "residency" : "purpose"));
+        }
+        int denies = rnd.nextInt(5);
+        for (int i = 0; i < denies; i++) {
+            long t = at(t0 + (long) (rnd.nextDouble() * span), whole);
+            String policy = switch (rnd.nextInt(5)) {
+                case 0, 1, 2 -> "residency";
+                case 3 -> "purpose";
+                default -> "retention";
+            };
+            events.add(policy(t, tenant, "deny-" + i, PolicyVerdict.DENY, policy));
+        }
+        int overrides = rnd.nextInt(4);
+        for (int i = 0; i < overrides; i++) {
+            long t = at(t0 + (long) (rnd.nextDouble() * span), whole);
+            String tw = switch (rnd.nextInt(5)) {
+                case 0, 1 -> "residency-violation";
+                case 2, 3 -> "error-budget";
+                default -> "burn-rate-fast";
+            };
+            events.add(HumanOverride.newBuilder().setTs(Instant.ofEpochMilli(t)).setTenant(tenant).setTripwire(tw)
+                    .setApprovalTokenId("tok-" + i).setBy("dpo@example.org").build());
+            if (rnd.nextInt(3) == 0) { // a second approver, shortly after
+                events.add(HumanOverride.newBuilder().setTs(Instant.ofEpochMilli(at(t + 1_000 + rnd.nextInt(60_000), whole)))
+                        .setTenant(tenant).setTripwire(tw).setApprovalTokenId("tok-" + i + "b").setBy("sre@example.org").build());
+            }
+        }
+        // rollout: sometimes a step before the window, then a few steps up and down, some without previousPercent
+        int[] ladder = {2, 10, 25, 50, 100};
+        int level = rnd.nextInt(2);
+        if (rnd.nextInt(4) != 0) {
+            events.add(step(at(t0 - 3_600_000L, whole), tenant, ladder[level + 1], ladder[level]));
+            level++;
+        }
+        int steps = rnd.nextInt(6);
+        for (int i = 0; i < steps; i++) {
+            long t = at(t0 + (long) (rnd.nextDouble() * span), whole);
+            int next = rnd.nextInt(4) == 0 ? Math.max(0, level - 1) : Math.min(ladder.length - 1, level + 1);
+            Integer previous = rnd.nextInt(5) == 0 ? null : ladder[level];
+            events.add(step(t, tenant, ladder[next], previous));
+            if (rnd.nextInt(3) == 0) { // the rollout script retries the same step
+                events.add(step(at(t + 2_000 + rnd.nextInt(50_000), whole), tenant, ladder[next], previous));
+            }
+            level = next;
+        }
+    }
+
+    private static PolicyDecision policy(long ts, String tenant, String opId, PolicyVerdict verdict, String policy) {
+        return PolicyDecision.newBuilder().setTs(Instant.ofEpochMilli(ts)).setTenant(tenant).setOpId(opId).setDecision(verdict)
+                .setPolicy(policy).setResidencyZone("eu").setDataZone("us").setPurpose(null).build();
+    }
+
+    private static RolloutStep step(long ts, String tenant, int step, Integer previous) {
+        return RolloutStep.newBuilder().setTs(Instant.ofEpochMilli(ts)).setTenant(tenant).setWave("A").setRegion("eu-west-1")
+                .setStepPercent(step).setPreviousPercent(previous).build();
+    }
+}

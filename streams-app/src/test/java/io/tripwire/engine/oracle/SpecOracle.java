@@ -1,0 +1,456 @@
+package io.tripwire.engine.oracle;
+
+import io.tripwire.schemas.AutonomyDecision;
+import io.tripwire.schemas.AutonomyMode;
+import io.tripwire.schemas.AutonomyOutcome;
+import io.tripwire.schemas.HumanOverride;
+import io.tripwire.schemas.MetricSample;
+import io.tripwire.schemas.PolicyDecision;
+import io.tripwire.schemas.PolicyVerdict;
+import io.tripwire.schemas.RequestLatency;
+import io.tripwire.schemas.RolloutStep;
+import org.apache.avro.specific.SpecificRecord;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A naive reference implementation of SPEC section 3 / docs/tripwires.md, written from the text
+ * only. It keeps every accepted event and recomputes each window by scanning them; percentiles are
+ * exact nearest-rank over the raw values; ratio thresholds are compared in exact decimal arithmetic.
+ *
+ * <p>Input: the events in the order they are delivered to the engine. Output: the firings (one per
+ * action record), each tagged with the index of the input event whose processing produced it, and
+ * the predicted dead letters.
+ */
+final class SpecOracle {
+
+    static final String[] TRIPWIRE_ORDER = {"error-budget", "burn-rate-fast", "burn-rate-slow", "ingest-errors",
+            "read-latency", "write-latency", "replica-lag", "residency-violation", "purpose-missing",
+            "autonomy-compensation", "autonomy-rate", "ramp-freeze"};
+
+    /** One input event in delivery order; {@code line} is what dead letters report. */
+    record Input(SpecificRecord event, long line) {
+    }
+
+    /** One predicted action record. {@code params} holds only the keys the oracle predicts. */
+    record Firing(int eventIndex, Instant firedAt, String tenant, String tripwire, String scope, String action,
+                  Map<String, String> params) {
+        String brief() {
+            return firedAt + " " + tenant + " " + tripwire + " " + scope + " " + action;
+        }
+
+        @Override
+        public String toString() {
+            return "#" + eventIndex + " " + brief() + (params.isEmpty() ? "" : " " + params);
+        }
+    }
+
+    record Dead(long line, String reason) {
+    }
+
+    /** An evaluation whose ratio was exactly at its threshold (the comparison is then decided exactly, not in floats). */
+    record Tie(int eventIndex, Instant at, String tenant, String tripwire, String scope) {
+    }
+
+    /** {@code stats}: how often each interesting case of the contract came up (coverage of a run). */
+    record Result(List<Firing> firings, List<Dead> deadLetters, List<Tie> ties, Map<String, Long> stats) {
+    }
+
+    private record Req(long ts, boolean bad) {
+    }
+
+    private record Lat(long ts, double ms) {
+    }
+
+    private record Aut(long ts, AutonomyOutcome outcome) {
+    }
+
+    private static final class Hold {
+        boolean firing;
+        Long runStart;
+    }
+
+    private final OracleConfig c;
+    private final Map<String, Long> streamTime = new HashMap<>();
+    private final Map<String, List<Req>> requestsByService = new HashMap<>();
+    private final Map<String, List<Lat>> latencyByOp = new HashMap<>();
+    private final Map<String, Map<String, Long>> nextBoundary = new HashMap<>(); // tenant -> op -> next boundary (minute)
+    private final Map<String, Long> stats = new TreeMap<>();
+    private final Map<String, List<Aut>> autonomy = new HashMap<>();
+    private final Map<String, Hold> holds = new HashMap<>();
+    private final Map<String, Boolean> residencyHeld = new HashMap<>();
+    private final Map<String, Long> freezeUntil = new HashMap<>();
+    private final Map<String, List<RolloutStep>> steps = new HashMap<>();
+    private final List<Firing> firings = new ArrayList<>();
+    private final List<Dead> dead = new ArrayList<>();
+    private final List<Tie> ties = new ArrayList<>();
+    private List<Firing> current;
+    private int index;
+
+    SpecOracle(OracleConfig c) {
+        this.c = c;
+    }
+
+    static Result run(OracleConfig c, List<Input> inputs) {
+        SpecOracle o = new SpecOracle(c);
+        for (int i = 0; i < inputs.size(); i++) {
+            o.process(i, inputs.get(i));
+        }
+        return new Result(List.copyOf(o.firings), List.copyOf(o.dead), List.copyOf(o.ties), Map.copyOf(o.stats));
+    }
+
+    private static long minute(long ts) {
+        return Math.floorDiv(ts, 60_000L);
+    }
+
+    private void process(int i, Input in) {
+        index = i;
+        current = new ArrayList<>();
+        SpecificRecord e = in.event();
+        String tenant = (String) e.get(e.getSchema().getField("tenant").pos()).toString();
+        long ts = ((Instant) e.get(e.getSchema().getField("ts").pos())).toEpochMilli();
+        String topicKey = tenant + "|" + e.getSchema().getName();
+        Long st = streamTime.get(topicKey);
+        if (st != null && ts < st - c.graceMs()) {
+            dead.add(new Dead(in.line(), "late"));
+            note("late " + e.getSchema().getName());
+            return;
+        }
+        if (st != null && ts == st - c.graceMs()) {
+            note("counted at exactly stream time - grace");
+        } else if (st != null && ts < st) {
+            note("out of order within grace " + e.getSchema().getName());
+        }
+        long now = st == null ? ts : Math.max(st, ts);
+        streamTime.put(topicKey, now);
+        if (e instanceof RequestLatency r) {
+            request(tenant, r, ts, now);
+        } else if (e instanceof MetricSample m) {
+            metric(tenant, m, ts);
+        } else if (e instanceof AutonomyDecision a) {
+            autonomy(tenant, a, ts, now);
+        } else if (e instanceof PolicyDecision p) {
+            policy(tenant, p, ts);
+        } else if (e instanceof HumanOverride o) {
+            override(tenant, o, ts);
+        } else if (e instanceof RolloutStep s) {
+            rollout(tenant, s, ts);
+        } else {
+            throw new IllegalArgumentException("not an input event: " + e.getSchema().getName());
+        }
+        // canonical order inside one input event: by firedAt, then tripwire (config order); a firing's
+        // actions keep their rule order (stable sort)
+        current.sort(canonical());
+        firings.addAll(current);
+    }
+
+    static Comparator<Firing> canonical() {
+        List<String> order = List.of(TRIPWIRE_ORDER);
+        return Comparator.comparing(Firing::firedAt).thenComparing(f -> order.indexOf(f.tripwire()))
+                .thenComparing(Firing::scope);
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    private void request(String tenant, RequestLatency r, long ts, long now) {
+        String service = r.getService().toString();
+        String op = r.getOp().toString();
+        boolean bad = r.getStatus() >= 500;
+        requestsByService.computeIfAbsent(tenant + "|" + service, k -> new ArrayList<>()).add(new Req(ts, bad));
+        latencyByOp.computeIfAbsent(tenant + "|" + op, k -> new ArrayList<>()).add(new Lat(ts, r.getLatencyMs()));
+        nextBoundary.computeIfAbsent(tenant, k -> new TreeMap<>()).putIfAbsent(op, minute(ts) + 1);
+
+        // ratio tripwires of key tenant x service, at the tenant's request stream time
+        List<Req> reqs = requestsByService.get(tenant + "|" + service);
+        BigDecimal slo = c.slo(service);
+        BigDecimal errorShare = BigDecimal.ONE.subtract(slo);
+
+        long[] day = count(reqs, now, c.errorBudgetWindowMin());
+        // remaining = 1 - (bad/total)/(1-SLO) < thr  <=>  bad > total * (1-thr) * (1-SLO)
+        ratio(tenant, "error-budget", service, now, 0, day[1] >= c.minEvents(), day[0],
+                BigDecimal.valueOf(day[1]).multiply(BigDecimal.ONE.subtract(c.errorBudgetThreshold())).multiply(errorShare), true);
+
+        burn(tenant, "burn-rate-fast", service, reqs, now, c.fastThreshold(), errorShare, c.fastLongMin(), c.fastShortMin());
+        burn(tenant, "burn-rate-slow", service, reqs, now, c.slowThreshold(), errorShare, c.slowLongMin(), c.slowShortMin());
+
+        if (service.equals("ingest")) {
+            long[] h = count(reqs, now, c.ingestWindowMin());
+            ratio(tenant, "ingest-errors", "ingest", now, c.ingestHeldMs(), h[1] >= c.minEvents(), h[0],
+                    BigDecimal.valueOf(h[1]).multiply(c.ingestThreshold()), true);
+        }
+
+        // percentile tripwires: every boundary B with B + grace <= the tenant's request stream time
+        for (Map.Entry<String, Long> nb : nextBoundary.get(tenant).entrySet()) {
+            String keyOp = nb.getKey();
+            long b = nb.getValue();
+            while (b * 60_000L + c.graceMs() <= now) {
+                latencyBoundary(tenant, keyOp, b);
+                b++;
+            }
+            nb.setValue(b);
+        }
+    }
+
+    /** [bad, total] over the buckets m(t)-W+1 .. m(t). */
+    private static long[] count(List<Req> reqs, long t, long windowMin) {
+        long hi = minute(t);
+        long lo = hi - windowMin + 1;
+        long bad = 0;
+        long total = 0;
+        for (Req q : reqs) {
+            long m = minute(q.ts());
+            if (m >= lo && m <= hi) {
+                total++;
+                if (q.bad()) {
+                    bad++;
+                }
+            }
+        }
+        return new long[] {bad, total};
+    }
+
+    private void burn(String tenant, String tw, String service, List<Req> reqs, long now, BigDecimal thr,
+                      BigDecimal errorShare, long longMin, long shortMin) {
+        long[] a = count(reqs, now, longMin);
+        long[] b = count(reqs, now, shortMin);
+        boolean enough = a[1] >= c.minEvents() && b[1] >= c.minEvents();
+        // burn = (bad/total)/(1-SLO) > thr  <=>  bad > thr * total * (1-SLO)
+        BigDecimal limA = thr.multiply(errorShare).multiply(BigDecimal.valueOf(a[1]));
+        BigDecimal limB = thr.multiply(errorShare).multiply(BigDecimal.valueOf(b[1]));
+        int ca = BigDecimal.valueOf(a[0]).compareTo(limA);
+        int cb = BigDecimal.valueOf(b[0]).compareTo(limB);
+        if (enough && (ca == 0 || cb == 0)) {
+            ties.add(new Tie(index, Instant.ofEpochMilli(now), tenant, tw, service));
+        }
+        evaluate(tenant, tw, service, now, 0, enough && ca > 0 && cb > 0);
+    }
+
+    /** cond = enough && (above ? value > limit : value < limit), decided exactly. */
+    private void ratio(String tenant, String tw, String scope, long now, long heldMs, boolean enough, long value,
+                       BigDecimal limit, boolean above) {
+        int cmp = BigDecimal.valueOf(value).compareTo(limit);
+        if (enough && cmp == 0) {
+            ties.add(new Tie(index, Instant.ofEpochMilli(now), tenant, tw, scope));
+        }
+        evaluate(tenant, tw, scope, now, heldMs, enough && (above ? cmp > 0 : cmp < 0));
+    }
+
+    private void latencyBoundary(String tenant, String op, long b) {
+        long lo = b - c.latencyWindowMin();
+        List<Double> values = new ArrayList<>();
+        for (Lat l : latencyByOp.get(tenant + "|" + op)) {
+            long m = minute(l.ts());
+            if (m >= lo && m < b) {
+                values.add(l.ms());
+            }
+        }
+        boolean cond;
+        note("latency boundaries evaluated");
+        if (values.isEmpty()) {
+            cond = false;
+            note("latency boundary with an empty window");
+        } else {
+            values.sort(null);
+            int n = values.size();
+            int rank = (95 * n + 99) / 100; // ceil(0.95 n): nearest rank
+            double p95 = values.get(rank - 1);
+            cond = p95 > (op.equals("READ") ? c.readThresholdMs() : c.writeThresholdMs());
+        }
+        evaluate(tenant, op.equals("READ") ? "read-latency" : "write-latency", op, b * 60_000L, c.latencyHeldMs(), cond);
+    }
+
+    // ---------------------------------------------------------------- the rest
+
+    private void metric(String tenant, MetricSample m, long ts) {
+        if (!m.getName().toString().equals("pg_replica_lag_seconds")) {
+            return;
+        }
+        evaluate(tenant, "replica-lag", series(m), ts, c.lagHeldMs(), m.getValue() > c.lagThreshold());
+    }
+
+    static String series(MetricSample m) {
+        TreeMap<String, String> labels = new TreeMap<>();
+        if (m.getLabels() != null) {
+            m.getLabels().forEach((k, v) -> labels.put(k.toString(), v.toString()));
+        }
+        StringBuilder sb = new StringBuilder(m.getName().toString());
+        if (!labels.isEmpty()) {
+            sb.append('{');
+            boolean first = true;
+            for (Map.Entry<String, String> l : labels.entrySet()) {
+                if (!first) {
+                    sb.append(',');
+                }
+                first = false;
+                sb.append(l.getKey()).append("=\"").append(l.getValue()).append('"');
+            }
+            sb.append('}');
+        }
+        return sb.toString();
+    }
+
+    private void autonomy(String tenant, AutonomyDecision a, long ts, long now) {
+        if (a.getMode() != AutonomyMode.ENACT) {
+            return;
+        }
+        List<Aut> list = autonomy.computeIfAbsent(tenant, k -> new ArrayList<>());
+        list.add(new Aut(ts, a.getOutcome()));
+        long hi = minute(now);
+        long lo = hi - c.autonomyWindowMin() + 1;
+        long auton = 0;
+        long hitl = 0;
+        long comp = 0;
+        for (Aut x : list) {
+            long m = minute(x.ts());
+            if (m < lo || m > hi) {
+                continue;
+            }
+            switch (x.outcome()) {
+                case AUTONOMOUS -> auton++;
+                case HITL_OVERRIDE -> hitl++;
+                case COMPENSATED -> comp++;
+            }
+        }
+        long decided = auton + hitl;
+        boolean enough = decided >= c.minEvents();
+        ratio(tenant, "autonomy-compensation", "ENACT", now, 0, enough, comp,
+                c.compensationAbove().multiply(BigDecimal.valueOf(decided)), true);
+        ratio(tenant, "autonomy-rate", "ENACT", now, 0, enough, auton,
+                c.autonomyBelow().multiply(BigDecimal.valueOf(decided)), false);
+    }
+
+    private void policy(String tenant, PolicyDecision p, long ts) {
+        if (p.getDecision() != PolicyVerdict.DENY) {
+            return;
+        }
+        String policy = p.getPolicy().toString();
+        String tw = policy.equals("residency") ? "residency-violation" : policy.equals("purpose") ? "purpose-missing" : null;
+        if (tw == null) {
+            return;
+        }
+        emit(ts, tenant, tw, tenant, "ABORT_OP", Map.of("opId", p.getOpId().toString()));
+        emit(ts, tenant, tw, tenant, "AUDIT_EVENT", Map.of());
+        if (tw.equals("residency-violation") && !residencyHeld.getOrDefault(tenant, false)) {
+            residencyHeld.put(tenant, true);
+            emit(ts, tenant, tw, tenant, "REQUIRE_HITL", Map.of());
+        }
+    }
+
+    private void override(String tenant, HumanOverride o, long ts) {
+        String tw = o.getTripwire().toString();
+        if (tw.equals("residency-violation") && residencyHeld.getOrDefault(tenant, false)) {
+            residencyHeld.put(tenant, false);
+            emit(ts, tenant, tw, tenant, "RESOLVED", Map.of());
+        } else if (tw.equals("error-budget")) {
+            note(freezeUntil.remove(tenant) != null ? "error-budget override lifted a freeze" : "error-budget override, nothing frozen");
+        } else {
+            note("override with no effect (" + tw + ")");
+        }
+    }
+
+    private void rollout(String tenant, RolloutStep s, long ts) {
+        List<RolloutStep> list = steps.computeIfAbsent(tenant, k -> new ArrayList<>());
+        Integer previous = s.getPreviousPercent() != null ? s.getPreviousPercent()
+                : list.isEmpty() ? null : list.get(list.size() - 1).getStepPercent();
+        Long until = freezeUntil.get(tenant);
+        if (previous == null) {
+            note("rollout step with no previous percent known");
+        } else if (s.getStepPercent() > previous && until == null) {
+            note("raise, not frozen");
+        } else if (s.getStepPercent() > previous && ts >= until) {
+            note("raise after the freeze ended");
+        } else if (s.getStepPercent() <= previous && until != null && ts < until) {
+            note("no raise while frozen");
+        }
+        // AMBIGUITY (docs/tripwires.md is silent): a step whose previous percent is unknown (no
+        // previousPercent, no step before). Read fail-safe, as the engine does: while frozen it counts as
+        // a raise and rolls back to "prev" (the docs' word for an unknown previous percent).
+        boolean raise = previous == null || s.getStepPercent() > previous;
+        if (until != null && ts < until && raise) {
+            if (previous == null) {
+                note("frozen step with unknown previous percent (ambiguity: read as a raise)");
+            }
+            emit(ts, tenant, "ramp-freeze", tenant, "ROLLBACK_LAST_STEP", Map.of("to", previous == null ? "prev" : String.valueOf(previous)));
+        }
+        list.add(s);
+    }
+
+    /** ROLLBACK_LAST_STEP.to: the last step's previousPercent, else the step before's stepPercent, else "prev". */
+    private String rollbackTo(String tenant) {
+        List<RolloutStep> list = steps.getOrDefault(tenant, List.of());
+        if (list.isEmpty()) {
+            note("rollback to prev: no step known");
+            return "prev";
+        }
+        RolloutStep last = list.get(list.size() - 1);
+        if (last.getPreviousPercent() != null) {
+            return String.valueOf(last.getPreviousPercent());
+        }
+        note("rollback to: last step has no previousPercent");
+        return list.size() >= 2 ? String.valueOf(list.get(list.size() - 2).getStepPercent()) : "prev";
+    }
+
+    // ---------------------------------------------------------------- firing / resolving / held-for
+
+    private void evaluate(String tenant, String tw, String scope, long t, long heldMs, boolean cond) {
+        Hold h = holds.computeIfAbsent(tw + "|" + tenant + "|" + scope, k -> new Hold());
+        if (!cond) {
+            if (h.firing) {
+                emit(t, tenant, tw, scope, "RESOLVED", Map.of());
+            }
+            h.firing = false;
+            h.runStart = null;
+            return;
+        }
+        if (h.runStart == null) {
+            h.runStart = t;
+        }
+        if (!h.firing && t >= h.runStart + heldMs) {
+            h.firing = true;
+            fire(tenant, tw, scope, t);
+        }
+    }
+
+    private void fire(String tenant, String tw, String scope, long t) {
+        switch (tw) {
+            case "error-budget" -> {
+                emit(t, tenant, tw, scope, "ROLLBACK_LAST_STEP", Map.of("to", rollbackTo(tenant)));
+                long until = t + c.freezeForMs();
+                freezeUntil.put(tenant, until);
+                emit(t, tenant, tw, scope, "FREEZE_RAMP", Map.of("until", Instant.ofEpochMilli(until).toString()));
+                emit(t, tenant, tw, scope, "OPEN_INCIDENT", Map.of());
+            }
+            case "burn-rate-fast" -> emit(t, tenant, tw, scope, "ALERT", Map.of("severity", "page"));
+            case "burn-rate-slow" -> emit(t, tenant, tw, scope, "ALERT", Map.of("severity", "ticket"));
+            case "ingest-errors" -> emit(t, tenant, tw, scope, "ALERT", Map.of("severity", "critical"));
+            case "read-latency", "write-latency", "autonomy-rate" -> emit(t, tenant, tw, scope, "ALERT", Map.of("severity", "warning"));
+            case "replica-lag" -> {
+                emit(t, tenant, tw, scope, "STOP_RAMP", Map.of());
+                emit(t, tenant, tw, scope, "FAILOVER_READ_REPLICAS", Map.of());
+                emit(t, tenant, tw, scope, "QUEUE_WRITES", Map.of());
+                emit(t, tenant, tw, scope, "NOTIFY_ONCALL", Map.of());
+            }
+            case "autonomy-compensation" -> {
+                emit(t, tenant, tw, scope, "THROTTLE_AUTONOMY", Map.of("to", "0.25"));
+                emit(t, tenant, tw, scope, "ENTER_SIMULATE", Map.of());
+            }
+            default -> throw new IllegalStateException(tw);
+        }
+    }
+
+    private void note(String what) {
+        stats.merge(what, 1L, Long::sum);
+    }
+
+    private void emit(long t, String tenant, String tw, String scope, String action, Map<String, String> params) {
+        current.add(new Firing(index, Instant.ofEpochMilli(t), tenant, tw, scope, action, new LinkedHashMap<>(params)));
+    }
+}
