@@ -81,6 +81,7 @@ public final class ExecuteCommand implements Callable<Integer> {
             System.err.println("tripwire execute: stopped on an error: " + failure(executor));
             return 1;
         }
+        System.err.println("tripwire execute: stopped");
         return 0;
     }
 

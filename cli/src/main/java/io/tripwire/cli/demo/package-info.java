@@ -26,8 +26,8 @@
  * <p>Two choices keep the live run equal to a replay and moving on this small machine: unpaced,
  * the engine is paused until every event is on the broker (else a sparse topic's later event can
  * overtake a busy topic's earlier ones on the way in: see {@link io.tripwire.cli.demo.Playback}),
- * and Streams buffers the whole scenario instead of pausing partitions (see
- * {@link io.tripwire.cli.demo.DemoStack#ENGINE_KAFKA}).
+ * and Streams buffers the whole scenario while the broker serves full fetches only (see
+ * {@link io.tripwire.cli.demo.DemoStack#ENGINE_KAFKA}: with Kafka's defaults the engine stalled part-way).
  *
  * <p>{@link io.tripwire.cli.demo.DemoStack.Plugins} is where metrics plug in: the engine's
  * {@code EngineObserver} and the executor's {@code MeterRegistry}; {@code --linger} keeps
