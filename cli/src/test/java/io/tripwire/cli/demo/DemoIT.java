@@ -1,0 +1,100 @@
+package io.tripwire.cli.demo;
+
+import io.tripwire.cli.RulesOptions;
+import io.tripwire.cli.TripwireCli;
+import io.tripwire.engine.replay.FileReplay;
+import io.tripwire.json.JsonForm;
+import io.tripwire.schemas.ActionResult;
+import io.tripwire.schemas.ResultStatus;
+import io.tripwire.schemas.TripwireAction;
+import io.tripwire.signing.ActionSigner;
+import io.tripwire.signing.Ed25519Keys;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The demo itself is the subject: run in-process on its embedded broker, it must end with exit 0,
+ * the same firings as a file replay of Wave A, a result for every action, and a report.
+ */
+class DemoIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void playsWaveALiveWithTheFiringsOfAFileReplayAndAResultForEveryAction() throws Exception {
+        // given
+        Path out = tmp.resolve("demo-out");
+
+        // when
+        String printed = runCapturingStdout(() -> new CommandLine(new TripwireCli()).execute("demo", "--out", out.toString()));
+
+        // then
+        assertThat(printed).contains("FIRED", "TENANT", "summary:", "DRY_RUN");
+        assertThat(lastExit).isZero();
+        assertThat(out.resolve("actions.jsonl")).isRegularFile();
+        assertThat(out.resolve("results.jsonl")).isRegularFile();
+        assertThat(out.resolve("report.html")).isRegularFile();
+        assertThat(out.resolve("public.pem")).isRegularFile();
+
+        List<TripwireAction> live = read(out.resolve("actions.jsonl"), TripwireAction.class);
+        List<TripwireAction> replayed = FileReplay.run(RepoFiles.require("test-data/wave-a.jsonl", "test data"),
+                new RulesOptions().load(), new ActionSigner(Ed25519Keys.generate().getPrivate()), (phase, done, total) -> { })
+                .actions();
+        assertThat(firings(live)).hasSize(32).isEqualTo(firings(replayed));
+        assertThat(ids(live, TripwireAction::getActionId)).isEqualTo(ids(replayed, TripwireAction::getActionId));
+
+        Map<String, ActionResult> results = read(out.resolve("results.jsonl"), ActionResult.class).stream()
+                .collect(Collectors.toMap(ActionResult::getActionId, r -> r, (a, b) -> a));
+        assertThat(live).allSatisfy(a -> assertThat(results.get(a.getActionId()))
+                .as("result of %s %s %s", a.getTenant(), a.getTripwire(), a.getAction())
+                .isNotNull()
+                .extracting(ActionResult::getStatus).isIn(ResultStatus.DRY_RUN, ResultStatus.EXECUTED));
+
+        assertThat(Files.readString(out.resolve("report.html"))).contains("<svg");
+    }
+
+    private int lastExit = -1;
+
+    private String runCapturingStdout(java.util.function.IntSupplier command) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            lastExit = command.getAsInt();
+        } finally {
+            System.setOut(original);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        original.print(text); // keep the demo's screen in the test report
+        return text;
+    }
+
+    private static Set<String> firings(List<TripwireAction> actions) {
+        return ids(actions, a -> a.getTenant() + " " + a.getTripwire() + " " + a.getAction() + " @" + a.getFiredAt());
+    }
+
+    private static Set<String> ids(List<TripwireAction> actions, Function<TripwireAction, String> key) {
+        return actions.stream().map(key).collect(Collectors.toSet());
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(Path file, Class<T> type) throws IOException {
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank())
+                .map(l -> JsonForm.parse(l, type)).toList();
+    }
+}
