@@ -36,6 +36,15 @@ public final class EngineMonitoring implements AutoCloseable {
 
     /** Starts the endpoint on {@code host:port} (port 0: no endpoint, metrics only kept in memory). */
     public static EngineMonitoring start(String host, int port, Rules rules, int maxTenants) throws IOException {
+        return create(host, port, port != 0, rules, maxTenants);
+    }
+
+    /** As {@link #start}, on a free port the system picks. */
+    public static EngineMonitoring startOnFreePort(String host, Rules rules, int maxTenants) throws IOException {
+        return create(host, 0, true, rules, maxTenants);
+    }
+
+    private static EngineMonitoring create(String host, int port, boolean serve, Rules rules, int maxTenants) throws IOException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);
@@ -44,7 +53,7 @@ public final class EngineMonitoring implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         EngineMetrics metrics = new EngineMetrics(registry, rules, maxTenants);
-        MetricsServer server = port == 0 ? null : MetricsServer.start(host, port, registry, metrics::health);
+        MetricsServer server = serve ? MetricsServer.start(host, port, registry, metrics::health) : null;
         return new EngineMonitoring(metrics, server, gc);
     }
 

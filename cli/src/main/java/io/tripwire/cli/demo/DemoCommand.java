@@ -89,7 +89,14 @@ public final class DemoCommand implements Callable<Integer> {
                 out.resolve("demo.log")));
         DemoStack.Options options = new DemoStack.Options(out, r, executorConfig, execute);
         int exit;
-        try (DemoStack stack = DemoStack.start(options, DemoStack.Plugins.none(), console::line)) {
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry executorRegistry =
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        try (io.tripwire.cli.EngineMonitoring monitoring = engineMonitoring(r);
+             DemoStack stack = DemoStack.start(options, new DemoStack.Plugins(monitoring.observer(), executorRegistry), console::line);
+             io.tripwire.observability.MetricsServer executorEndpoint = executorEndpoint(executorRegistry, stack)) {
+            monitoring.bind(stack.engine());
+            console.line(String.format("metrics    engine http://%s/metrics (/health), executor http://%s/metrics (/health)",
+                    hostPort(monitoring.address()), hostPort(executorEndpoint.address())));
             Thread stopOnCtrlC = new Thread(stack::close, "tripwire-demo-shutdown");
             Runtime.getRuntime().addShutdownHook(stopOnCtrlC);
             try {
@@ -101,6 +108,29 @@ public final class DemoCommand implements Callable<Integer> {
         }
         console.line(String.format("done in %.1f s", (System.nanoTime() - t0) / 1e9));
         return exit;
+    }
+
+    /** The engine's endpoint on 127.0.0.1:9464, or a free port when another process holds it. */
+    private static io.tripwire.cli.EngineMonitoring engineMonitoring(Rules r) throws java.io.IOException {
+        try {
+            return io.tripwire.cli.EngineMonitoring.start("127.0.0.1", io.tripwire.observability.MetricsServer.ENGINE_PORT, r, 1000);
+        } catch (java.io.IOException busy) {
+            return io.tripwire.cli.EngineMonitoring.startOnFreePort("127.0.0.1", r, 1000);
+        }
+    }
+
+    private static io.tripwire.observability.MetricsServer executorEndpoint(
+            io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry, DemoStack stack) throws java.io.IOException {
+        try {
+            return io.tripwire.executor.http.ExecutorEndpoints.start("127.0.0.1", io.tripwire.observability.MetricsServer.EXECUTOR_PORT,
+                    registry, stack.executor());
+        } catch (java.io.IOException busy) {
+            return io.tripwire.executor.http.ExecutorEndpoints.start("127.0.0.1", 0, registry, stack.executor());
+        }
+    }
+
+    private static String hostPort(java.net.InetSocketAddress a) {
+        return a == null ? "(off)" : a.getHostString() + ":" + a.getPort();
     }
 
     private int runScenario(DemoStack stack, Scenario scenario, Rules r, DemoConsole console, long t0) throws Exception {
