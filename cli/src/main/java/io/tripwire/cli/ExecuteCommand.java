@@ -1,6 +1,9 @@
 package io.tripwire.cli;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tripwire.executor.http.ExecutorEndpoints;
+import io.tripwire.observability.MetricsServer;
 import io.tripwire.executor.Executor;
 import io.tripwire.executor.config.ConfigException;
 import io.tripwire.executor.config.ExecutorConfig;
@@ -50,6 +53,11 @@ public final class ExecuteCommand implements Callable<Integer> {
             description = "Accept actions signed by this Ed25519 public key (PEM) instead of the config's trust.public-keys.")
     Path publicKey;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9465",
+            description = "Serve GET /metrics (Prometheus) and GET /health (200 once consuming with partitions assigned) here; "
+                    + "'off' for none. Default: ${DEFAULT-VALUE}.")
+    String metrics;
+
     @Override
     public Integer call() throws Exception {
         ExecutorConfig c;
@@ -64,9 +72,16 @@ public final class ExecuteCommand implements Callable<Integer> {
             System.err.println("tripwire execute: " + unreachable);
             return 1;
         }
-        Executor executor = Executor.create(c, new SimpleMeterRegistry());
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Executor executor = Executor.create(c, registry);
         Runtime.getRuntime().addShutdownHook(executor.shutdownHook());
         executor.start();
+        MetricsServer endpoint = null;
+        if (!metrics.equals("off")) {
+            int colon = metrics.lastIndexOf(':');
+            endpoint = ExecutorEndpoints.start(metrics.substring(0, colon), Integer.parseInt(metrics.substring(colon + 1)), registry, executor);
+            System.err.printf("tripwire execute: metrics on http://%s/metrics, health on /health%n", metrics);
+        }
         if (!executor.awaitRunning(Duration.ofMinutes(2))) {
             System.err.println("tripwire execute: the executor did not start: " + failure(executor));
             executor.close();
@@ -76,6 +91,9 @@ public final class ExecuteCommand implements Callable<Integer> {
                 c.kafka().groupId(), c.kafka().bootstrapServers(), c.dryRun() ? " (DRY RUN: nothing will be run)" : "");
         while (!executor.awaitTermination(Duration.ofHours(1))) {
             // runs until SIGTERM / Ctrl-C (the shutdown hook closes it) or an error ends the loop
+        }
+        if (endpoint != null) {
+            endpoint.close();
         }
         if (executor.failure().isPresent()) {
             System.err.println("tripwire execute: stopped on an error: " + failure(executor));
