@@ -184,8 +184,15 @@ final class EngineConfigLoader {
     }
 
     private EngineConfig.Metrics metrics(JsonNode node) {
-        Map<String, String> m = stringMap(node, "metrics");
+        Map<String, String> m = new LinkedHashMap<>(stringMap(node, "metrics"));
         onlyKeys(node, "metrics.", List.of("host", "port", "max-tenants"));
+        // containers listen on 0.0.0.0 without editing the file
+        for (String k : List.of("host", "port")) {
+            String v = env.get("TRIPWIRE_METRICS_" + k.toUpperCase(java.util.Locale.ROOT));
+            if (v != null && !v.isBlank()) {
+                m.put(k, v.trim());
+            }
+        }
         String host = m.getOrDefault("host", "127.0.0.1");
         String portText = m.getOrDefault("port", "9464");
         int port;

@@ -118,6 +118,13 @@ class EngineConfigTest {
     }
 
     @Test
+    void theMetricsEndpointCanBeMovedFromTheEnvironmentForContainers() throws IOException {
+        EngineConfig c = EngineConfig.load(write("metrics: {host: 127.0.0.1, port: 9464}\n"),
+                Map.of("TRIPWIRE_METRICS_HOST", "0.0.0.0", "TRIPWIRE_METRICS_PORT", "9500"));
+        assertThat(c.metrics()).isEqualTo(new EngineConfig.Metrics("0.0.0.0", 9500, 1000));
+    }
+
+    @Test
     void aSigningKeyFromTheEnvironmentIsRelativeToTheWorkingDirectory() throws IOException {
         Path key = Files.writeString(dir.resolve("k.pem"), "x");
         EngineConfig c = EngineConfig.load(write("signing-key: missing.pem\n"), Map.of("TRIPWIRE_SIGNING_KEY", key.toString()));
