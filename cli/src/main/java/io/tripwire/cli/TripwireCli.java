@@ -17,7 +17,27 @@ public final class TripwireCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        logLevels(System.getenv());
         System.exit(new CommandLine(new TripwireCli()).execute(args));
+    }
+
+    /**
+     * Log levels from the environment, applied before any logger exists (slf4j-simple reads them once):
+     * TRIPWIRE_LOG_LEVEL for tripwire's own loggers (default info; decision lines are info),
+     * TRIPWIRE_KAFKA_LOG_LEVEL for Kafka's (default warn). Finer control:
+     * TRIPWIRE_JAVA_OPTS="-Dorg.slf4j.simpleLogger.log.LOGGER=LEVEL".
+     */
+    static void logLevels(java.util.Map<String, String> env) {
+        String own = env.get("TRIPWIRE_LOG_LEVEL");
+        if (own != null && !own.isBlank()) {
+            System.setProperty("org.slf4j.simpleLogger.log.io.tripwire", own.trim().toLowerCase(java.util.Locale.ROOT));
+        }
+        String kafka = env.get("TRIPWIRE_KAFKA_LOG_LEVEL");
+        if (kafka != null && !kafka.isBlank()) {
+            for (String logger : new String[] {"kafka", "org.apache.kafka", "state.change.logger"}) {
+                System.setProperty("org.slf4j.simpleLogger.log." + logger, kafka.trim().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
     }
 
     @Override
