@@ -290,10 +290,11 @@ public final class BenchCommand implements Callable<Integer> {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong background = new AtomicLong();
         AtomicLong received = new AtomicLong();
+        long[] byTrial = new long[trials]; // microseconds, by injection order: shows a growing backlog
         try (TripwireEngine engine = startEngine(names, appId)) {
             engine.awaitRunning(Duration.ofSeconds(120));
             Thread load = new Thread(() -> backgroundLoad(names, rate, stop, background), "bench-load");
-            Thread reader = new Thread(() -> readActions(names, sentAt, hist, received, stop), "bench-actions");
+            Thread reader = new Thread(() -> readActions(names, sentAt, hist, byTrial, received, stop), "bench-actions");
             reader.start();
             load.start();
             Thread.sleep(3_000); // background load and the action consumer settle (assignment, first fetches)
@@ -328,12 +329,21 @@ public final class BenchCommand implements Callable<Integer> {
         double max = hist.getMaxValue() / 1000.0;
         report.line("  detection latency ms: p50 %.1f, p90 %.1f, p99 %.1f, max %.1f, mean %.1f (n=%d)",
                 p50, hist.getValueAtPercentile(90) / 1000.0, p99, max, hist.getMean() / 1000.0, hist.getTotalCount());
+        int tenth = Math.max(1, trials / 10);
+        report.line("  trend: median of the first %d trials %.1f ms, of the last %d trials %.1f ms (a rise means a backlog)",
+                tenth, medianMs(byTrial, 0, tenth), tenth, medianMs(byTrial, trials - tenth, trials));
         report.figure("detect_p50_ms", p50);
         report.figure("detect_p90_ms", hist.getValueAtPercentile(90) / 1000.0);
         report.figure("detect_p99_ms", p99);
         report.figure("detect_max_ms", max);
         report.figure("trials", hist.getTotalCount());
         report.figure("background_events_per_s", rate);
+    }
+
+    /** Median of the recorded (non-zero) values in [from, to), in ms. */
+    static double medianMs(long[] micros, int from, int to) {
+        long[] v = java.util.Arrays.stream(micros, Math.max(0, from), Math.min(micros.length, to)).filter(x -> x > 0).sorted().toArray();
+        return v.length == 0 ? Double.NaN : v[v.length / 2] / 1000.0;
     }
 
     private void backgroundLoad(TopicNames names, int rate, AtomicBoolean stop, AtomicLong sent) {
@@ -356,7 +366,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void readActions(TopicNames names, Map<String, Long> sentAt, Histogram hist, AtomicLong received, AtomicBoolean stop) {
+    private void readActions(TopicNames names, Map<String, Long> sentAt, Histogram hist, long[] byTrial, AtomicLong received,
+                             AtomicBoolean stop) {
         Map<String, Object> cfg = clientConfig();
         cfg.put("group.id", "bench-actions-" + UUID.randomUUID());
         cfg.put("auto.offset.reset", "earliest");
@@ -377,7 +388,12 @@ public final class BenchCommand implements Callable<Integer> {
                     String opId = a.getParams() == null ? null : String.valueOf(a.getParams().get("opId"));
                     Long sent = opId == null ? null : sentAt.remove(opId);
                     if (sent != null) {
-                        hist.recordValue(Math.max(1, (now - sent) / 1_000));
+                        long micros = Math.max(1, (now - sent) / 1_000);
+                        hist.recordValue(micros);
+                        int trial = Integer.parseInt(opId.substring("bench-op-".length()));
+                        if (trial < byTrial.length) {
+                            byTrial[trial] = micros;
+                        }
                         received.incrementAndGet();
                     }
                 }

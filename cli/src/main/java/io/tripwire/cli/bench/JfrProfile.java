@@ -81,8 +81,9 @@ final class JfrProfile implements AutoCloseable {
         out.add("  top methods, total (on the stack; a method counts once per sample):");
         Map<String, Integer> filtered = new HashMap<>();
         total.forEach((k, v) -> {
-            if (!k.startsWith("java.lang.Thread.") && !k.contains("StreamThread.run") && !k.contains("StreamThread.runLoop")
-                    && !k.contains("StreamThread.runOnceWith")) {
+            // the Streams framework frames (task loop, forward, metrics) are on every sample: leave them out
+            if (!k.startsWith("java.lang.Thread.") && !k.startsWith("org.apache.kafka.streams.processor.internals.")
+                    && !k.startsWith("org.apache.kafka.streams.kstream.internals.")) {
                 filtered.put(k, v);
             }
         });

@@ -63,4 +63,11 @@ class BenchCommandTest {
         assertThat(bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n")).isEqualTo(expected);
         assertThat(Files.readString(file)).isEqualTo(expected);
     }
+
+    @Test
+    void trendMediansSkipTrialsThatWereNotDetected() {
+        long[] micros = {1_000, 0, 3_000, 2_000, 9_000};
+        assertThat(BenchCommand.medianMs(micros, 0, 4)).isEqualTo(2.0);
+        assertThat(BenchCommand.medianMs(micros, 1, 2)).isNaN();
+    }
 }
