@@ -11,7 +11,7 @@ import java.util.Random;
  * turn, event time = now, status 200 except for a fraction {@code errorRate} of 503s, latencies
  * log-normal with a median of 120 ms (most between 70 and 200 ms, a thin tail past 350 ms).
  */
-final class SyntheticRequests {
+public final class SyntheticRequests {
 
     private static final double MEDIAN_MS = 120.0;
     // sigma 0.3: p95 about 1.64 sigma above the median, ~196 ms, under the read-latency threshold
@@ -22,13 +22,13 @@ final class SyntheticRequests {
     private final Random random;
     private long sequence;
 
-    SyntheticRequests(int tenants, double errorRate, long seed) {
+    public SyntheticRequests(int tenants, double errorRate, long seed) {
         this.tenants = tenants;
         this.errorRate = errorRate;
         this.random = new Random(seed);
     }
 
-    RequestLatency next() {
+    public RequestLatency next() {
         long n = sequence++;
         boolean write = random.nextDouble() < 0.2;
         double latency = MEDIAN_MS * Math.exp(SIGMA * random.nextGaussian()) * (write ? 1.5 : 1.0);

@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
         description = {
             "Kafka Streams tripwire engine: per-tenant SLO, policy and autonomy tripwires",
             "that fire within a second and emit signed, deduplicable action commands."},
-        subcommands = {RunCommand.class, ProduceCommand.class, OverrideCommand.class, ReplayCommand.class, io.tripwire.cli.demo.DemoCommand.class, ExecuteCommand.class, KeysCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {io.tripwire.cli.demo.DemoCommand.class, RunCommand.class, ExecuteCommand.class, ProduceCommand.class,
+            OverrideCommand.class, ReplayCommand.class, KeysCommand.class, io.tripwire.cli.bench.BenchCommand.class,
+            VersionCommand.class, CommandLine.HelpCommand.class})
 public final class TripwireCli implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,520 @@
+package io.tripwire.cli.bench;
+
+import io.tripwire.cli.SyntheticRequests;
+import io.tripwire.engine.TripwireEngine;
+import io.tripwire.engine.rules.RulesLoader;
+import io.tripwire.engine.rules.Rules;
+import io.tripwire.engine.topology.EngineTopics;
+import io.tripwire.engine.topology.TopicNames;
+import io.tripwire.engine.tripwires.TripwireKinds;
+import io.tripwire.schemas.Op;
+import io.tripwire.schemas.PolicyDecision;
+import io.tripwire.schemas.PolicyVerdict;
+import io.tripwire.schemas.RequestLatency;
+import io.tripwire.schemas.TripwireAction;
+import io.tripwire.signing.ActionSigner;
+import io.tripwire.signing.Ed25519Keys;
+import io.tripwire.wire.AvroDeserializer;
+import io.tripwire.wire.AvroSerializer;
+import org.HdrHistogram.Histogram;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code tripwire bench [--quick]}: a real broker in its own JVM, the engine in this one. Throughput
+ * of the engine (exactly_once_v2) against a plain consumer of the same topic, detection latency under
+ * background load, and (full mode) memory and state per tenant at 1k and 10k tenants.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Benchmark the engine against a real broker started in a separate process.",
+            "Ends with key=value lines, also written to the results file. No thresholds are asserted."})
+public final class BenchCommand implements Callable<Integer> {
+
+    static final String REGISTRY = "mock://bench";
+    static final int PARTITIONS = 2;
+    static final int TENANTS = 50;
+
+    @Option(names = "--quick", description = "300k events, 5k events/s background, 300 trials, no state-at-scale phase (< 3 min).")
+    boolean quick;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Results file (default bench-results/bench-<timestamp>.txt).")
+    Path out;
+
+    @Option(names = "--events", paramLabel = "N", description = "Events for the throughput phase (default 300000 quick, 3000000 full).")
+    Long events;
+
+    @Option(names = "--rate", paramLabel = "R", description = "Background events/s in the latency phase (default 5000 quick, 20000 full).")
+    Integer rate;
+
+    @Option(names = "--trials", paramLabel = "T", description = "Injected breaches in the latency phase (default 300 quick, 1000 full).")
+    Integer trials;
+
+    @Option(names = "--phases", split = ",", paramLabel = "P",
+            description = "Phases to run: throughput, latency, state (default: throughput,latency and, in full mode, state).")
+    List<String> phases;
+
+    @Option(names = "--engine-config", split = ",", paramLabel = "K=V",
+            description = "Extra Kafka Streams settings for the engine under test (e.g. commit.interval.ms=1000), to compare variants.")
+    Map<String, String> engineConfig = new HashMap<>();
+
+    @Option(names = "--no-profile", description = "Do not record a JFR profile of the throughput phase.")
+    boolean noProfile;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", description = "Broker log dir and engine state (default: a new dir under bench-results/work).")
+    Path workDir;
+
+    /** Sizes of one run, from --quick and the overrides. */
+    record Plan(long events, int rate, int trials, List<String> phases) {
+    }
+
+    Plan plan() {
+        long n = events != null ? events : quick ? 300_000 : 3_000_000;
+        int r = rate != null ? rate : quick ? 5_000 : 20_000;
+        int t = trials != null ? trials : quick ? 300 : 1_000;
+        List<String> p = phases != null ? phases : quick ? List.of("throughput", "latency") : List.of("throughput", "latency", "state");
+        for (String phase : p) {
+            if (!List.of("throughput", "latency", "state").contains(phase)) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "unknown phase: " + phase);
+            }
+        }
+        return new Plan(n, r, t, p);
+    }
+
+    private BenchReport report;
+    private String bootstrap;
+    private Path work;
+    private Rules rules;
+    private final ActionSigner signer = new ActionSigner(Ed25519Keys.generate().getPrivate());
+
+    @Override
+    public Integer call() throws Exception {
+        Plan plan = plan();
+        rules = new RulesLoader(TripwireKinds::parse).loadDefaults(List.of(), Map.of());
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        Path file = out != null ? out : Path.of("bench-results", "bench-" + stamp + ".txt");
+        work = workDir != null ? workDir : Path.of("bench-results", "work", stamp);
+        Files.createDirectories(work);
+        report = new BenchReport(System.out);
+        long started = System.nanoTime();
+        report.line("# tripwire bench %s, %s", quick ? "--quick" : "(full)", Instant.now());
+        report.line("machine: %d cores, %d MB memory, %s, max heap %d MB, load average %s",
+                Machine.cores(), Machine.totalMemoryMb(), Machine.java(), Machine.maxHeapMb(), Machine.loadAverage());
+        report.line("plan: %d events, %d tenants, %d partitions; background %d events/s, %d trials; phases %s; engine overrides %s",
+                plan.events(), TENANTS, PARTITIONS, plan.rate(), plan.trials(), plan.phases(), engineConfig);
+        report.figure("mode", quick ? "quick" : "full");
+        report.figure("cores", Machine.cores());
+        report.figure("load_avg_start", Machine.load1());
+
+        try (BrokerProcess broker = BrokerProcess.start(work.resolve("broker-logs"), "1g")) {
+            bootstrap = broker.bootstrap();
+            report.line("broker: separate JVM pid %d at %s", broker.pid(), bootstrap);
+            if (plan.phases().contains("throughput")) {
+                throughput(plan.events());
+            }
+            if (plan.phases().contains("latency")) {
+                latency(plan.rate(), plan.trials());
+            }
+            if (plan.phases().contains("state")) {
+                stateAtScale(1_000, "1k");
+                stateAtScale(10_000, "10k");
+            }
+            report.figure("broker_rss_mb", broker.rssMb());
+        }
+        report.figure("load_avg_end", Machine.load1());
+        report.figure("wall_s", (System.nanoTime() - started) / 1e9);
+        report.line("results: %s", file.toAbsolutePath());
+        report.finish(file);
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- throughput
+
+    private void throughput(long n) throws Exception {
+        TopicNames names = TopicNames.withPrefix("tp-");
+        createTopics(names);
+        report.line("== throughput: pre-producing %,d request-latency events (Avro wire format, %d tenants) to %s", n, TENANTS, names.requests());
+        long t0 = System.nanoTime();
+        SyntheticRequests gen = new SyntheticRequests(TENANTS, 0.0, 42);
+        try (KafkaProducer<String, SpecificRecord> p = producer(Map.of("linger.ms", 20, "batch.size", 262_144))) {
+            for (long i = 0; i < n; i++) {
+                RequestLatency e = gen.next();
+                p.send(new ProducerRecord<>(names.requests(), e.getTenant(), e));
+                if ((i + 1) % (n / 10) == 0) {
+                    report.line("  produced %,d", i + 1);
+                }
+            }
+            p.flush();
+        }
+        double produceS = (System.nanoTime() - t0) / 1e9;
+        report.line("  produced in %.1f s (%,.0f events/s)", produceS, n / produceS);
+        report.figure("produce_events_per_s", n / produceS);
+
+        // the plain consumer: read and deserialize every record
+        report.line("-- plain KafkaConsumer (Avro deserializer), same topic");
+        long c0 = System.nanoTime();
+        long read = 0;
+        Map<String, Object> cc = clientConfig();
+        cc.put("group.id", "bench-consumer-" + UUID.randomUUID());
+        cc.put("auto.offset.reset", "earliest");
+        cc.put("enable.auto.commit", false);
+        AvroDeserializer<RequestLatency> d = new AvroDeserializer<>(RequestLatency.class);
+        d.configure(cc, false);
+        long checksum = 0;
+        try (KafkaConsumer<String, RequestLatency> c = new KafkaConsumer<>(cc, new StringDeserializer(), d)) {
+            List<TopicPartition> tps = List.of(new TopicPartition(names.requests(), 0), new TopicPartition(names.requests(), 1));
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            while (read < n) {
+                for (ConsumerRecord<String, RequestLatency> r : c.poll(Duration.ofMillis(200))) {
+                    checksum += r.value().getStatus();
+                    read++;
+                }
+            }
+        }
+        double consumerS = (System.nanoTime() - c0) / 1e9;
+        double consumerRate = n / consumerS;
+        report.line("  consumer: %,d events in %.2f s = %,.0f events/s (checksum %d)", read, consumerS, consumerRate, checksum);
+
+        // the engine, exactly_once_v2, from start until its committed offsets reach the end
+        report.line("-- engine (exactly_once_v2, %s), from start until committed offsets = end offsets", engineConfig.isEmpty() ? "defaults" : engineConfig);
+        String appId = "bench-tp-" + UUID.randomUUID().toString().substring(0, 8);
+        JfrProfile profile = noProfile ? null : JfrProfile.start(work.resolve("engine-throughput.jfr"));
+        double loadBefore = Machine.load1();
+        long e0 = System.nanoTime();
+        double runningS;
+        double engineS;
+        try (TripwireEngine engine = startEngine(names, appId); Admin admin = Admin.create(clientConfig())) {
+            engine.awaitRunning(Duration.ofSeconds(120));
+            runningS = (System.nanoTime() - e0) / 1e9;
+            List<TopicPartition> tps = List.of(new TopicPartition(names.requests(), 0), new TopicPartition(names.requests(), 1));
+            Map<TopicPartition, Long> end = endOffsets(admin, tps);
+            long lastPrint = System.nanoTime();
+            while (true) {
+                long committed = committed(admin, appId, tps, end);
+                if (committed >= n) {
+                    break;
+                }
+                if (System.nanoTime() - lastPrint > 5_000_000_000L) {
+                    double s = (System.nanoTime() - e0) / 1e9;
+                    report.line("  %5.1f s: committed %,d / %,d (%.0f%%)", s, committed, n, 100.0 * committed / n);
+                    lastPrint = System.nanoTime();
+                }
+                if (engine.streams().state().hasCompletedShutdown() || engine.streams().state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
+                    throw new IllegalStateException("engine stopped: " + engine.streams().state());
+                }
+                Thread.sleep(50);
+            }
+            engineS = (System.nanoTime() - e0) / 1e9;
+        }
+        double loadAfter = Machine.load1();
+        double engineRate = n / engineS;
+        double engineRateRunning = n / (engineS - runningS);
+        report.line("  engine: %,d events in %.2f s (RUNNING after %.2f s) = %,.0f events/s from start, %,.0f events/s from RUNNING",
+                n, engineS, runningS, engineRate, engineRateRunning);
+        report.line("  load average 1m before/after the engine phase: %.2f / %.2f", loadBefore, loadAfter);
+        report.line("  ratio engine/consumer = %.3f", engineRate / consumerRate);
+        if (profile != null) {
+            for (String l : profile.stopAndSummarise("StreamThread", 15)) {
+                report.line("  %s", l);
+            }
+            profile.close();
+        }
+        report.figure("events", n);
+        report.figure("engine_events_per_s", Math.round(engineRate));
+        report.figure("engine_events_per_s_from_running", Math.round(engineRateRunning));
+        report.figure("engine_startup_s", runningS);
+        report.figure("consumer_events_per_s", Math.round(consumerRate));
+        report.figure("ratio", engineRate / consumerRate);
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, List<TopicPartition> tps) throws Exception {
+        Map<TopicPartition, OffsetSpec> spec = new HashMap<>();
+        tps.forEach(tp -> spec.put(tp, OffsetSpec.latest()));
+        Map<TopicPartition, Long> out = new HashMap<>();
+        admin.listOffsets(spec).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
+        return out;
+    }
+
+    /** Events covered by the group's committed offsets (capped at the end offsets). */
+    private static long committed(Admin admin, String group, List<TopicPartition> tps, Map<TopicPartition, Long> end) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        long sum = 0;
+        for (TopicPartition tp : tps) {
+            OffsetAndMetadata o = offsets.get(tp);
+            if (o != null) {
+                sum += Math.min(o.offset(), end.get(tp));
+            }
+        }
+        return sum;
+    }
+
+    // ---------------------------------------------------------------- detection latency
+
+    private void latency(int rate, int trials) throws Exception {
+        TopicNames names = TopicNames.withPrefix("lat-");
+        createTopics(names);
+        report.line("== detection latency: background %,d request events/s (%d tenants), %d residency DENYs; send -> action at a read_committed consumer",
+                rate, TENANTS, trials);
+        String appId = "bench-lat-" + UUID.randomUUID().toString().substring(0, 8);
+        Histogram hist = new Histogram(60_000_000L, 3); // microseconds, up to 60 s
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong background = new AtomicLong();
+        AtomicLong received = new AtomicLong();
+        long[] byTrial = new long[trials]; // microseconds, by injection order: shows a growing backlog
+        try (TripwireEngine engine = startEngine(names, appId)) {
+            engine.awaitRunning(Duration.ofSeconds(120));
+            Thread load = new Thread(() -> backgroundLoad(names, rate, stop, background), "bench-load");
+            Thread reader = new Thread(() -> readActions(names, sentAt, hist, byTrial, received, stop), "bench-actions");
+            reader.start();
+            load.start();
+            Thread.sleep(3_000); // background load and the action consumer settle (assignment, first fetches)
+            double loadAvg = Machine.load1();
+            Random jitter = new Random(7);
+            try (KafkaProducer<String, SpecificRecord> p = producer(Map.of("linger.ms", 0))) {
+                for (int i = 0; i < trials; i++) {
+                    String tenant = String.format("TENANT_%03d", i % TENANTS);
+                    String opId = "bench-op-" + i;
+                    PolicyDecision deny = PolicyDecision.newBuilder().setTs(Instant.now()).setTenant(tenant).setOpId(opId)
+                            .setDecision(PolicyVerdict.DENY).setPolicy("residency").setResidencyZone("eu").setDataZone("us")
+                            .setPurpose(null).build();
+                    sentAt.put(opId, System.nanoTime());
+                    p.send(new ProducerRecord<>(names.policy(), tenant, deny));
+                    if ((i + 1) % Math.max(1, trials / 5) == 0) {
+                        report.line("  injected %d, detected %d", i + 1, received.get());
+                    }
+                    Thread.sleep(50 + jitter.nextInt(101)); // 50-150 ms apart, not in step with the commit interval
+                }
+            }
+            long wait = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (received.get() < trials && System.nanoTime() < wait) {
+                Thread.sleep(50);
+            }
+            stop.set(true);
+            load.join(10_000);
+            reader.join(10_000);
+            report.line("  background events sent: %,d; detected %d of %d; load average 1m during: %.2f", background.get(), received.get(), trials, loadAvg);
+        }
+        double p50 = hist.getValueAtPercentile(50) / 1000.0;
+        double p99 = hist.getValueAtPercentile(99) / 1000.0;
+        double max = hist.getMaxValue() / 1000.0;
+        report.line("  detection latency ms: p50 %.1f, p90 %.1f, p99 %.1f, max %.1f, mean %.1f (n=%d)",
+                p50, hist.getValueAtPercentile(90) / 1000.0, p99, max, hist.getMean() / 1000.0, hist.getTotalCount());
+        int tenth = Math.max(1, trials / 10);
+        report.line("  trend: median of the first %d trials %.1f ms, of the last %d trials %.1f ms (a rise means a backlog)",
+                tenth, medianMs(byTrial, 0, tenth), tenth, medianMs(byTrial, trials - tenth, trials));
+        report.figure("detect_p50_ms", p50);
+        report.figure("detect_p90_ms", hist.getValueAtPercentile(90) / 1000.0);
+        report.figure("detect_p99_ms", p99);
+        report.figure("detect_max_ms", max);
+        report.figure("trials", hist.getTotalCount());
+        report.figure("background_events_per_s", rate);
+    }
+
+    /** Median of the recorded (non-zero) values in [from, to), in ms. */
+    static double medianMs(long[] micros, int from, int to) {
+        long[] v = java.util.Arrays.stream(micros, Math.max(0, from), Math.min(micros.length, to)).filter(x -> x > 0).sorted().toArray();
+        return v.length == 0 ? Double.NaN : v[v.length / 2] / 1000.0;
+    }
+
+    private void backgroundLoad(TopicNames names, int rate, AtomicBoolean stop, AtomicLong sent) {
+        SyntheticRequests gen = new SyntheticRequests(TENANTS, 0.0, 11);
+        try (KafkaProducer<String, SpecificRecord> p = producer(Map.of("linger.ms", 5))) {
+            long start = System.nanoTime();
+            while (!stop.get()) {
+                long due = (System.nanoTime() - start) * rate / 1_000_000_000L;
+                while (sent.get() < due) {
+                    RequestLatency e = gen.next();
+                    p.send(new ProducerRecord<>(names.requests(), e.getTenant(), e));
+                    sent.incrementAndGet();
+                }
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void readActions(TopicNames names, Map<String, Long> sentAt, Histogram hist, long[] byTrial, AtomicLong received,
+                             AtomicBoolean stop) {
+        Map<String, Object> cfg = clientConfig();
+        cfg.put("group.id", "bench-actions-" + UUID.randomUUID());
+        cfg.put("auto.offset.reset", "earliest");
+        cfg.put("isolation.level", "read_committed");
+        cfg.put("fetch.max.wait.ms", 50);
+        AvroDeserializer<TripwireAction> d = new AvroDeserializer<>(TripwireAction.class);
+        d.configure(cfg, false);
+        try (KafkaConsumer<String, TripwireAction> c = new KafkaConsumer<>(cfg, new StringDeserializer(), d)) {
+            c.subscribe(List.of(names.actions()));
+            while (!stop.get()) {
+                var records = c.poll(Duration.ofMillis(100));
+                long now = System.nanoTime();
+                for (ConsumerRecord<String, TripwireAction> r : records) {
+                    TripwireAction a = r.value();
+                    if (!"ABORT_OP".equals(a.getAction().name())) {
+                        continue;
+                    }
+                    String opId = a.getParams() == null ? null : String.valueOf(a.getParams().get("opId"));
+                    Long sent = opId == null ? null : sentAt.remove(opId);
+                    if (sent != null) {
+                        long micros = Math.max(1, (now - sent) / 1_000);
+                        hist.recordValue(micros);
+                        int trial = Integer.parseInt(opId.substring("bench-op-".length()));
+                        if (trial < byTrial.length) {
+                            byTrial[trial] = micros;
+                        }
+                        received.incrementAndGet();
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- state at scale
+
+    private void stateAtScale(int tenants, String label) throws Exception {
+        TopicNames names = TopicNames.withPrefix("st" + label + "-");
+        createTopics(names);
+        int minutes = 30;
+        long n = (long) tenants * minutes * 2;
+        report.line("== state at %,d tenants: %d minutes of READ and WRITE requests per tenant (%,d events), then heap, RSS, store bytes",
+                tenants, minutes, n);
+        Random random = new Random(5);
+        Instant base = Instant.now().minus(Duration.ofMinutes(minutes));
+        try (KafkaProducer<String, SpecificRecord> p = producer(Map.of("linger.ms", 20, "batch.size", 262_144))) {
+            long seq = 0;
+            for (int m = 0; m < minutes; m++) {
+                for (int t = 0; t < tenants; t++) {
+                    for (Op op : Op.values()) {
+                        String tenant = String.format("T%05d", t);
+                        RequestLatency e = RequestLatency.newBuilder().setTs(base.plus(Duration.ofMinutes(m)).plusMillis(random.nextInt(1000)))
+                                .setTenant(tenant).setService("api").setOp(op).setStatus(200)
+                                .setLatencyMs(100 + random.nextInt(100)).setRegion("eu-west-1").setRoute("/graphql")
+                                .setRequestId("st-" + seq++).build();
+                        p.send(new ProducerRecord<>(names.requests(), tenant, e));
+                    }
+                }
+            }
+            p.flush();
+        }
+        long heapBefore = Machine.heapAfterGcMb();
+        String appId = "bench-st" + label + "-" + UUID.randomUUID().toString().substring(0, 8);
+        try (TripwireEngine engine = startEngine(names, appId); Admin admin = Admin.create(clientConfig())) {
+            engine.awaitRunning(Duration.ofSeconds(120));
+            List<TopicPartition> tps = List.of(new TopicPartition(names.requests(), 0), new TopicPartition(names.requests(), 1));
+            Map<TopicPartition, Long> end = endOffsets(admin, tps);
+            long t0 = System.nanoTime();
+            while (committed(admin, appId, tps, end) < n) {
+                Thread.sleep(200);
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            long heap = Machine.heapAfterGcMb();
+            long rss = Machine.rssMb(ProcessHandle.current().pid());
+            long stateBytes = changelogBytes(admin, appId);
+            report.line("  processed in %.1f s; heap after GC %d MB (before the engine %d MB); RSS %d MB; store contents %,d bytes = %,d bytes per tenant",
+                    s, heap, heapBefore, rss, stateBytes, stateBytes / tenants);
+            report.figure("heap_after_gc_mb_" + label, heap);
+            report.figure("heap_engine_mb_" + label, heap - heapBefore);
+            report.figure("rss_mb_" + label, rss);
+            report.figure("state_bytes_per_tenant_" + label, stateBytes / tenants);
+        }
+    }
+
+    /**
+     * Bytes of the engine's stores: the latest key + value of every key in every changelog topic
+     * (what the in-memory stores hold, serialized), read with read_committed.
+     */
+    private long changelogBytes(Admin admin, String appId) throws Exception {
+        List<String> changelogs = admin.listTopics().names().get().stream()
+                .filter(t -> t.startsWith(appId) && t.endsWith("-changelog")).toList();
+        Map<String, Object> cfg = clientConfig();
+        cfg.put("group.id", "bench-state-" + UUID.randomUUID());
+        cfg.put("isolation.level", "read_committed");
+        cfg.put("max.poll.records", 5000);
+        Map<String, Integer> sizes = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(cfg, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> tps = new ArrayList<>();
+            for (String t : changelogs) {
+                c.partitionsFor(t).forEach(pi -> tps.add(new TopicPartition(t, pi.partition())));
+            }
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = c.endOffsets(tps);
+            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    String k = r.topic() + "/" + java.util.HexFormat.of().formatHex(r.key());
+                    if (r.value() == null) {
+                        sizes.remove(k);
+                    } else {
+                        sizes.put(k, r.key().length + r.value().length);
+                    }
+                }
+            }
+        }
+        return sizes.values().stream().mapToLong(Integer::longValue).sum();
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private Map<String, Object> clientConfig() {
+        Map<String, Object> c = new HashMap<>();
+        c.put("bootstrap.servers", bootstrap);
+        c.put("schema.registry.url", REGISTRY);
+        return c;
+    }
+
+    private KafkaProducer<String, SpecificRecord> producer(Map<String, Object> extra) {
+        Map<String, Object> cfg = clientConfig();
+        cfg.put("acks", "all");
+        cfg.putAll(extra);
+        AvroSerializer<SpecificRecord> s = new AvroSerializer<>();
+        s.configure(cfg, false);
+        return new KafkaProducer<>(cfg, new StringSerializer(), s);
+    }
+
+    private void createTopics(TopicNames names) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            TripwireEngine.createTopics(admin, names, PARTITIONS, (short) 1);
+        }
+    }
+
+    private TripwireEngine startEngine(TopicNames names, String appId) throws Exception {
+        Map<String, Object> kafka = new HashMap<>();
+        kafka.put("replication.factor", 1);
+        kafka.putAll(engineConfig);
+        TripwireEngine.Settings s = new TripwireEngine.Settings(appId, bootstrap, Map.of("schema.registry.url", REGISTRY),
+                Files.createDirectories(work.resolve("state").resolve(appId)), names, EngineTopics.ActionFormat.AVRO, kafka);
+        return TripwireEngine.start(s, rules, signer);
+    }
+}
