@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** {@code tripwire execute}: the executor (SPEC section 6), until SIGTERM or Ctrl-C. */
-@Command(name = "execute", mixinStandardHelpOptions = true,
+@Command(name = "execute", header = "Run the executor: verify, deduplicate and carry out each action once.", mixinStandardHelpOptions = true,
         description = {"Run the executor: consume tripwire-actions (read_committed), verify each signature, skip actions",
             "already executed (ledger), run the handler configured for the action type and write an ActionResult",
             "to action-results. Runs until SIGTERM or Ctrl-C, then stops gracefully: the action in hand finishes",

@@ -10,7 +10,7 @@ import java.security.KeyPair;
 import java.util.concurrent.Callable;
 
 /** {@code tripwire keys --out DIR}: writes an Ed25519 key pair for signing actions. */
-@Command(name = "keys", mixinStandardHelpOptions = true,
+@Command(name = "keys", header = "Write a new Ed25519 key pair for signing and verifying actions.", mixinStandardHelpOptions = true,
         description = {"Write a new Ed25519 key pair: DIR/private.pem (engine: --signing-key) and DIR/public.pem",
             "(executor: public key of accepted signers). Refuses to overwrite an existing private key."},
         footer = {"", "Example:", "  ./tripwire keys --out /etc/tripwire/keys"})

@@ -16,7 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code tripwire replay}: run the engine's topology over recorded events (SPEC section 5). */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(name = "replay", header = "Replay recorded events through the engine's topology; write actions, signals, report.", mixinStandardHelpOptions = true,
         description = {"Replay recorded events through the same topology the engine runs, in timestamp order,",
             "and write DIR/actions.jsonl, DIR/signals.jsonl, DIR/dead-letter.jsonl and DIR/report.html",
             "(a self-contained page: a timeline per tenant and signal, thresholds, every action marked)."},

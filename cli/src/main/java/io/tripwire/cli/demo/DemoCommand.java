@@ -15,7 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 
 /** {@code tripwire demo}: broker, engine and executor in one process, playing the Wave A scenario live. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", header = "Broker, engine, executor and the Wave A scenario live in one process, with nothing to set up.", mixinStandardHelpOptions = true,
         description = {"Run everything in this one process, with nothing to set up: an embedded Kafka broker, the engine",
             "and the executor (dry run), and play test-data/wave-a.jsonl (one hour of canary Wave A) through the",
             "input topics as fast as the broker takes it. Shows each action as it reaches tripwire-actions with",
