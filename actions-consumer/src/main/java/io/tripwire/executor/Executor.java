@@ -52,6 +52,8 @@ public final class Executor implements AutoCloseable {
     private volatile Throwable failure;
     private volatile Thread thread;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private final java.util.List<io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics> clientMetrics =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile int assignedPartitions;
 
     /**
@@ -168,6 +170,7 @@ public final class Executor implements AutoCloseable {
             long read = ledgerReader.restore(PollLoop.LEDGER_READ_TIMEOUT);
             LOG.info("ledger restored: {} records read, {} actions known, {} unreadable", read, ledger.size(), ledger.unreadable());
             consumer = clients.actionConsumer();
+            bindClientMetrics(consumer, producer);
             Recorder recorder = new Recorder(producer, consumer, config.topics(), results, ledger,
                     new ResultCounter(registry), Clock.systemUTC(), !config.dryRun());
             ActionProcessor processor = new ActionProcessor(
@@ -201,7 +204,18 @@ public final class Executor implements AutoCloseable {
         }
     }
 
+    /** Kafka client metrics (fetch lag, request rates, ...) through Micrometer's Kafka binder. */
+    private void bindClientMetrics(KafkaConsumer<byte[], byte[]> c, KafkaProducer<byte[], byte[]> p) {
+        for (var m : java.util.List.of(new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(c),
+                new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(p))) {
+            m.bindTo(registry);
+            clientMetrics.add(m);
+        }
+    }
+
     private void closeClients(KafkaProducer<byte[], byte[]> producer, LedgerReader ledgerReader) {
+        clientMetrics.forEach(io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics::close);
+        clientMetrics.clear();
         boolean interrupted = Thread.interrupted(); // clients refuse to close on an interrupted thread
         Duration grace = halted ? Duration.ZERO : Duration.ofSeconds(30);
         closeQuietly(consumer == null ? null : () -> consumer.close());

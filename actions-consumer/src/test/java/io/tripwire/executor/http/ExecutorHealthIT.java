@@ -73,7 +73,8 @@ class ExecutorHealthIT {
             // assignor gives it to the lowest member id, and client ids start with the transactional id)
             awaitHealth(secondServer, "{\"status\":\"DOWN\",\"detail\":\"running, no partitions of the action topic assigned\"}");
             awaitHealth(firstServer, "{\"status\":\"UP\",\"detail\":\"1 partition assigned\"}");
-            assertThat(get(firstServer, "/metrics").body()).contains("tripwire_executor_results_total{status=\"EXECUTED\"} 0.0");
+            assertThat(get(firstServer, "/metrics").body()).contains("tripwire_executor_results_total{status=\"EXECUTED\"} 0.0")
+                    .contains("kafka_consumer_fetch_manager_records_lag_max").contains("kafka_producer_record_send_total");
 
             first.close();
             awaitHealth(firstServer, "{\"status\":\"DOWN\",\"detail\":\"not running\"}");
