@@ -14,7 +14,7 @@ import java.util.Set;
  * compensated (or autonomous) share of decided ops over the window is above (or below) the
  * threshold, on at least min-events decided ops. SIMULATE events never count.
  */
-public final class AutonomyRatioTripwire implements Tripwire<AutonomyWindow> {
+public final class AutonomyRatioTripwire extends RuleTripwire<AutonomyRatioTripwire.Rule, AutonomyWindow> {
 
     /** The rule: which ratio, above or below which threshold, over which window. */
     public record Rule(String id, String ratio, boolean above, double threshold, Duration window, int minEvents,
@@ -38,20 +38,8 @@ public final class AutonomyRatioTripwire implements Tripwire<AutonomyWindow> {
         }
     }
 
-    private final Rule rule;
-
     public AutonomyRatioTripwire(Rule rule) {
-        this.rule = rule;
-    }
-
-    @Override
-    public Rule rule() {
-        return rule;
-    }
-
-    @Override
-    public Class<AutonomyWindow> input() {
-        return AutonomyWindow.class;
+        super(rule, AutonomyWindow.class);
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.StringJoiner;
  * ((bad/total)/(1 − SLO)) is above the threshold over every one of its windows (the multiwindow
  * alert of the SRE workbook), each window holding at least min-events requests.
  */
-public final class BurnRateTripwire implements Tripwire<RequestWindow> {
+public final class BurnRateTripwire extends RuleTripwire<BurnRateTripwire.Rule, RequestWindow> {
 
     /** The rule: threshold on burn rate and the windows that must all exceed it. */
     public record Rule(String id, double threshold, List<Duration> windows, int minEvents,
@@ -32,20 +32,8 @@ public final class BurnRateTripwire implements Tripwire<RequestWindow> {
         }
     }
 
-    private final Rule rule;
-
     public BurnRateTripwire(Rule rule) {
-        this.rule = rule;
-    }
-
-    @Override
-    public Rule rule() {
-        return rule;
-    }
-
-    @Override
-    public Class<RequestWindow> input() {
-        return RequestWindow.class;
+        super(rule, RequestWindow.class);
     }
 
     @Override

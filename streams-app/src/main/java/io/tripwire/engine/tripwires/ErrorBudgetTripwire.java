@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * window (1 − (bad/total)/(1 − SLO)) falls under the threshold, on at least min-events requests.
  * Its FREEZE_RAMP freezes the tenant's ramp until firedAt + freeze-for.
  */
-public final class ErrorBudgetTripwire implements Tripwire<RequestWindow> {
+public final class ErrorBudgetTripwire extends RuleTripwire<ErrorBudgetTripwire.Rule, RequestWindow> {
 
     /** The rule: threshold on budget remaining, window, min-events, freeze length. */
     public record Rule(String id, double threshold, Duration window, int minEvents, Duration freezeFor,
@@ -35,20 +35,8 @@ public final class ErrorBudgetTripwire implements Tripwire<RequestWindow> {
         }
     }
 
-    private final Rule rule;
-
     public ErrorBudgetTripwire(Rule rule) {
-        this.rule = rule;
-    }
-
-    @Override
-    public Rule rule() {
-        return rule;
-    }
-
-    @Override
-    public Class<RequestWindow> input() {
-        return RequestWindow.class;
+        super(rule, RequestWindow.class);
     }
 
     @Override

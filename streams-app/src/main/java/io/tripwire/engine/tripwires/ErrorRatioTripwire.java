@@ -13,7 +13,7 @@ import java.util.Map;
  * over the window is above the threshold at every evaluation for held-for, on at least
  * min-events requests. Evaluated on every request event.
  */
-public final class ErrorRatioTripwire implements Tripwire<RequestWindow> {
+public final class ErrorRatioTripwire extends RuleTripwire<ErrorRatioTripwire.Rule, RequestWindow> {
 
     /** The rule: service, threshold on error ratio, window, held-for. */
     public record Rule(String id, String service, double threshold, Duration window, Duration heldFor, int minEvents,
@@ -32,20 +32,8 @@ public final class ErrorRatioTripwire implements Tripwire<RequestWindow> {
         }
     }
 
-    private final Rule rule;
-
     public ErrorRatioTripwire(Rule rule) {
-        this.rule = rule;
-    }
-
-    @Override
-    public Rule rule() {
-        return rule;
-    }
-
-    @Override
-    public Class<RequestWindow> input() {
-        return RequestWindow.class;
+        super(rule, RequestWindow.class);
     }
 
     @Override

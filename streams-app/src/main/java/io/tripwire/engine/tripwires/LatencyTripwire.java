@@ -14,7 +14,7 @@ import java.util.Set;
  * over the window ending at a minute boundary is above the threshold at every boundary for
  * held-for. A window with no request is an evaluation that does not breach.
  */
-public final class LatencyTripwire implements Tripwire<LatencyWindow> {
+public final class LatencyTripwire extends RuleTripwire<LatencyTripwire.Rule, LatencyWindow> {
 
     /** The rule: op, percentile (95 or 99), threshold in ms, window, held-for. */
     public record Rule(String id, String op, int percentile, double thresholdMs, Duration window, Duration heldFor,
@@ -34,20 +34,8 @@ public final class LatencyTripwire implements Tripwire<LatencyWindow> {
         }
     }
 
-    private final Rule rule;
-
     public LatencyTripwire(Rule rule) {
-        this.rule = rule;
-    }
-
-    @Override
-    public Rule rule() {
-        return rule;
-    }
-
-    @Override
-    public Class<LatencyWindow> input() {
-        return LatencyWindow.class;
+        super(rule, LatencyWindow.class);
     }
 
     @Override

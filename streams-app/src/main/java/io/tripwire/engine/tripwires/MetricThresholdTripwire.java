@@ -15,7 +15,7 @@ import java.util.Map;
  * every sample for held-for. Every sample is an evaluation: one at or under the threshold ends the
  * run (and resolves a firing key).
  */
-public final class MetricThresholdTripwire implements Tripwire<MetricSample> {
+public final class MetricThresholdTripwire extends RuleTripwire<MetricThresholdTripwire.Rule, MetricSample> {
 
     /** The rule: which metric, its signal name, threshold, held-for, stale-after. */
     public record Rule(String id, String metric, String signal, double threshold, Duration heldFor, Duration staleAfter,
@@ -36,20 +36,8 @@ public final class MetricThresholdTripwire implements Tripwire<MetricSample> {
         }
     }
 
-    private final Rule rule;
-
     public MetricThresholdTripwire(Rule rule) {
-        this.rule = rule;
-    }
-
-    @Override
-    public Rule rule() {
-        return rule;
-    }
-
-    @Override
-    public Class<MetricSample> input() {
-        return MetricSample.class;
+        super(rule, MetricSample.class);
     }
 
     @Override

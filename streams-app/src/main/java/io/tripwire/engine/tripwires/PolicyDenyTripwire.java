@@ -16,7 +16,7 @@ import java.util.Map;
  * {@code once-per-hold} actions (REQUIRE_HITL) go out on the first DENY only; the tenant is then
  * held until an override for this tripwire arrives, which emits RESOLVED with its approval token.
  */
-public final class PolicyDenyTripwire implements Tripwire<PolicyDecision> {
+public final class PolicyDenyTripwire extends RuleTripwire<PolicyDenyTripwire.Rule, PolicyDecision> {
 
     /** The rule: policy family, per-DENY actions, once-per-hold actions. */
     public record Rule(String id, String policy, List<String> everyDeny, List<String> oncePerHold,
@@ -44,20 +44,8 @@ public final class PolicyDenyTripwire implements Tripwire<PolicyDecision> {
         }
     }
 
-    private final Rule rule;
-
     public PolicyDenyTripwire(Rule rule) {
-        this.rule = rule;
-    }
-
-    @Override
-    public Rule rule() {
-        return rule;
-    }
-
-    @Override
-    public Class<PolicyDecision> input() {
-        return PolicyDecision.class;
+        super(rule, PolicyDecision.class);
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.Map;
  * previousPercent. An override for the {@code lifted-by} tripwire (error-budget) lifts the freeze.
  * The processor records every step as the tenant's last step before this tripwire sees it.
  */
-public final class RampFreezeTripwire implements Tripwire<RolloutStep> {
+public final class RampFreezeTripwire extends RuleTripwire<RampFreezeTripwire.Rule, RolloutStep> {
 
     /** The rule: which tripwire's override lifts the freeze, and the actions. */
     public record Rule(String id, String liftedBy, List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
@@ -33,20 +33,8 @@ public final class RampFreezeTripwire implements Tripwire<RolloutStep> {
         }
     }
 
-    private final Rule rule;
-
     public RampFreezeTripwire(Rule rule) {
-        this.rule = rule;
-    }
-
-    @Override
-    public Rule rule() {
-        return rule;
-    }
-
-    @Override
-    public Class<RolloutStep> input() {
-        return RolloutStep.class;
+        super(rule, RolloutStep.class);
     }
 
     @Override
