@@ -64,12 +64,25 @@ final class ProcessRun {
         if (!p.waitFor(GRACE_MS, TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
         }
+        p.waitFor(GRACE_MS, TimeUnit.MILLISECONDS);
+        // return only once the whole tree is gone (bounded): a signal is delivered asynchronously
         for (ProcessHandle h : tree) {
-            if (h.isAlive()) {
+            if (!awaitExit(h)) {
                 h.destroyForcibly();
+                awaitExit(h);
             }
         }
-        p.waitFor(GRACE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private static boolean awaitExit(ProcessHandle h) throws InterruptedException {
+        try {
+            h.onExit().get(GRACE_MS, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return !h.isAlive();
+        }
     }
 
     private static String tail(byte[] out) {
