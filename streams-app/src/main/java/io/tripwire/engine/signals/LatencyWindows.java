@@ -17,18 +17,9 @@ public final class LatencyWindows {
     public record Evaluation(long boundaryMillis, Percentiles percentiles) {
     }
 
-    /** Open buckets kept decoded, so recording a request does not decode its bucket every time. */
-    private static final int CACHE_ENTRIES = 1024;
-
     private final KeyValueStore<String, Histogram> buckets;
     private final KeyValueStore<String, LatencyCursor> cursors;
     private final int windowMinutes;
-    private final java.util.LinkedHashMap<String, Histogram> decoded = new java.util.LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<String, Histogram> eldest) {
-            return size() > CACHE_ENTRIES;
-        }
-    };
 
     public LatencyWindows(KeyValueStore<String, Histogram> buckets, KeyValueStore<String, LatencyCursor> cursors, int windowMinutes) {
         this.buckets = buckets;
@@ -40,16 +31,12 @@ public final class LatencyWindows {
     public void record(String key, long ts, double latencyMs) {
         long minute = Minutes.of(ts);
         String bucketKey = StoreKeys.minute(key, minute);
-        Histogram h = decoded.get(bucketKey);
+        Histogram h = buckets.get(bucketKey); // the store's own object (a WriteBackStore): recorded into and put back at once
         if (h == null) {
-            h = buckets.get(bucketKey);
-            if (h == null) {
-                h = HistogramSerde.newHistogram();
-            }
-            decoded.put(bucketKey, h);
+            h = HistogramSerde.newHistogram();
         }
         h.recordValue(Math.round(latencyMs * 1000.0));
-        buckets.put(bucketKey, h); // every change reaches the store (and its changelog) before the next commit
+        buckets.put(bucketKey, h); // marks it changed: encoded once, at the next commit
         LatencyCursor c = cursors.get(key);
         if (c == null) {
             TreeSet<Long> minutes = new TreeSet<>();
@@ -92,7 +79,6 @@ public final class LatencyWindows {
         TreeSet<Long> kept = new TreeSet<>(minutes.tailSet(dueB - windowMinutes + 1, true));
         for (long m : minutes.headSet(dueB - windowMinutes + 1, false)) {
             buckets.delete(StoreKeys.minute(key, m));
-            decoded.remove(StoreKeys.minute(key, m));
         }
         cursors.put(key, new LatencyCursor(dueB, true, kept));
         return out;
@@ -101,10 +87,7 @@ public final class LatencyWindows {
     private Histogram merge(String key, Iterable<Long> minutes) {
         Histogram sum = HistogramSerde.newHistogram();
         for (long m : minutes) {
-            Histogram h = decoded.get(StoreKeys.minute(key, m));
-            if (h == null) {
-                h = buckets.get(StoreKeys.minute(key, m));
-            }
+            Histogram h = buckets.get(StoreKeys.minute(key, m));
             if (h != null) {
                 sum.add(h);
             }

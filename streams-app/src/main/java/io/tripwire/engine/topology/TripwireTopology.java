@@ -8,6 +8,8 @@ import io.tripwire.engine.signals.MetricPoint;
 import io.tripwire.engine.signals.Signal;
 import io.tripwire.engine.signals.Tally;
 import io.tripwire.engine.signals.WindowSums;
+import io.tripwire.engine.state.WriteBackStore;
+import io.tripwire.engine.state.WriteBackStoreBuilder;
 import io.tripwire.engine.tripwires.HoldState;
 import io.tripwire.engine.tripwires.Tripwire;
 import io.tripwire.engine.tripwires.TripwireKinds;
@@ -79,22 +81,32 @@ public final class TripwireTopology {
     }
 
     private static void addStores(StreamsBuilder builder) {
-        store(builder, StoreNames.TENANT_CLOCK, Serdes.Long());
-        store(builder, StoreNames.REQUEST_BUCKETS, Tally.SERDE);
-        store(builder, StoreNames.REQUEST_SUMS, WindowSums.SERDE);
-        store(builder, StoreNames.LATENCY_BUCKETS, new HistogramSerde());
-        store(builder, StoreNames.LATENCY_CURSORS, LatencyCursor.SERDE);
-        store(builder, StoreNames.METRIC_SERIES, MetricPoint.SERDE);
-        store(builder, StoreNames.AUTONOMY_BUCKETS, Tally.SERDE);
-        store(builder, StoreNames.AUTONOMY_SUMS, WindowSums.SERDE);
-        store(builder, StoreNames.TRIPWIRE_STATE, HoldState.SERDE);
-        store(builder, StoreNames.TENANT_STATE, TenantState.SERDE);
+        store(builder, StoreNames.TENANT_CLOCK, Serdes.Long(), OBJECTS);
+        store(builder, StoreNames.REQUEST_BUCKETS, Tally.SERDE, OBJECTS);
+        store(builder, StoreNames.REQUEST_SUMS, WindowSums.SERDE, OBJECTS);
+        store(builder, StoreNames.LATENCY_BUCKETS, new HistogramSerde(), HISTOGRAMS);
+        store(builder, StoreNames.LATENCY_CURSORS, LatencyCursor.SERDE, OBJECTS);
+        store(builder, StoreNames.METRIC_SERIES, MetricPoint.SERDE, OBJECTS);
+        store(builder, StoreNames.AUTONOMY_BUCKETS, Tally.SERDE, OBJECTS);
+        store(builder, StoreNames.AUTONOMY_SUMS, WindowSums.SERDE, OBJECTS);
+        store(builder, StoreNames.TRIPWIRE_STATE, HoldState.SERDE, OBJECTS);
+        store(builder, StoreNames.TENANT_STATE, TenantState.SERDE, OBJECTS);
     }
 
-    /** An in-memory store backed by a changelog topic; the cache only batches changelog writes. */
-    private static <V> void store(StreamsBuilder builder, String name, Serde<V> valueSerde) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), valueSerde)
-                .withCachingEnabled()
-                .withLoggingEnabled(java.util.Map.of()));
+    /** Values kept as objects per store and task: small records (a few hundred bytes each with the map). */
+    static final int OBJECTS = 16_384;
+    /** Decoded latency histograms kept per task (tens of KB each: 3 significant digits of microseconds). */
+    static final int HISTOGRAMS = 1_024;
+
+    /**
+     * An in-memory store backed by a changelog topic, under a {@link WriteBackStore} that keeps
+     * values as objects and encodes each changed one once per commit (Kafka's byte cache is off:
+     * it would only hold a second copy).
+     */
+    private static <V> void store(StreamsBuilder builder, String name, Serde<V> valueSerde, int objects) {
+        builder.addStateStore(new WriteBackStoreBuilder<>(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), valueSerde)
+                        .withCachingDisabled()
+                        .withLoggingEnabled(java.util.Map.of()), objects));
     }
 }

@@ -1,0 +1,206 @@
+package io.tripwire.engine.state;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A key-value store that keeps values as objects and serializes a changed value once per commit,
+ * not once per {@code put}.
+ *
+ * <p>Kafka Streams' own record cache sits <em>below</em> the serializing layer: every {@code put}
+ * encodes its value, and {@code get} decodes it again. For the engine's values that is most of the
+ * work (a minute's HdrHistogram is re-encoded on every request it records). This store sits on
+ * top of the whole stack (metered, changelogging, in-memory): {@code put} only marks the object
+ * dirty, {@code get} returns the object it holds, and the dirty objects are written into the
+ * inner store, and so to its changelog, when Kafka Streams flushes caches before a commit
+ * ({@link #flushCache()}; also in {@link #commit(Map)}). The commit that carries the input offsets
+ * therefore carries the state they produced: exactly-once is unchanged.
+ *
+ * <p>Contract for callers: a value obtained from {@code get} may be the object this store holds, so
+ * it must not be changed unless it is {@code put} back before the next commit (the engine's values
+ * are immutable records, except latency histograms, which are recorded into and put back at once).
+ *
+ * <p>At most {@code capacity} objects are kept; the least recently used is dropped (written to the
+ * inner store first if dirty). Range scans and counts write the dirty objects back first, so they
+ * see every change. A task closed without a commit ({@link #close()}, {@link #clearCache()})
+ * drops its objects: Kafka Streams then restores the inner store from the changelog.
+ *
+ * <p>This extends {@link WrappedStateStore}, an internal class of Kafka Streams, because Kafka
+ * Streams flushes only {@code CachedStateStore}s before a commit; {@code WriteBackStoreTest}
+ * checks that the changelog of every committed input holds its state, so an upgrade that changes
+ * the hook fails a test rather than losing state.
+ */
+public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, K, V> implements KeyValueStore<K, V> {
+
+    private static final class Slot<V> {
+        V value;
+        boolean dirty;
+
+        Slot(V value, boolean dirty) {
+            this.value = value;
+            this.dirty = dirty;
+        }
+    }
+
+    private final LinkedHashMap<K, Slot<V>> objects;
+    private final int capacity;
+
+    public WriteBackStore(KeyValueStore<K, V> inner, int capacity) {
+        super(inner);
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+        }
+        this.capacity = capacity;
+        this.objects = new LinkedHashMap<>(Math.min(capacity, 1 << 16) * 4 / 3 + 1, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, Slot<V>> eldest) {
+                if (size() <= WriteBackStore.this.capacity) {
+                    return false;
+                }
+                if (eldest.getValue().dirty) {
+                    wrapped().put(eldest.getKey(), eldest.getValue().value);
+                }
+                return true;
+            }
+        };
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        objects.clear();
+        super.init(context, root);
+    }
+
+    @Override
+    public V get(K key) {
+        Slot<V> s = objects.get(key);
+        if (s != null) {
+            return s.value;
+        }
+        V v = wrapped().get(key);
+        if (v != null) {
+            objects.put(key, new Slot<>(v, false));
+        }
+        return v;
+    }
+
+    @Override
+    public void put(K key, V value) {
+        if (value == null) {
+            delete(key);
+            return;
+        }
+        Slot<V> s = objects.get(key);
+        if (s == null) {
+            objects.put(key, new Slot<>(value, true));
+        } else {
+            s.value = value;
+            s.dirty = true;
+        }
+    }
+
+    @Override
+    public V putIfAbsent(K key, V value) {
+        V old = get(key);
+        if (old == null) {
+            put(key, value);
+        }
+        return old;
+    }
+
+    @Override
+    public void putAll(List<KeyValue<K, V>> entries) {
+        entries.forEach(kv -> put(kv.key, kv.value));
+    }
+
+    @Override
+    public V delete(K key) {
+        Slot<V> s = objects.remove(key);
+        V old = wrapped().delete(key);
+        return s != null ? s.value : old;
+    }
+
+    @Override
+    public KeyValueIterator<K, V> range(K from, K to) {
+        writeBack();
+        return wrapped().range(from, to);
+    }
+
+    @Override
+    public KeyValueIterator<K, V> reverseRange(K from, K to) {
+        writeBack();
+        return wrapped().reverseRange(from, to);
+    }
+
+    @Override
+    public KeyValueIterator<K, V> all() {
+        writeBack();
+        return wrapped().all();
+    }
+
+    @Override
+    public KeyValueIterator<K, V> reverseAll() {
+        writeBack();
+        return wrapped().reverseAll();
+    }
+
+    @Override
+    public <PS extends org.apache.kafka.common.serialization.Serializer<P>, P> KeyValueIterator<K, V> prefixScan(P prefix, PS prefixKeySerializer) {
+        writeBack();
+        return wrapped().prefixScan(prefix, prefixKeySerializer);
+    }
+
+    @Override
+    public long approximateNumEntries() {
+        writeBack();
+        return wrapped().approximateNumEntries();
+    }
+
+    /** Called by Kafka Streams before every commit: the dirty objects go to the inner store and its changelog. */
+    @Override
+    public void flushCache() {
+        writeBack();
+        super.flushCache();
+    }
+
+    @Override
+    public void commit(Map<TopicPartition, Long> changelogOffsets) {
+        writeBack();
+        super.commit(changelogOffsets);
+    }
+
+    @Override
+    public void clearCache() {
+        objects.clear();
+        super.clearCache();
+    }
+
+    @Override
+    public void close() {
+        objects.clear();
+        super.close();
+    }
+
+    /** Objects held now (dirty or not); for tests and metrics. */
+    public int heldObjects() {
+        return objects.size();
+    }
+
+    private void writeBack() {
+        objects.forEach((key, s) -> { // iteration does not change the access order
+            if (s.dirty) {
+                wrapped().put(key, s.value);
+                s.dirty = false;
+            }
+        });
+    }
+}

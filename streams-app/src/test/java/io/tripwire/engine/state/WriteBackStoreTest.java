@@ -1,0 +1,209 @@
+package io.tripwire.engine.state;
+
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The write-back layer on its own, over a counting inner store. */
+class WriteBackStoreTest {
+
+    /** An inner store that counts what reaches it (in the engine: the serializing, changelogging stack). */
+    static final class CountingStore implements KeyValueStore<String, String> {
+        final TreeMap<String, String> data = new TreeMap<>();
+        final List<String> puts = new ArrayList<>();
+        int gets;
+        boolean open = true;
+
+        @Override
+        public void put(String key, String value) {
+            puts.add(key + "=" + value);
+            data.put(key, value);
+        }
+
+        @Override
+        public String putIfAbsent(String key, String value) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void putAll(List<KeyValue<String, String>> entries) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String delete(String key) {
+            puts.add(key + " deleted");
+            return data.remove(key);
+        }
+
+        @Override
+        public String get(String key) {
+            gets++;
+            return data.get(key);
+        }
+
+        @Override
+        public KeyValueIterator<String, String> range(String from, String to) {
+            Iterator<Map.Entry<String, String>> it = new ArrayList<>(data.subMap(from, true, to, true).entrySet()).iterator();
+            return new KeyValueIterator<>() {
+                @Override
+                public void close() {
+                }
+
+                @Override
+                public String peekNextKey() {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public KeyValue<String, String> next() {
+                    Map.Entry<String, String> e = it.next();
+                    return KeyValue.pair(e.getKey(), e.getValue());
+                }
+            };
+        }
+
+        @Override
+        public KeyValueIterator<String, String> all() {
+            return range("", "\uffff");
+        }
+
+        @Override
+        public long approximateNumEntries() {
+            return data.size();
+        }
+
+        @Override
+        public String name() {
+            return "counting";
+        }
+
+        @Override
+        public void init(StateStoreContext context, StateStore root) {
+        }
+
+        @Override
+        public void close() {
+            open = false;
+        }
+
+        @Override
+        public boolean persistent() {
+            return false;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+    }
+
+    private final CountingStore inner = new CountingStore();
+
+    @Test
+    void manyPutsOfAKeyBetweenCommitsReachTheInnerStoreOnceWithTheLastValue() {
+        WriteBackStore<String, String> store = new WriteBackStore<>(inner, 100);
+        for (int i = 1; i <= 1000; i++) {
+            store.put("k", "v" + i);
+        }
+        assertThat(inner.puts).isEmpty();
+        assertThat(store.get("k")).isEqualTo("v1000");
+
+        store.flushCache();
+        assertThat(inner.puts).containsExactly("k=v1000");
+
+        store.flushCache();
+        assertThat(inner.puts).as("a clean object is not written again").containsExactly("k=v1000");
+    }
+
+    @Test
+    void commitAlsoWritesBack() {
+        WriteBackStore<String, String> store = new WriteBackStore<>(inner, 100);
+        store.put("k", "v");
+        store.commit(Map.of());
+        assertThat(inner.data).containsEntry("k", "v");
+    }
+
+    @Test
+    void aValueReadOnceIsServedAsTheSameObjectWithoutReadingTheInnerStoreAgain() {
+        inner.data.put("k", new String("stored"));
+        WriteBackStore<String, String> store = new WriteBackStore<>(inner, 100);
+        String first = store.get("k");
+        assertThat(store.get("k")).isSameAs(first);
+        assertThat(inner.gets).isEqualTo(1);
+        assertThat(store.get("missing")).isNull();
+        assertThat(store.heldObjects()).as("absent keys are not held").isEqualTo(1);
+    }
+
+    @Test
+    void rangeScansAndCountsSeeChangesNotYetCommitted() {
+        WriteBackStore<String, String> store = new WriteBackStore<>(inner, 100);
+        store.put("a", "1");
+        store.put("b", "2");
+        List<String> seen = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = store.range("a", "z")) {
+            it.forEachRemaining(kv -> seen.add(kv.key + "=" + kv.value));
+        }
+        assertThat(seen).containsExactly("a=1", "b=2");
+        assertThat(store.approximateNumEntries()).isEqualTo(2);
+    }
+
+    @Test
+    void beyondCapacityTheLeastRecentlyUsedIsDroppedAndWrittenFirstIfChanged() {
+        WriteBackStore<String, String> store = new WriteBackStore<>(inner, 2);
+        store.put("a", "1");
+        store.put("b", "2");
+        store.get("a"); // b is now the least recently used
+        store.put("c", "3");
+        assertThat(inner.puts).containsExactly("b=2");
+        assertThat(store.heldObjects()).isEqualTo(2);
+        assertThat(store.get("b")).isEqualTo("2");
+    }
+
+    @Test
+    void deleteRemovesTheKeyEverywhereAndReturnsTheLatestValue() {
+        WriteBackStore<String, String> store = new WriteBackStore<>(inner, 100);
+        inner.data.put("k", "old");
+        store.put("k", "new");
+        assertThat(store.delete("k")).isEqualTo("new");
+        assertThat(store.get("k")).isNull();
+        store.flushCache();
+        assertThat(inner.data).doesNotContainKey("k");
+        assertThat(inner.puts).containsExactly("k deleted");
+    }
+
+    @Test
+    void aTaskClosedWithoutCommittingDropsItsChanges() {
+        WriteBackStore<String, String> store = new WriteBackStore<>(inner, 100);
+        store.put("k", "uncommitted");
+        store.close();
+        assertThat(inner.puts).isEmpty();
+        assertThat(inner.open).isFalse();
+        assertThat(store.heldObjects()).isZero();
+    }
+
+    @Test
+    void clearingTheCacheDropsChangesAndForgetsObjects() {
+        inner.data.put("k", "committed");
+        WriteBackStore<String, String> store = new WriteBackStore<>(inner, 100);
+        store.put("k", "uncommitted");
+        store.clearCache();
+        assertThat(store.get("k")).isEqualTo("committed");
+    }
+}
