@@ -20,6 +20,10 @@ public final class TripwireCli implements Runnable {
 
     public static void main(String[] args) {
         logLevels(System.getenv());
+        // Numbers print the same on every host. Also a hot-path fix: Kafka Streams 4.4 formats a
+        // readiness message with String.format for every record of a task that has an empty input
+        // partition (KAFKA-19682); outside Locale.US each call builds a DecimalFormatSymbols first.
+        java.util.Locale.setDefault(java.util.Locale.Category.FORMAT, java.util.Locale.US);
         System.exit(new CommandLine(new TripwireCli()).execute(args));
     }
 

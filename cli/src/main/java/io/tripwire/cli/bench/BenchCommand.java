@@ -204,15 +204,47 @@ public final class BenchCommand implements Callable<Integer> {
         double consumerRate = n / consumerS;
         report.line("  consumer: %,d events in %.2f s = %,.0f events/s (checksum %d)", read, consumerS, consumerRate, checksum);
 
-        // the engine, exactly_once_v2, from start until its committed offsets reach the end
-        report.line("-- engine (exactly_once_v2, %s), from start until committed offsets = end offsets", engineConfig.isEmpty() ? "defaults" : engineConfig);
+        // the engine, exactly_once_v2, from start until its committed offsets reach the end. First a run with
+        // Kafka Streams' per-record readiness check off (max.task.idle.ms=-1, see BENCHMARKS.md), then the
+        // measured run with the engine's settings: if anything, JIT warm-up favours the second run
+        EngineRun idleOff = null;
+        if (!engineConfig.containsKey(MAX_TASK_IDLE)) {
+            Map<String, String> off = new HashMap<>(engineConfig);
+            off.put(MAX_TASK_IDLE, "-1");
+            idleOff = engineRun(names, n, off, null);
+        }
+        EngineRun run = engineRun(names, n, engineConfig, noProfile ? null : work.resolve("engine-throughput.jfr"));
+        report.line("  ratio engine/consumer = %.3f", run.rate() / consumerRate);
+        report.figure("events", n);
+        report.figure("engine_events_per_s", Math.round(run.rate()));
+        report.figure("engine_events_per_s_from_running", Math.round(run.rateFromRunning()));
+        report.figure("engine_startup_s", run.startupS());
+        report.figure("consumer_events_per_s", Math.round(consumerRate));
+        report.figure("ratio", run.rate() / consumerRate);
+        if (idleOff != null) {
+            report.line("  with %s=-1: ratio engine/consumer = %.3f (%.2fx the engine's default)", MAX_TASK_IDLE,
+                    idleOff.rate() / consumerRate, idleOff.rate() / run.rate());
+            report.figure("engine_idle_off_events_per_s", Math.round(idleOff.rate()));
+            report.figure("ratio_idle_off", idleOff.rate() / consumerRate);
+        }
+    }
+
+    private static final String MAX_TASK_IDLE = "max.task.idle.ms";
+
+    /** One engine run over the pre-produced topic: rates from start and from RUNNING, and start-up time. */
+    private record EngineRun(double rate, double rateFromRunning, double startupS) {
+    }
+
+    private EngineRun engineRun(TopicNames names, long n, Map<String, String> overrides, Path jfr) throws Exception {
+        report.line("-- engine (exactly_once_v2, %s), from start until committed offsets = end offsets",
+                overrides.isEmpty() ? "defaults" : overrides);
         String appId = "bench-tp-" + UUID.randomUUID().toString().substring(0, 8);
-        JfrProfile profile = noProfile ? null : JfrProfile.start(work.resolve("engine-throughput.jfr"));
+        JfrProfile profile = jfr == null ? null : JfrProfile.start(jfr);
         double loadBefore = Machine.load1();
         long e0 = System.nanoTime();
         double runningS;
         double engineS;
-        try (TripwireEngine engine = startEngine(names, appId); Admin admin = Admin.create(clientConfig())) {
+        try (TripwireEngine engine = startEngine(names, appId, overrides); Admin admin = Admin.create(clientConfig())) {
             engine.awaitRunning(Duration.ofSeconds(120));
             runningS = (System.nanoTime() - e0) / 1e9;
             List<TopicPartition> tps = List.of(new TopicPartition(names.requests(), 0), new TopicPartition(names.requests(), 1));
@@ -236,24 +268,17 @@ public final class BenchCommand implements Callable<Integer> {
             engineS = (System.nanoTime() - e0) / 1e9;
         }
         double loadAfter = Machine.load1();
-        double engineRate = n / engineS;
-        double engineRateRunning = n / (engineS - runningS);
+        EngineRun run = new EngineRun(n / engineS, n / (engineS - runningS), runningS);
         report.line("  engine: %,d events in %.2f s (RUNNING after %.2f s) = %,.0f events/s from start, %,.0f events/s from RUNNING",
-                n, engineS, runningS, engineRate, engineRateRunning);
+                n, engineS, runningS, run.rate(), run.rateFromRunning());
         report.line("  load average 1m before/after the engine phase: %.2f / %.2f", loadBefore, loadAfter);
-        report.line("  ratio engine/consumer = %.3f", engineRate / consumerRate);
         if (profile != null) {
             for (String l : profile.stopAndSummarise("StreamThread", 15)) {
                 report.line("  %s", l);
             }
             profile.close();
         }
-        report.figure("events", n);
-        report.figure("engine_events_per_s", Math.round(engineRate));
-        report.figure("engine_events_per_s_from_running", Math.round(engineRateRunning));
-        report.figure("engine_startup_s", runningS);
-        report.figure("consumer_events_per_s", Math.round(consumerRate));
-        report.figure("ratio", engineRate / consumerRate);
+        return run;
     }
 
     private static Map<TopicPartition, Long> endOffsets(Admin admin, List<TopicPartition> tps) throws Exception {
@@ -286,6 +311,9 @@ public final class BenchCommand implements Callable<Integer> {
                 rate, TENANTS, trials);
         String appId = "bench-lat-" + UUID.randomUUID().toString().substring(0, 8);
         Histogram hist = new Histogram(60_000_000L, 3); // microseconds, up to 60 s
+        Histogram warm = new org.HdrHistogram.SynchronizedHistogram(60_000_000L, 3); // read while the reader records
+        Duration warmUp = Duration.ofSeconds(trials >= 1_000 ? 30 : 15);
+        double loadAvg;
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong background = new AtomicLong();
@@ -294,25 +322,26 @@ public final class BenchCommand implements Callable<Integer> {
         try (TripwireEngine engine = startEngine(names, appId)) {
             engine.awaitRunning(Duration.ofSeconds(120));
             Thread load = new Thread(() -> backgroundLoad(names, rate, stop, background), "bench-load");
-            Thread reader = new Thread(() -> readActions(names, sentAt, hist, byTrial, received, stop), "bench-actions");
+            Thread reader = new Thread(() -> readActions(names, sentAt, hist, warm, byTrial, received, stop), "bench-actions");
             reader.start();
             load.start();
             Thread.sleep(3_000); // background load and the action consumer settle (assignment, first fetches)
-            double loadAvg = Machine.load1();
             Random jitter = new Random(7);
             try (KafkaProducer<String, SpecificRecord> p = producer(Map.of("linger.ms", 0))) {
+                // warm-up: the same injections, timed apart from the trials (JIT, first transactions, fetch sessions)
+                long warmUntil = System.nanoTime() + warmUp.toNanos();
+                int warmSent = 0;
+                while (System.nanoTime() < warmUntil) {
+                    injectDeny(p, names, WARM_PREFIX + warmSent, warmSent++, sentAt, jitter);
+                }
+                report.line("  warm-up: %d DENYs over %d s (detected %d, median %.1f ms, max %.1f ms; not in the figures below)",
+                        warmSent, warmUp.toSeconds(), warm.getTotalCount(), warm.getValueAtPercentile(50) / 1000.0, warm.getMaxValue() / 1000.0);
+                loadAvg = Machine.load1();
                 for (int i = 0; i < trials; i++) {
-                    String tenant = String.format("TENANT_%03d", i % TENANTS);
-                    String opId = "bench-op-" + i;
-                    PolicyDecision deny = PolicyDecision.newBuilder().setTs(Instant.now()).setTenant(tenant).setOpId(opId)
-                            .setDecision(PolicyVerdict.DENY).setPolicy("residency").setResidencyZone("eu").setDataZone("us")
-                            .setPurpose(null).build();
-                    sentAt.put(opId, System.nanoTime());
-                    p.send(new ProducerRecord<>(names.policy(), tenant, deny));
+                    injectDeny(p, names, TRIAL_PREFIX + i, i, sentAt, jitter);
                     if ((i + 1) % Math.max(1, trials / 5) == 0) {
                         report.line("  injected %d, detected %d", i + 1, received.get());
                     }
-                    Thread.sleep(50 + jitter.nextInt(101)); // 50-150 ms apart, not in step with the commit interval
                 }
             }
             long wait = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -338,6 +367,21 @@ public final class BenchCommand implements Callable<Integer> {
         report.figure("detect_max_ms", max);
         report.figure("trials", hist.getTotalCount());
         report.figure("background_events_per_s", rate);
+    }
+
+    private static final String WARM_PREFIX = "bench-warm-";
+    private static final String TRIAL_PREFIX = "bench-op-";
+
+    /** One residency DENY for tenant {@code n % TENANTS}, then 50-150 ms of pause (not in step with the commit interval). */
+    private static void injectDeny(KafkaProducer<String, SpecificRecord> p, TopicNames names, String opId, int n,
+                                   Map<String, Long> sentAt, Random jitter) throws InterruptedException {
+        String tenant = String.format("TENANT_%03d", n % TENANTS);
+        PolicyDecision deny = PolicyDecision.newBuilder().setTs(Instant.now()).setTenant(tenant).setOpId(opId)
+                .setDecision(PolicyVerdict.DENY).setPolicy("residency").setResidencyZone("eu").setDataZone("us")
+                .setPurpose(null).build();
+        sentAt.put(opId, System.nanoTime());
+        p.send(new ProducerRecord<>(names.policy(), tenant, deny));
+        Thread.sleep(50 + jitter.nextInt(101));
     }
 
     /** Median of the recorded (non-zero) values in [from, to), in ms. */
@@ -366,8 +410,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void readActions(TopicNames names, Map<String, Long> sentAt, Histogram hist, long[] byTrial, AtomicLong received,
-                             AtomicBoolean stop) {
+    private void readActions(TopicNames names, Map<String, Long> sentAt, Histogram hist, Histogram warm, long[] byTrial,
+                             AtomicLong received, AtomicBoolean stop) {
         Map<String, Object> cfg = clientConfig();
         cfg.put("group.id", "bench-actions-" + UUID.randomUUID());
         cfg.put("auto.offset.reset", "earliest");
@@ -387,10 +431,12 @@ public final class BenchCommand implements Callable<Integer> {
                     }
                     String opId = a.getParams() == null ? null : String.valueOf(a.getParams().get("opId"));
                     Long sent = opId == null ? null : sentAt.remove(opId);
-                    if (sent != null) {
+                    if (sent != null && opId.startsWith(WARM_PREFIX)) {
+                        warm.recordValue(Math.max(1, (now - sent) / 1_000));
+                    } else if (sent != null) {
                         long micros = Math.max(1, (now - sent) / 1_000);
                         hist.recordValue(micros);
-                        int trial = Integer.parseInt(opId.substring("bench-op-".length()));
+                        int trial = Integer.parseInt(opId.substring(TRIAL_PREFIX.length()));
                         if (trial < byTrial.length) {
                             byTrial[trial] = micros;
                         }
@@ -510,9 +556,13 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private TripwireEngine startEngine(TopicNames names, String appId) throws Exception {
+        return startEngine(names, appId, engineConfig);
+    }
+
+    private TripwireEngine startEngine(TopicNames names, String appId, Map<String, String> overrides) throws Exception {
         Map<String, Object> kafka = new HashMap<>();
         kafka.put("replication.factor", 1);
-        kafka.putAll(engineConfig);
+        kafka.putAll(overrides);
         TripwireEngine.Settings s = new TripwireEngine.Settings(appId, bootstrap, Map.of("schema.registry.url", REGISTRY),
                 Files.createDirectories(work.resolve("state").resolve(appId)), names, EngineTopics.ActionFormat.AVRO, kafka);
         return TripwireEngine.start(s, rules, signer);

@@ -8,6 +8,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,8 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
     }
 
     private final LinkedHashMap<K, Slot<V>> objects;
+    /** The dirty slots, so a commit costs O(changed keys), not O(held objects). */
+    private final Map<K, Slot<V>> dirty = new HashMap<>();
     private final int capacity;
 
     public WriteBackStore(KeyValueStore<K, V> inner, int capacity) {
@@ -68,6 +71,7 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
                 }
                 if (eldest.getValue().dirty) {
                     wrapped().put(eldest.getKey(), eldest.getValue().value);
+                    dirty.remove(eldest.getKey());
                 }
                 return true;
             }
@@ -76,7 +80,7 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
 
     @Override
     public void init(StateStoreContext context, StateStore root) {
-        objects.clear();
+        forget();
         super.init(context, root);
     }
 
@@ -101,11 +105,13 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
         }
         Slot<V> s = objects.get(key);
         if (s == null) {
-            objects.put(key, new Slot<>(value, true));
+            s = new Slot<>(value, true);
+            objects.put(key, s);
         } else {
             s.value = value;
             s.dirty = true;
         }
+        dirty.put(key, s);
     }
 
     @Override
@@ -125,6 +131,7 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
     @Override
     public V delete(K key) {
         Slot<V> s = objects.remove(key);
+        dirty.remove(key);
         V old = wrapped().delete(key);
         return s != null ? s.value : old;
     }
@@ -180,13 +187,13 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
 
     @Override
     public void clearCache() {
-        objects.clear();
+        forget();
         super.clearCache();
     }
 
     @Override
     public void close() {
-        objects.clear();
+        forget();
         super.close();
     }
 
@@ -195,12 +202,24 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
         return objects.size();
     }
 
+    /** Objects changed since the last commit; for tests. */
+    int dirtyObjects() {
+        return dirty.size();
+    }
+
     private void writeBack() {
-        objects.forEach((key, s) -> { // iteration does not change the access order
-            if (s.dirty) {
-                wrapped().put(key, s.value);
-                s.dirty = false;
-            }
+        if (dirty.isEmpty()) {
+            return;
+        }
+        dirty.forEach((key, s) -> {
+            wrapped().put(key, s.value);
+            s.dirty = false;
         });
+        dirty.clear();
+    }
+
+    private void forget() {
+        objects.clear();
+        dirty.clear();
     }
 }

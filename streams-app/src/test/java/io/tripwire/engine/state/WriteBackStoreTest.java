@@ -128,6 +128,7 @@ class WriteBackStoreTest {
         store.flushCache();
         assertThat(inner.puts).containsExactly("k=v1000");
 
+        assertThat(store.dirtyObjects()).isZero();
         store.flushCache();
         assertThat(inner.puts).as("a clean object is not written again").containsExactly("k=v1000");
     }
@@ -173,6 +174,8 @@ class WriteBackStoreTest {
         store.put("c", "3");
         assertThat(inner.puts).containsExactly("b=2");
         assertThat(store.heldObjects()).isEqualTo(2);
+        store.flushCache();
+        assertThat(inner.puts).as("each change is written once").containsExactlyInAnyOrder("b=2", "a=1", "c=3");
         assertThat(store.get("b")).isEqualTo("2");
     }
 
