@@ -36,7 +36,8 @@ import java.util.concurrent.locks.LockSupport;
 @Command(name = "produce", mixinStandardHelpOptions = true,
         description = {"Send events (a JSON-lines file, or synthetic requests) to the input topics.",
             "",
-            "Each event goes to the topic of its type (SPEC section 1), keyed by tenant. Lines that do not parse "
+            "Each event goes to the topic of its type (SPEC section 1), keyed by tenant, with its event time (ts) as the "
+                + "record timestamp, so 'replay --from/--to' finds it. Lines that do not parse "
                 + "are reported as 'line N: ...' on stderr and skipped. Progress goes to stderr every 5 s; the "
                 + "achieved rate (events/s) to stdout at the end."},
         footer = {"", "Examples:",
@@ -186,7 +187,7 @@ public final class ProduceCommand implements Callable<Integer> {
 
     private void send(KafkaProducer<String, SpecificRecord> producer, TopicNames names, SpecificRecord event) {
         String topic = names.topicOf(event);
-        producer.send(new ProducerRecord<>(topic, InputTopics.tenant(event), event), (meta, e) -> {
+        producer.send(new ProducerRecord<>(topic, null, InputTopics.timestamp(event), InputTopics.tenant(event), event), (meta, e) -> {
             if (e == null) {
                 acked.incrementAndGet();
                 perTopic.computeIfAbsent(topic, t -> new AtomicLong()).incrementAndGet();
