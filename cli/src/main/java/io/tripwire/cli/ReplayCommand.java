@@ -25,32 +25,38 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code tripwire replay}: run the engine's topology over recorded events, from a file or from topics (SPEC section 5). */
-@Command(name = "replay", header = "Replay recorded events (a file, or a time window of the topics) through the engine's topology.",
+@Command(name = "replay", header = "Replay recorded events from a file or a time window of the topics.",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Replay recorded events through the same topology the engine runs, in timestamp order,",
-            "and write DIR/actions.jsonl, DIR/signals.jsonl, DIR/dead-letter.jsonl and DIR/report.html",
-            "(a self-contained page: a timeline per tenant and signal, thresholds, every action marked).",
+        description = {"Replay recorded events through the same topology the engine runs, in timestamp order, and write "
+                + "DIR/actions.jsonl, DIR/signals.jsonl, DIR/dead-letter.jsonl and DIR/report.html (a self-contained page: "
+                + "a timeline per tenant and signal, thresholds, every action marked).",
             "",
             "File mode (--input) reads the JSON-lines form; a rejected line's dead letter has its \"line\".",
             "",
-            "Topic mode (--from/--to) reads the six input topics of a cluster: the records whose Kafka",
-            "timestamp t has FROM <= t < TO (tripwire produce sets it to the event time; gateways should",
-            "too), read_committed, up to each partition's end at the start of the read. It uses no",
-            "consumer group and commits nothing, writes nothing to the cluster and creates no topic; a",
-            "missing input topic is skipped with a warning. Events are replayed in event-time (ts) order,",
-            "equal times by topic, partition, offset. A value that does not decode is a dead letter with",
-            "its \"source\" topic-partition@offset (raw: the JSON text, or base64: and the bytes). The",
-            "window is held in memory: meant for incident windows, not whole topics."},
+            "Topic mode (--from/--to) reads the six input topics: the records whose Kafka timestamp t has "
+                + "FROM <= t < TO ('tripwire produce' sets it to the event time; gateways should too), read_committed, "
+                + "up to each partition's end when the read starts. It uses no consumer group, commits nothing, writes "
+                + "nothing and creates no topic; a missing input topic is skipped with a warning. Events are replayed in "
+                + "event-time (ts) order, equal times by topic, partition and offset. A value that does not decode is a "
+                + "dead letter with its \"source\" topic-partition@offset (raw: the JSON text, or 'base64:' and the "
+                + "bytes). The window is held in memory: meant for incident windows, not whole topics."},
         footer = {"", "Examples:",
             "  ./tripwire replay --input test-data/wave-a.jsonl --out out/",
-            "  ./tripwire replay --input test-data/wave-a.jsonl --out out/ --set tripwires.read-latency.threshold=500",
-            "  ./tripwire replay --input test-data/wave-a.jsonl --out cmp/ --compare config/tripwires.yaml what-if.yaml",
-            "  ./tripwire replay --bootstrap-server broker:9092 --from 2025-10-06T10:00:00Z --to 2025-10-06T11:00:00Z \\",
-            "      --tenant TENANT_004 --schema-registry-url http://registry:8081 --out incident/",
-            "  ./tripwire replay --bootstrap-server broker:9093 --command-config client.properties \\",
-            "      --from 2025-10-06T10:00:00Z --to 2025-10-06T11:00:00Z --out cmp/ --compare config/tripwires.yaml what-if.yaml",
+            "  ./tripwire replay --input test-data/wave-a.jsonl --out out/ \\",
+            "      --set tripwires.read-latency.threshold=500",
+            "  ./tripwire replay --input test-data/wave-a.jsonl --out cmp/ \\",
+            "      --compare config/tripwires.yaml what-if.yaml",
+            "  ./tripwire replay --bootstrap-server broker:9092 \\",
+            "      --from 2025-10-06T10:00:00Z --to 2025-10-06T11:00:00Z \\",
+            "      --tenant TENANT_004 --schema-registry-url http://registry:8081 \\",
+            "      --out incident/",
+            "  ./tripwire replay --bootstrap-server broker:9093 \\",
+            "      --command-config client.properties \\",
+            "      --from 2025-10-06T10:00:00Z --to 2025-10-06T11:00:00Z \\",
+            "      --out cmp/ --compare config/tripwires.yaml what-if.yaml",
             "",
-            "Exit codes: 0 replayed (dead letters included); 1 the cluster could not be read; 2 bad command line."})
+            "Exit codes: 0 replayed (dead letters included); 1 the cluster could not be",
+            "read; 2 bad command line."})
 public final class ReplayCommand implements Callable<Integer> {
 
     /** Where the events come from: a file, or a window of the topics. */

@@ -65,7 +65,9 @@ class TopicReplayIT {
 
     @BeforeAll
     static void produceWaveA() throws Exception {
-        kafka = EmbeddedKafka.builder().build().start();
+        // Wave A is dated 2025 and produce stamps records with their event time: under the default 7-day
+        // retention the broker would delete them at its first retention check (about 30 s after start)
+        kafka = EmbeddedKafka.builder().brokerProperty("log.retention.ms", "-1").build().start();
         shared = Files.createTempDirectory("topic-replay-it");
         assertThat(new CommandLine(new TripwireCli()).execute("keys", "--out", shared.resolve("keys").toString())).isZero();
         key = shared.resolve("keys/private.pem");
@@ -177,7 +179,7 @@ class TopicReplayIT {
         Run topics = replayTopics(dir, "--from", Long.toString(from.toEpochMilli()), "--to", to.toString());
 
         assertThat(topics.code).as(topics.err).isZero();
-        assertThat(eventsReplayed(topics)).isEqualTo(inWindow);
+        assertThat(eventsReplayed(topics)).as(topics.out).isEqualTo(inWindow);
         assertThat(lines(dir.resolve("signals.jsonl"))).allSatisfy(s ->
                 assertThat(Instant.parse(JSON.readTree(s).get("at").asText())).isBetween(from, to.plusSeconds(300)));
     }
