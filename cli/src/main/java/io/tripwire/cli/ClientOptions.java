@@ -20,7 +20,8 @@ import java.util.Properties;
 /**
  * How {@code produce} and {@code override} reach Kafka: {@code --bootstrap-server},
  * {@code --command-config} (client properties for security, as Kafka's own tools take them),
- * {@code --schema-registry-url} and {@code --format}.
+ * {@code --schema-registry-url} and {@code --format}. {@code replay} reads its
+ * {@code --command-config} with {@link #commandProperties(Path)}.
  */
 public final class ClientOptions {
 
@@ -52,15 +53,20 @@ public final class ClientOptions {
 
     /** The --command-config properties (empty without one). */
     Map<String, Object> commandProperties() throws IOException {
+        return commandProperties(commandConfig);
+    }
+
+    /** The client properties in {@code file} (a {@code --command-config}), trimmed; empty when {@code file} is null. */
+    static Map<String, Object> commandProperties(Path file) throws IOException {
         Map<String, Object> out = new HashMap<>();
-        if (commandConfig == null) {
+        if (file == null) {
             return out;
         }
         Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(commandConfig, StandardCharsets.UTF_8)) {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("--command-config " + commandConfig + ": file not found");
+            throw new IllegalArgumentException("--command-config " + file + ": file not found");
         }
         p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k).trim()));
         return out;

@@ -36,7 +36,8 @@ import java.util.concurrent.locks.LockSupport;
 @Command(name = "produce", mixinStandardHelpOptions = true,
         description = {"Send events (a JSON-lines file, or synthetic requests) to the input topics.",
             "",
-            "Each event goes to the topic of its type (SPEC section 1), keyed by tenant. Lines that do not parse "
+            "Each event goes to the topic of its type (SPEC section 1), keyed by tenant, with its event time (ts) as the "
+                + "record timestamp, so 'replay --from/--to' finds it. Lines that do not parse "
                 + "are reported as 'line N: ...' on stderr and skipped. Progress goes to stderr every 5 s; the "
                 + "achieved rate (events/s) to stdout at the end."},
         footer = {"", "Examples:",
@@ -93,6 +94,8 @@ public final class ProduceCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+    /** Kafka's default {@code retention.ms}: records stamped earlier are deleted at the broker's next retention check. */
+    private static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -100,6 +103,7 @@ public final class ProduceCommand implements Callable<Integer> {
     private final Map<String, AtomicLong> perTopic = new ConcurrentHashMap<>();
     private long sent;
     private long rejected;
+    private long beyondRetention;
 
     @Override
     public Integer call() throws Exception {
@@ -186,7 +190,11 @@ public final class ProduceCommand implements Callable<Integer> {
 
     private void send(KafkaProducer<String, SpecificRecord> producer, TopicNames names, SpecificRecord event) {
         String topic = names.topicOf(event);
-        producer.send(new ProducerRecord<>(topic, InputTopics.tenant(event), event), (meta, e) -> {
+        Long timestamp = InputTopics.timestamp(event);
+        if (timestamp != null && timestamp < System.currentTimeMillis() - DEFAULT_RETENTION.toMillis()) {
+            beyondRetention++;
+        }
+        producer.send(new ProducerRecord<>(topic, null, timestamp, InputTopics.tenant(event), event), (meta, e) -> {
             if (e == null) {
                 acked.incrementAndGet();
                 perTopic.computeIfAbsent(topic, t -> new AtomicLong()).incrementAndGet();
@@ -203,6 +211,12 @@ public final class ProduceCommand implements Callable<Integer> {
         if (firstFailure.get() != null) {
             err.println("tripwire produce: delivery failed (" + failed.get() + " records) to " + client.bootstrapServer + ": "
                     + firstFailure.get().getMessage() + "; stopped sending");
+        }
+        if (beyondRetention > 0) {
+            err.printf("tripwire produce: warning: %,d events are more than %d days old; their record timestamp is their event "
+                    + "time, so a topic with the default retention.ms deletes them at its next retention check (within "
+                    + "minutes). Use topics with a longer retention.ms, or move the events' times forward.%n",
+                    beyondRetention, DEFAULT_RETENTION.toDays());
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("sent %,d events in %.1f s (%,.1f events/s), %,d acknowledged%s%n", sent, secs, acked.get() / secs, acked.get(),

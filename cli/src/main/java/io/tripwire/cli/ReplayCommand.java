@@ -1,40 +1,116 @@
 package io.tripwire.cli;
 
 import io.tripwire.engine.replay.FileReplay;
+import io.tripwire.engine.replay.ReplayInput;
 import io.tripwire.engine.replay.ReplayOutput;
+import io.tripwire.engine.replay.TopicReplay;
 import io.tripwire.engine.report.CompareReport;
 import io.tripwire.engine.report.ReportWriter;
 import io.tripwire.engine.rules.Rules;
+import io.tripwire.engine.topology.TopicNames;
+import io.tripwire.signing.ActionSigner;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-/** {@code tripwire replay}: run the engine's topology over recorded events (SPEC section 5). */
-@Command(name = "replay", header = "Replay recorded events through the engine's topology; write actions, signals, report.", mixinStandardHelpOptions = true,
-        description = {"Replay recorded events through the same topology the engine runs, in timestamp order,",
-            "and write DIR/actions.jsonl, DIR/signals.jsonl, DIR/dead-letter.jsonl and DIR/report.html",
-            "(a self-contained page: a timeline per tenant and signal, thresholds, every action marked)."},
+/** {@code tripwire replay}: run the engine's topology over recorded events, from a file or from topics (SPEC section 5). */
+@Command(name = "replay", header = "Replay recorded events from a file or a time window of the topics.",
+        mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Replay recorded events through the same topology the engine runs, in timestamp order, and write "
+                + "DIR/actions.jsonl, DIR/signals.jsonl, DIR/dead-letter.jsonl and DIR/report.html (a self-contained page: "
+                + "a timeline per tenant and signal, thresholds, every action marked).",
+            "",
+            "File mode (--input) reads the JSON-lines form; a rejected line's dead letter has its \"line\".",
+            "",
+            "Topic mode (--from/--to) reads the six input topics: the records whose Kafka timestamp t has "
+                + "FROM <= t < TO ('tripwire produce' sets it to the event time; gateways should too), read_committed, "
+                + "up to each partition's end when the read starts. It uses no consumer group, commits nothing, writes "
+                + "nothing and creates no topic; a missing input topic is skipped with a warning. Events are replayed in "
+                + "event-time (ts) order, equal times by topic, partition and offset. A value that does not decode is a "
+                + "dead letter with its \"source\" topic-partition@offset (raw: the JSON text, or 'base64:' and the "
+                + "bytes). The window is held in memory: meant for incident windows, not whole topics."},
         footer = {"", "Examples:",
             "  ./tripwire replay --input test-data/wave-a.jsonl --out out/",
-            "  ./tripwire replay --input test-data/wave-a.jsonl --out out/ --set tripwires.read-latency.threshold=500",
-            "  ./tripwire replay --input test-data/wave-a.jsonl --out cmp/ --compare config/tripwires.yaml what-if.yaml"})
+            "  ./tripwire replay --input test-data/wave-a.jsonl --out out/ \\",
+            "      --set tripwires.read-latency.threshold=500",
+            "  ./tripwire replay --input test-data/wave-a.jsonl --out cmp/ \\",
+            "      --compare config/tripwires.yaml what-if.yaml",
+            "  ./tripwire replay --bootstrap-server broker:9092 \\",
+            "      --from 2025-10-06T10:00:00Z --to 2025-10-06T11:00:00Z \\",
+            "      --tenant TENANT_004 --schema-registry-url http://registry:8081 \\",
+            "      --out incident/",
+            "  ./tripwire replay --bootstrap-server broker:9093 \\",
+            "      --command-config client.properties \\",
+            "      --from 2025-10-06T10:00:00Z --to 2025-10-06T11:00:00Z \\",
+            "      --out cmp/ --compare config/tripwires.yaml what-if.yaml",
+            "",
+            "Exit codes: 0 replayed (dead letters included); 1 the cluster could not be",
+            "read; 2 bad command line."})
 public final class ReplayCommand implements Callable<Integer> {
 
-    @Option(names = "--input", required = true, paramLabel = "FILE.jsonl", description = "Events in the JSON-lines form (SPEC section 2).")
-    Path input;
+    /** Where the events come from: a file, or a window of the topics. */
+    static final class Source {
+        @Option(names = "--input", required = true, paramLabel = "FILE.jsonl", description = "File mode: events in the JSON-lines form (SPEC section 2).")
+        Path input;
+
+        @ArgGroup(exclusive = false, heading = "%nTopic mode (instead of --input):%n")
+        Topics topics;
+    }
+
+    /** Topic mode: the cluster, the window and how to read it. */
+    static final class Topics {
+        @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT",
+                defaultValue = "${env:TRIPWIRE_BOOTSTRAP_SERVERS:-localhost:9092}",
+                description = "Kafka bootstrap servers. Env: TRIPWIRE_BOOTSTRAP_SERVERS. Default: ${DEFAULT-VALUE}.")
+        String bootstrapServer;
+
+        @Option(names = "--from", required = true, paramLabel = "TS", converter = InstantConverter.class,
+                description = "Start of the window, inclusive: ISO-8601 (2025-10-06T10:00:00Z) or epoch milliseconds.")
+        Instant from;
+
+        @Option(names = "--to", required = true, paramLabel = "TS", converter = InstantConverter.class,
+                description = "End of the window, exclusive; after --from.")
+        Instant to;
+
+        @Option(names = "--tenant", paramLabel = "T", description = "Replay only this tenant's records (record key T).")
+        String tenant;
+
+        @Option(names = "--command-config", paramLabel = "FILE",
+                description = "Kafka client properties (security.protocol, sasl.*, ssl.*, timeouts), as for Kafka's own tools; "
+                        + "schema-registry settings (basic.auth.user.info) may go in the same file. group.id is ignored.")
+        Path commandConfig;
+
+        @Option(names = "--schema-registry-url", paramLabel = "URL",
+                defaultValue = "${env:TRIPWIRE_SCHEMA_REGISTRY_URL:-mock://tripwire}",
+                description = "Schema registry of the Avro values: http(s)://host:port, or mock://NAME (in this JVM only). "
+                        + "Env: TRIPWIRE_SCHEMA_REGISTRY_URL. Default: ${DEFAULT-VALUE}.")
+        String schemaRegistryUrl;
+
+        @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "",
+                description = "PREFIX in front of every topic name, as given to the engine and produce.")
+        String topicPrefix;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if missing).")
     Path out;
 
     @Option(names = "--compare", arity = "2", paramLabel = "RULES.yaml",
             description = "Replay twice, with rules A then B, and write DIR/compare.md listing the firings that differ "
-                    + "(plus DIR/a/ and DIR/b/ with each run's files).")
+                    + "(plus DIR/a/ and DIR/b/ with each run's files). The events are read once.")
     List<Path> compare;
 
     @Mixin
@@ -43,40 +119,100 @@ public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     SigningOptions signing;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        if (compare != null) {
-            return compare();
-        }
-        Rules r = rules.load();
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        TopicReplay.Window window = window();
         long started = System.nanoTime();
-        ReplayOutput output = replayInto(r, out);
+        ReplayInput input;
+        try {
+            input = source.input != null ? FileReplay.read(source.input, progress()) : readTopics(window, stdout, err);
+        } catch (TopicReplay.ReadException e) {
+            err.println("tripwire replay: " + e.getMessage());
+            return 1;
+        }
+        ActionSigner signer = signing.signer().signer();
+        if (compare != null) {
+            return compare(input, signer, stdout);
+        }
+        ReplayOutput output = replayInto(input, rules.load(), signer, out);
         long ms = (System.nanoTime() - started) / 1_000_000;
         Map<String, Integer> byTripwire = new TreeMap<>();
         output.actions().forEach(a -> byTripwire.merge(a.getTripwire() + " " + a.getAction(), 1, Integer::sum));
-        System.out.printf("replayed %,d events in %.1f s: %,d actions, %,d signal values, %,d dead letters -> %s%n",
+        stdout.printf("replayed %,d events in %.1f s: %,d actions, %,d signal values, %,d dead letters -> %s%n",
                 output.eventsRead(), ms / 1000.0, output.actions().size(), output.signals().size(), output.deadLetters().size(), out);
-        byTripwire.forEach((k, v) -> System.out.printf("  %-45s %5d%n", k, v));
-        System.out.println("report: " + out.resolve("report.html"));
+        byTripwire.forEach((k, v) -> stdout.printf("  %-45s %5d%n", k, v));
+        stdout.println("report: " + out.resolve("report.html"));
+        stdout.flush();
         return 0;
+    }
+
+    /** The topic-mode window, checked before anything is read; null in file mode. */
+    private TopicReplay.Window window() {
+        Topics t = source.topics;
+        if (t == null) {
+            return null;
+        }
+        try {
+            return new TopicReplay.Window(t.from, t.to, t.tenant);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private ReplayInput readTopics(TopicReplay.Window window, PrintWriter stdout, PrintWriter err) throws Exception {
+        Topics t = source.topics;
+        Map<String, Object> client;
+        try {
+            client = ClientOptions.commandProperties(t.commandConfig);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Map<String, Object> serde = new HashMap<>(client);
+        serde.put("schema.registry.url", t.schemaRegistryUrl);
+        client.put("bootstrap.servers", t.bootstrapServer);
+        TopicReplay.Read read = new TopicReplay(client, serde, TopicNames.withPrefix(t.topicPrefix)).read(window, progress());
+        read.missingTopics().forEach(topic -> err.println("tripwire replay: warning: topic " + topic + " does not exist; skipped"));
+        err.flush();
+        stdout.printf("read %,d records of %s from %s to %s%s: %,d events, %,d unreadable%n", read.recordsScanned(), t.bootstrapServer,
+                window.from(), window.to(), window.tenant() == null ? "" : " for " + window.tenant(),
+                read.input().events().size(), read.input().rejected().size());
+        return read.input();
     }
 
     /** One replay, its three JSON-lines files and its report, into {@code dir}. */
-    private ReplayOutput replayInto(Rules r, Path dir) throws Exception {
-        ReplayOutput output = FileReplay.run(input, r, signing.signer().signer(), new ProgressBar(System.err));
+    private ReplayOutput replayInto(ReplayInput input, Rules r, ActionSigner signer, Path dir) throws Exception {
+        ReplayOutput output = input.replay(r, signer, progress());
         FileReplay.write(output, dir);
-        ReportWriter.write(output, r, dir.resolve("report.html"), "tripwire replay of " + input.getFileName());
+        ReportWriter.write(output, r, dir.resolve("report.html"), "tripwire replay of " + describeSource());
         return output;
     }
 
-    private int compare() throws Exception {
+    private String describeSource() {
+        if (source.input != null) {
+            return source.input.getFileName().toString();
+        }
+        Topics t = source.topics;
+        return t.bootstrapServer + " " + t.from + " to " + t.to + (t.tenant == null ? "" : " (" + t.tenant + ")");
+    }
+
+    private int compare(ReplayInput input, ActionSigner signer, PrintWriter stdout) throws Exception {
         Path a = compare.get(0);
         Path b = compare.get(1);
-        ReplayOutput outA = replayInto(RulesOptions.load(a, rules.sets), out.resolve("a"));
-        ReplayOutput outB = replayInto(RulesOptions.load(b, rules.sets), out.resolve("b"));
+        ReplayOutput outA = replayInto(input, RulesOptions.load(a, rules.sets), signer, out.resolve("a"));
+        ReplayOutput outB = replayInto(input, RulesOptions.load(b, rules.sets), signer, out.resolve("b"));
         CompareReport.write(outA, a.toString(), outB, b.toString(), out.resolve("compare.md"));
-        System.out.printf("compared %s (%d actions) with %s (%d actions): %s%n", a, outA.actions().size(), b, outB.actions().size(),
+        stdout.printf("compared %s (%d actions) with %s (%d actions): %s%n", a, outA.actions().size(), b, outB.actions().size(),
                 out.resolve("compare.md"));
+        stdout.flush();
         return 0;
+    }
+
+    private static ProgressBar progress() {
+        return new ProgressBar(System.err);
     }
 }

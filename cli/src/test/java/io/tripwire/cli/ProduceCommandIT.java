@@ -18,6 +18,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -38,7 +39,8 @@ class ProduceCommandIT {
 
     @BeforeAll
     static void startBroker() {
-        kafka = EmbeddedKafka.builder().build().start();
+        // the events are dated 2025 and produce stamps records with their event time: keep them past the first retention check
+        kafka = EmbeddedKafka.builder().brokerProperty("log.retention.ms", "-1").build().start();
     }
 
     @AfterAll
@@ -102,6 +104,11 @@ class ProduceCommandIT {
         avro.configure(Map.of("schema.registry.url", registry), false);
         assertThat(requests).extracting(r -> r.value()[0]).containsOnly((byte) 0);
         assertThat(requests).extracting(r -> avro.deserialize(r.topic(), r.value()).getStatus()).containsExactlyInAnyOrder(200, 503);
+        // the record timestamp is the event time, so replay --from/--to finds the events; the broker's default
+        // retention would delete such old records soon, which produce warns about
+        assertThat(requests).extracting(ConsumerRecord::timestamp).containsExactlyInAnyOrder(
+                Instant.parse("2025-10-06T10:00:00Z").toEpochMilli(), Instant.parse("2025-10-06T10:00:01Z").toEpochMilli());
+        assertThat(err.toString()).contains("warning: 4 events are more than 7 days old");
     }
 
     @Test

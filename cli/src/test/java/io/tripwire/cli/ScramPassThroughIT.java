@@ -40,7 +40,8 @@ class ScramPassThroughIT {
 
     @BeforeAll
     static void startBroker() {
-        kafka = EmbeddedKafka.builder().withScram("tripwire", PASSWORD).build().start();
+        // the event is dated 2025 and produce stamps records with their event time: keep it past the first retention check
+        kafka = EmbeddedKafka.builder().withScram("tripwire", PASSWORD).brokerProperty("log.retention.ms", "-1").build().start();
     }
 
     @AfterAll

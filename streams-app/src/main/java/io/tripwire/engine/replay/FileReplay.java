@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,14 +38,17 @@ public final class FileReplay {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Line(long number, String raw, SpecificRecord event, Instant ts) {
-    }
-
     private FileReplay() {
     }
 
+    /** Reads and replays {@code input}: {@link #read} then {@link ReplayInput#replay}. */
     public static ReplayOutput run(Path input, Rules rules, ActionSigner signer, Progress progress) throws IOException {
-        List<Line> lines = new ArrayList<>();
+        return read(input, progress).replay(rules, signer, progress);
+    }
+
+    /** Parses {@code input}; an unreadable line, or an output record, is rejected with its line number and reason. */
+    public static ReplayInput read(Path input, Progress progress) throws IOException {
+        List<ReplayInput.Event> events = new ArrayList<>();
         List<ReplayOutput.DeadLetter> rejected = new ArrayList<>();
         long total = Files.size(input);
         long read = 0;
@@ -68,28 +70,14 @@ public final class FileReplay {
                                 + e.getSchema().getName() + " records are outputs, not input events", raw));
                         continue;
                     }
-                    lines.add(new Line(n, raw, e, (Instant) e.get(e.getSchema().getField("ts").pos())));
+                    String line = raw;
+                    events.add(new ReplayInput.Event(e, (Instant) e.get(e.getSchema().getField("ts").pos()), n, null, () -> line));
                 } catch (DecodeException ex) {
                     rejected.add(new ReplayOutput.DeadLetter(n, ex.reason(), ex.getMessage(), raw));
                 }
             }
         }
-        lines.sort(Comparator.comparing(Line::ts)); // List.sort is stable: equal times keep file order
-        try (ReplayEngine engine = new ReplayEngine(rules, signer)) {
-            rejected.forEach(d -> engine.rejected(d.line(), d.reason(), d.error(), d.raw()));
-            long done = 0;
-            for (Line l : lines) {
-                engine.send(l.event, l.number, l.raw);
-                if (++done % 10_000 == 0) {
-                    progress.update("replaying", done, lines.size());
-                }
-            }
-            progress.update("replaying", done, lines.size());
-            ReplayOutput out = engine.output();
-            List<ReplayOutput.DeadLetter> dead = new ArrayList<>(out.deadLetters());
-            dead.sort(Comparator.comparingLong(ReplayOutput.DeadLetter::line));
-            return new ReplayOutput(out.actions(), out.signals(), dead, out.eventsRead());
-        }
+        return new ReplayInput(events, rejected);
     }
 
     /** Writes the three JSON-lines files of SPEC section 5 into {@code dir}. */
@@ -112,7 +100,11 @@ public final class FileReplay {
 
     private static String deadLetterJson(ReplayOutput.DeadLetter d) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("line", d.line());
+        if (d.source() != null) {
+            m.put("source", d.source());
+        } else {
+            m.put("line", d.line());
+        }
         m.put("reason", d.reason());
         m.put("error", d.error());
         m.put("raw", d.raw());

@@ -42,6 +42,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Runs the engine's real topology over recorded events in one JVM, with no broker: each event is
@@ -96,6 +97,15 @@ public final class ReplayEngine implements AutoCloseable {
 
     /** Feeds one event; {@code line} and {@code raw} identify it in dead letters. */
     public void send(SpecificRecord event, long line, String raw) {
+        send(event, line, null, () -> raw);
+    }
+
+    /**
+     * Feeds one event; {@code line} (a file's) or {@code source} (a topic record's
+     * {@code topic-partition@offset}, else null) and {@code raw} (asked for only when the event is
+     * refused) identify it in dead letters.
+     */
+    public void send(SpecificRecord event, long line, String source, Supplier<String> raw) {
         TestInputTopic<String, SpecificRecord> in = inputs.get(event.getClass());
         if (in == null) {
             throw new IllegalArgumentException(event.getSchema().getName() + " is not an input event");
@@ -106,7 +116,7 @@ public final class ReplayEngine implements AutoCloseable {
             // dead-letter records of the deserialization handler, so replay records the rejection here
             EventValidation.validate(event);
         } catch (DecodeException e) {
-            deadLetterLog.add(new ReplayOutput.DeadLetter(line, e.reason(), e.getMessage(), raw));
+            deadLetterLog.add(new ReplayOutput.DeadLetter(line, source, e.reason(), e.getMessage(), raw.get()));
             return;
         }
         String tenant = (String) event.get(event.getSchema().getField("tenant").pos());
@@ -116,8 +126,8 @@ public final class ReplayEngine implements AutoCloseable {
         actionLog.addAll(actions.readValuesToList());
         signals.readValuesToList().forEach(signalLog::add);
         for (TestRecord<byte[], byte[]> d : deadLetters.readRecordsToList()) {
-            deadLetterLog.add(new ReplayOutput.DeadLetter(line, header(d, DeadLetters.REASON_HEADER),
-                    header(d, "__streams.errors.message"), raw));
+            deadLetterLog.add(new ReplayOutput.DeadLetter(line, source, header(d, DeadLetters.REASON_HEADER),
+                    header(d, "__streams.errors.message"), raw.get()));
         }
     }
 
@@ -137,7 +147,12 @@ public final class ReplayEngine implements AutoCloseable {
 
     /** Adds a dead letter found before the topology (an unreadable line). */
     public void rejected(long line, String reason, String error, String raw) {
-        deadLetterLog.add(new ReplayOutput.DeadLetter(line, reason, error, raw));
+        rejected(new ReplayOutput.DeadLetter(line, reason, error, raw));
+    }
+
+    /** Adds a dead letter found before the topology (an unreadable line or record). */
+    public void rejected(ReplayOutput.DeadLetter d) {
+        deadLetterLog.add(d);
     }
 
     public ReplayOutput output() {

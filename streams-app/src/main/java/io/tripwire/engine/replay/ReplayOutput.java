@@ -9,7 +9,21 @@ import java.util.List;
  */
 public record ReplayOutput(List<TripwireAction> actions, List<String> signals, List<DeadLetter> deadLetters, long eventsRead) {
 
-    /** A rejected input line: its number (1-based; 0 when not from a file), reason code and message. */
-    public record DeadLetter(long line, String reason, String error, String raw) {
+    /**
+     * A rejected input: where it came from, its reason code, message and raw form. A file line has
+     * its {@code line} number (1-based) and no {@code source}; a topic record has {@code line} 0 and
+     * {@code source} {@code topic-partition@offset}.
+     */
+    public record DeadLetter(long line, String source, String reason, String error, String raw) {
+
+        /** A rejected file line (or, with {@code line} 0, an input of unknown origin). */
+        public DeadLetter(long line, String reason, String error, String raw) {
+            this(line, null, reason, error, raw);
+        }
+
+        /** Where the input was: {@code line N}, or the topic record's {@code source}. */
+        public String location() {
+            return source != null ? source : "line " + line;
+        }
     }
 }

@@ -76,9 +76,11 @@ final class ReportTables {
         if (deadLetters.isEmpty()) {
             return "<p class=\"note\">No input line was rejected.</p>";
         }
-        StringBuilder b = new StringBuilder("<table class=\"dead-letters\"><tr><th>line</th><th>reason</th><th>error</th></tr>");
+        String where = deadLetters.get(0).source() == null ? "line" : "record"; // a file's line, or a topic's topic-partition@offset
+        StringBuilder b = new StringBuilder("<table class=\"dead-letters\"><tr><th>" + where + "</th><th>reason</th><th>error</th></tr>");
         for (ReplayOutput.DeadLetter d : deadLetters.subList(0, Math.min(DEAD_LETTER_ROWS, deadLetters.size()))) {
-            b.append("<tr><td class=\"num\">").append(d.line()).append("</td><td>").append(Html.esc(d.reason()))
+            b.append("<tr><td class=\"num\">").append(Html.esc(d.source() != null ? d.source() : Long.toString(d.line())))
+                    .append("</td><td>").append(Html.esc(d.reason()))
                     .append("</td><td class=\"error\">").append(Html.esc(d.error())).append("</td></tr>");
         }
         b.append("</table>");

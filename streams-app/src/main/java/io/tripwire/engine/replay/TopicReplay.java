@@ -1,0 +1,269 @@
+package io.tripwire.engine.replay;
+
+import io.tripwire.engine.topology.TopicNames;
+import io.tripwire.schemas.AutonomyDecision;
+import io.tripwire.schemas.HumanOverride;
+import io.tripwire.schemas.MetricSample;
+import io.tripwire.schemas.PolicyDecision;
+import io.tripwire.schemas.RequestLatency;
+import io.tripwire.schemas.RolloutStep;
+import io.tripwire.wire.DecodeException;
+import io.tripwire.wire.InputDeserializer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * {@code replay --bootstrap-server … --from TS --to TS [--tenant T]} (SPEC section 5): reads a time
+ * window of the six input topics into a {@link ReplayInput}, leaving the cluster untouched.
+ *
+ * <ul>
+ *   <li>No consumer group, no commits, no writes: partitions are {@code assign}ed, the start of each
+ *       is {@code offsetsForTimes(from)} and its end the end offset taken before reading
+ *       ({@code read_committed}: the last stable offset, so aborted and open transactions are not
+ *       replayed). Topics are never auto-created.</li>
+ *   <li>The window is on the Kafka record timestamp, {@code from <= timestamp < to} (the event time
+ *       when producers set it, as {@code tripwire produce} does). The events are then replayed in
+ *       event-time ({@code ts}) order; equal times by topic (in {@link TopicNames#inputs()} order),
+ *       partition and offset, so a replay is deterministic.</li>
+ *   <li>With a tenant, only records keyed by that tenant are read (the engine keys by tenant and
+ *       tenants do not share state).</li>
+ *   <li>A value that does not decode (Avro wire format or the JSON form) is a dead letter with
+ *       source {@code topic-partition@offset}; its raw form is the JSON text, or {@code base64:}
+ *       and the bytes. Null values (tombstones) are skipped, as the engine skips them.</li>
+ *   <li>The window is held in memory: meant for incident windows, not for whole topics.</li>
+ * </ul>
+ */
+public final class TopicReplay {
+
+    /** How long a broker may stay silent (metadata, offsets, fetches) before the read fails. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final List<Class<? extends SpecificRecord>> INPUT_TYPES = List.of(RequestLatency.class, MetricSample.class,
+            AutonomyDecision.class, PolicyDecision.class, RolloutStep.class, HumanOverride.class); // TopicNames.inputs() order
+    private static final int PROGRESS_EVERY = 10_000;
+
+    /** Records with {@code from <= timestamp < to}, and with a tenant only those keyed by it. */
+    public record Window(Instant from, Instant to, String tenant) {
+        public Window {
+            if (!from.isBefore(to)) {
+                throw new IllegalArgumentException("--from " + from + " must be before --to " + to);
+            }
+        }
+
+        boolean holds(ConsumerRecord<byte[], byte[]> r) {
+            return r.timestamp() >= from.toEpochMilli() && r.timestamp() < to.toEpochMilli()
+                    && (tenant == null || r.key() != null && tenant.equals(new String(r.key(), StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** What was read: the input to replay, the input topics that do not exist (skipped), and how many records were scanned. */
+    public record Read(ReplayInput input, List<String> missingTopics, long recordsScanned) {
+    }
+
+    /** The cluster could not be read (unreachable, not authorized, no input topic, stalled). */
+    public static final class ReadException extends RuntimeException {
+        ReadException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private record Pending(ReplayInput.Event event, int topic, int partition, long offset) {
+        static final Comparator<Pending> ORDER = Comparator.comparing((Pending p) -> p.event.ts())
+                .thenComparingInt(Pending::topic).thenComparingInt(Pending::partition).thenComparingLong(Pending::offset);
+    }
+
+    private record Refused(ReplayOutput.DeadLetter deadLetter, int topic, int partition, long offset) {
+        static final Comparator<Refused> ORDER = Comparator.comparingInt(Refused::topic)
+                .thenComparingInt(Refused::partition).thenComparingLong(Refused::offset);
+    }
+
+    private final Map<String, Object> consumerConfig;
+    private final Map<String, ?> serdeConfig;
+    private final TopicNames names;
+    private final Duration timeout;
+
+    /**
+     * @param clientProperties Kafka client settings: {@code bootstrap.servers} and any security
+     *                         settings; the settings that keep the read side-effect free are forced
+     * @param serdeConfig      settings of {@link InputDeserializer} ({@code schema.registry.url}, …)
+     * @param names            the input topics
+     */
+    public TopicReplay(Map<String, ?> clientProperties, Map<String, ?> serdeConfig, TopicNames names) {
+        this.consumerConfig = consumerConfig(clientProperties);
+        this.serdeConfig = Map.copyOf(serdeConfig);
+        this.names = names;
+        this.timeout = Duration.ofMillis(Long.parseLong(String.valueOf(consumerConfig.get(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG))));
+    }
+
+    /** The consumer settings: {@code clientProperties} with no group, no commits, read_committed and no topic creation. */
+    static Map<String, Object> consumerConfig(Map<String, ?> clientProperties) {
+        Map<String, Object> c = new HashMap<>(clientProperties);
+        c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // only if retention removes records while we read
+        c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "tripwire-replay");
+        c.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) DEFAULT_TIMEOUT.toMillis());
+        c.putIfAbsent(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) DEFAULT_TIMEOUT.toMillis());
+        c.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        return c;
+    }
+
+    /** Reads the window; {@code progress} gets phase {@code reading}: records scanned of those in the offset range. */
+    public Read read(Window window, FileReplay.Progress progress) {
+        String servers = String.valueOf(consumerConfig.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            return read(consumer, window, progress);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new ReadException("no answer from Kafka at " + servers + " within " + timeout.toSeconds() + " s ("
+                    + e.getMessage() + "); is --bootstrap-server right and the cluster reachable?", e);
+        } catch (KafkaException e) {
+            throw new ReadException("cannot read from Kafka at " + servers + ": " + rootMessage(e), e);
+        }
+    }
+
+    private Read read(KafkaConsumer<byte[], byte[]> consumer, Window window, FileReplay.Progress progress) {
+        List<String> topics = names.inputs();
+        List<String> missing = new ArrayList<>();
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic);
+            if (infos == null || infos.isEmpty()) {
+                missing.add(topic);
+            } else {
+                infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            }
+        }
+        if (partitions.isEmpty()) {
+            throw new ReadException("none of the input topics exists: " + String.join(", ", topics), null);
+        }
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        Map<TopicPartition, Long> at = new HashMap<>();
+        partitions.forEach(tp -> at.put(tp, window.from().toEpochMilli()));
+        Map<TopicPartition, Long> starts = new LinkedHashMap<>();
+        long total = 0;
+        for (Map.Entry<TopicPartition, OffsetAndTimestamp> e : consumer.offsetsForTimes(at).entrySet()) {
+            long end = ends.get(e.getKey());
+            if (e.getValue() != null && e.getValue().offset() < end) { // null: no record at or after from
+                starts.put(e.getKey(), e.getValue().offset());
+                total += end - e.getValue().offset();
+            }
+        }
+        consumer.assign(starts.keySet());
+        starts.forEach(consumer::seek);
+
+        Map<String, InputDeserializer<?>> readers = readers(topics);
+        List<Pending> events = new ArrayList<>();
+        List<Refused> refused = new ArrayList<>();
+        Set<TopicPartition> open = new HashSet<>(starts.keySet());
+        long scanned = 0;
+        long lastProgress = System.nanoTime();
+        while (!open.isEmpty()) {
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                if (r.offset() >= ends.get(tp)) {
+                    continue; // written after the read began
+                }
+                if (++scanned % PROGRESS_EVERY == 0) {
+                    progress.update("reading", scanned, total);
+                }
+                if (r.value() != null && window.holds(r)) {
+                    decode(r, readers.get(r.topic()), topics.indexOf(r.topic()), events, refused);
+                }
+            }
+            boolean advanced = !records.isEmpty();
+            for (TopicPartition tp : List.copyOf(open)) {
+                if (consumer.position(tp) >= ends.get(tp)) { // also past transaction markers and aborted records
+                    open.remove(tp);
+                    consumer.pause(List.of(tp));
+                    advanced = true;
+                }
+            }
+            if (advanced) {
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > timeout.toNanos()) {
+                throw new ReadException("reading stalled for " + timeout.toSeconds() + " s with partitions still to read: " + open, null);
+            }
+        }
+        progress.update("reading", total, total);
+        events.sort(Pending.ORDER);
+        refused.sort(Refused.ORDER);
+        return new Read(new ReplayInput(events.stream().map(Pending::event).toList(), refused.stream().map(Refused::deadLetter).toList()),
+                List.copyOf(missing), scanned);
+    }
+
+    private Map<String, InputDeserializer<?>> readers(List<String> topics) {
+        Map<String, InputDeserializer<?>> readers = new HashMap<>();
+        for (int i = 0; i < topics.size(); i++) {
+            InputDeserializer<?> reader = new InputDeserializer<>(INPUT_TYPES.get(i));
+            reader.configure(serdeConfig, false);
+            readers.put(topics.get(i), reader);
+        }
+        return readers;
+    }
+
+    private static void decode(ConsumerRecord<byte[], byte[]> r, InputDeserializer<?> reader, int topic,
+                               List<Pending> events, List<Refused> refused) {
+        String source = r.topic() + "-" + r.partition() + "@" + r.offset();
+        byte[] value = r.value();
+        Supplier<String> raw = () -> raw(value);
+        try {
+            SpecificRecord e = reader.deserialize(r.topic(), value);
+            Instant ts = (Instant) e.get(e.getSchema().getField("ts").pos());
+            events.add(new Pending(new ReplayInput.Event(e, ts, 0, source, raw), topic, r.partition(), r.offset()));
+        } catch (DecodeException e) {
+            refused.add(new Refused(new ReplayOutput.DeadLetter(0, source, e.reason(), e.getMessage(), raw.get()),
+                    topic, r.partition(), r.offset()));
+        }
+    }
+
+    /** A record value as a dead letter shows it: its text when it is UTF-8 JSON, else {@code base64:} and the bytes. */
+    static String raw(byte[] value) {
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
+            if (text.stripLeading().startsWith("{")) {
+                return text;
+            }
+        } catch (CharacterCodingException e) {
+            // binary: Avro or garbage
+        }
+        return "base64:" + Base64.getEncoder().encodeToString(value);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? e.getMessage() : e.getMessage() + ": " + t.getMessage();
+    }
+}
