@@ -272,4 +272,16 @@ class TopicReplayIT {
         admin.listOffsets(latest).all().get().forEach((tp, r) -> out.put(tp, r.offset()));
         return out;
     }
+
+    @Test
+    void anUnreachableSchemaRegistryIsAClearErrorNotAStackTrace() throws Exception {
+        List<String> args = new ArrayList<>(List.of("replay", "--bootstrap-server", kafka.bootstrapServers(),
+                "--schema-registry-url", "http://127.0.0.1:1", "--topic-prefix", PREFIX, "--out", dir.toString(),
+                "--rules", RULES.toString(), "--signing-key", key.toString(), "--from", BEFORE, "--to", AFTER));
+
+        Run run = run(args.toArray(String[]::new));
+
+        assertThat(run.code).isEqualTo(1);
+        assertThat(run.err).contains("schema registry http://127.0.0.1:1").doesNotContain("\tat ");
+    }
 }

@@ -141,6 +141,9 @@ public final class TopicReplay {
         String servers = String.valueOf(consumerConfig.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             return read(consumer, window, progress);
+        } catch (io.tripwire.wire.SchemaRegistryException e) {
+            throw new ReadException("cannot decode the Avro records: schema registry " + serdeConfig.get("schema.registry.url")
+                    + ": " + e.getMessage(), e);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw new ReadException("no answer from Kafka at " + servers + " within " + timeout.toSeconds() + " s ("
                     + e.getMessage() + "); is --bootstrap-server right and the cluster reachable?", e);
