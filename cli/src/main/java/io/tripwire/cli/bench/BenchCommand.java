@@ -227,6 +227,10 @@ public final class BenchCommand implements Callable<Integer> {
             report.figure("engine_idle_off_events_per_s", Math.round(idleOff.rate()));
             report.figure("ratio_idle_off", idleOff.rate() / consumerRate);
         }
+        EngineRun floor = floorRun(names, n);
+        report.line("  framework floor: ratio %.3f to the consumer; the engine reaches %.2f of it", floor.rate() / consumerRate, run.rate() / floor.rate());
+        report.figure("floor_events_per_s", Math.round(floor.rate()));
+        report.figure("ratio_floor", floor.rate() / consumerRate);
     }
 
     private static final String MAX_TASK_IDLE = "max.task.idle.ms";
@@ -235,17 +239,71 @@ public final class BenchCommand implements Callable<Integer> {
     private record EngineRun(double rate, double rateFromRunning, double startupS) {
     }
 
+    /** A Kafka Streams application under measurement. */
+    private interface App extends AutoCloseable {
+        org.apache.kafka.streams.KafkaStreams streams();
+
+        @Override
+        void close();
+    }
+
+    @FunctionalInterface
+    private interface AppStarter {
+        App start(String appId) throws Exception;
+    }
+
     private EngineRun engineRun(TopicNames names, long n, Map<String, String> overrides, Path jfr) throws Exception {
         report.line("-- engine (exactly_once_v2, %s), from start until committed offsets = end offsets",
                 overrides.isEmpty() ? "defaults" : overrides);
+        return measure(names, n, jfr, appId -> {
+            TripwireEngine engine = startEngine(names, appId, overrides);
+            return new App() {
+                public org.apache.kafka.streams.KafkaStreams streams() {
+                    return engine.streams();
+                }
+
+                public void close() {
+                    engine.close();
+                }
+            };
+        });
+    }
+
+    /** The same application with a processor that does nothing: Kafka Streams' own cost per record ({@link FrameworkFloor}). */
+    private EngineRun floorRun(TopicNames names, long n) throws Exception {
+        report.line("-- framework floor: the same inputs, settings and threads, a processor that does nothing, no stores, no output");
+        return measure(names, n, null, appId -> {
+            Map<String, Object> kafka = new HashMap<>(Map.of("replication.factor", 1));
+            kafka.putAll(engineConfig);
+            org.apache.kafka.streams.KafkaStreams streams = FrameworkFloor.start(appId, bootstrap,
+                    Files.createDirectories(work.resolve("state").resolve(appId)), names, Map.of("schema.registry.url", REGISTRY), kafka);
+            return new App() {
+                public org.apache.kafka.streams.KafkaStreams streams() {
+                    return streams;
+                }
+
+                public void close() {
+                    streams.close(Duration.ofSeconds(30));
+                }
+            };
+        });
+    }
+
+    private EngineRun measure(TopicNames names, long n, Path jfr, AppStarter starter) throws Exception {
         String appId = "bench-tp-" + UUID.randomUUID().toString().substring(0, 8);
         JfrProfile profile = jfr == null ? null : JfrProfile.start(jfr);
         double loadBefore = Machine.load1();
         long e0 = System.nanoTime();
         double runningS;
         double engineS;
-        try (TripwireEngine engine = startEngine(names, appId, overrides); Admin admin = Admin.create(clientConfig())) {
-            engine.awaitRunning(Duration.ofSeconds(120));
+        try (App engine = starter.start(appId); Admin admin = Admin.create(clientConfig())) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (engine.streams().state() != org.apache.kafka.streams.KafkaStreams.State.RUNNING) {
+                if (System.nanoTime() > deadline || engine.streams().state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
+                    throw new IllegalStateException("not RUNNING after 120 s: " + engine.streams().state());
+                }
+                Thread.sleep(20);
+            }
             runningS = (System.nanoTime() - e0) / 1e9;
             List<TopicPartition> tps = List.of(new TopicPartition(names.requests(), 0), new TopicPartition(names.requests(), 1));
             Map<TopicPartition, Long> end = endOffsets(admin, tps);
@@ -269,9 +327,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         double loadAfter = Machine.load1();
         EngineRun run = new EngineRun(n / engineS, n / (engineS - runningS), runningS);
-        report.line("  engine: %,d events in %.2f s (RUNNING after %.2f s) = %,.0f events/s from start, %,.0f events/s from RUNNING",
+        report.line("  %,d events in %.2f s (RUNNING after %.2f s) = %,.0f events/s from start, %,.0f events/s from RUNNING",
                 n, engineS, runningS, run.rate(), run.rateFromRunning());
-        report.line("  load average 1m before/after the engine phase: %.2f / %.2f", loadBefore, loadAfter);
+        report.line("  load average 1m before/after: %.2f / %.2f", loadBefore, loadAfter);
         if (profile != null) {
             for (String l : profile.stopAndSummarise("StreamThread", 15)) {
                 report.line("  %s", l);

@@ -53,12 +53,7 @@ public final class TripwireTopology {
         List<Tripwire<?>> tripwires = rules.tripwires().stream().<Tripwire<?>>map(TripwireKinds::create).toList();
         addStores(builder);
 
-        KStream<String, SpecificRecord> events = input(builder, topics.requests())
-                .merge(input(builder, topics.metrics()), Named.as("merge-metric-samples"))
-                .merge(input(builder, topics.autonomy()), Named.as("merge-autonomy-decisions"))
-                .merge(input(builder, topics.policy()), Named.as("merge-policy-decisions"))
-                .merge(input(builder, topics.rollout()), Named.as("merge-rollout-steps"))
-                .merge(input(builder, topics.overrides()), Named.as("merge-hitl-overrides"));
+        KStream<String, SpecificRecord> events = inputs(builder, topics);
 
         events.process(() -> new TripwireProcessor(rules, tripwires, signer, observer), Named.as("evaluate-tripwires"), StoreNames.ALL)
                 .split(Named.as("output-"))
@@ -69,6 +64,16 @@ public final class TripwireTopology {
                         s -> s.mapValues(v -> (Signal) v, Named.as("as-signal"))
                                 .to(topics.signals().name(), produced(topics.signals(), "write-signals")), "signals"))
                 .noDefaultBranch();
+    }
+
+    /** The six input topics, decoded, as one stream (what the engine's processor reads; also the bench's framework floor). */
+    public static KStream<String, SpecificRecord> inputs(StreamsBuilder builder, EngineTopics topics) {
+        return input(builder, topics.requests())
+                .merge(input(builder, topics.metrics()), Named.as("merge-metric-samples"))
+                .merge(input(builder, topics.autonomy()), Named.as("merge-autonomy-decisions"))
+                .merge(input(builder, topics.policy()), Named.as("merge-policy-decisions"))
+                .merge(input(builder, topics.rollout()), Named.as("merge-rollout-steps"))
+                .merge(input(builder, topics.overrides()), Named.as("merge-hitl-overrides"));
     }
 
     private static <V extends SpecificRecord> KStream<String, SpecificRecord> input(StreamsBuilder builder, Topic<V> topic) {

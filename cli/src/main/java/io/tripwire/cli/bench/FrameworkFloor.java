@@ -1,0 +1,42 @@
+package io.tripwire.cli.bench;
+
+import io.tripwire.engine.topology.EngineTopics;
+import io.tripwire.engine.topology.StreamsSettings;
+import io.tripwire.engine.topology.TopicNames;
+import io.tripwire.engine.topology.TripwireTopology;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The engine's Kafka Streams application with nothing in it: the same six decoded inputs merged
+ * into one processor, with the same settings (exactly_once_v2, 100 ms commits, threads), but a
+ * processor that does nothing, no stores and no output. Its throughput is the most any engine
+ * built this way can reach on the machine: the floor of Kafka Streams' own per-record cost.
+ */
+final class FrameworkFloor {
+
+    private FrameworkFloor() {
+    }
+
+    static KafkaStreams start(String appId, String bootstrap, Path stateDir, TopicNames names, Map<String, ?> serdeConfig,
+                              Map<String, ?> overrides) {
+        StreamsBuilder builder = new StreamsBuilder();
+        TripwireTopology.inputs(builder, EngineTopics.create(names, serdeConfig, EngineTopics.ActionFormat.AVRO))
+                .process(() -> new Processor<String, SpecificRecord, Void, Void>() {
+                    @Override
+                    public void process(Record<String, SpecificRecord> record) {
+                        // nothing: only Kafka Streams' own work per record remains
+                    }
+                }, Named.as("no-op"));
+        KafkaStreams streams = new KafkaStreams(builder.build(), StreamsSettings.of(appId, bootstrap, stateDir, names.deadLetter(), overrides));
+        streams.start();
+        return streams;
+    }
+}
