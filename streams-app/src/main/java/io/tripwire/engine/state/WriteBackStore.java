@@ -32,8 +32,11 @@ import java.util.Map;
  *
  * <p>At most {@code capacity} objects are kept; the least recently used is dropped (written to the
  * inner store first if dirty). Range scans and counts write the dirty objects back first, so they
- * see every change. A task closed without a commit ({@link #close()}, {@link #clearCache()})
- * drops its objects: Kafka Streams then restores the inner store from the changelog.
+ * see every change. A task closed without a commit ({@link #close()}) drops its objects: Kafka
+ * Streams then restores the inner store from the changelog. {@link #clearCache()}, which Kafka
+ * Streams also calls when it recycles a task between active and standby (a standby restores into
+ * the inner store directly), drops them too, so a promoted standby never reads an object older than
+ * what it restored.
  *
  * <p>This extends {@link WrappedStateStore}, an internal class of Kafka Streams, because Kafka
  * Streams flushes only {@code CachedStateStore}s before a commit; {@code WriteBackStoreTest}
