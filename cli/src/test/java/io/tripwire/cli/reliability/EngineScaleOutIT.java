@@ -122,8 +122,9 @@ class EngineScaleOutIT {
     }
 
     /**
-     * Waits until the group has {@code members} members whose active tasks (input partitions) cover
-     * every partition, each member some; returns client.id prefix to partition numbers.
+     * Waits until the group is stable with {@code members} engine instances (each has a group member
+     * per stream thread) whose active tasks (input partitions) cover every partition, each instance
+     * some; returns client.id prefix to partition numbers.
      */
     private static Map<String, TreeSet<Integer>> awaitAssignment(String appId, TopicNames names, int members, Duration timeout)
             throws Exception {
@@ -146,7 +147,8 @@ class EngineScaleOutIT {
                             }
                         }
                     }
-                    if (g.members().size() == members && covered == PARTITIONS && tasks.values().stream().noneMatch(TreeSet::isEmpty)
+                    // a member per stream thread: count instances (engine-a, engine-b), whatever their thread count
+                    if (tasks.size() == members && covered == PARTITIONS && tasks.values().stream().noneMatch(TreeSet::isEmpty)
                             && g.groupState() == GroupState.STABLE) {
                         return tasks;
                     }
