@@ -1,15 +1,10 @@
 package io.tripwire.cli.reliability;
 
 import io.tripwire.engine.topology.TopicNames;
-import io.tripwire.kafka.EmbeddedKafka;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,34 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * stream while the engine, in its own JVM, is processing it. The engine rides it out on its own (no
  * restart of the engine) and the committed actions are exactly those of an uninterrupted run.
  */
-class BrokerRestartCrashIT {
-
-    private static EmbeddedKafka kafka;
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.builder().build().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        for (AutoCloseable c : cleanup) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T c) {
-        cleanup.add(0, c);
-        return c;
-    }
+class BrokerRestartCrashIT extends OnBroker {
 
     @Test
     void aBrokerRestartMidStreamGivesTheActionsOfACleanRun() throws Exception {

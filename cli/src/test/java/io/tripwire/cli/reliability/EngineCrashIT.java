@@ -1,16 +1,11 @@
 package io.tripwire.cli.reliability;
 
 import io.tripwire.engine.topology.TopicNames;
-import io.tripwire.kafka.EmbeddedKafka;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,37 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (fires 10:36), replica-lag (10:35) and ingest-errors (10:40:12) held-for runs are open, TENANT_004's
  * ramp is frozen (broken at 10:40), and 24h request windows hold half an hour of buckets.
  */
-class EngineCrashIT {
+class EngineCrashIT extends OnBroker {
 
     static final Instant BACKLOG_UNTIL = WaveA.at("10:22:00");
     static final Instant KILL_AFTER = WaveA.at("10:31:00");
-
-    private static EmbeddedKafka kafka;
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.builder().build().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        for (AutoCloseable c : cleanup) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T c) {
-        cleanup.add(0, c);
-        return c;
-    }
 
     @Test
     void killedHardMidStreamAndRestartedGivesTheActionsOfACleanRun() throws Exception {

@@ -1,22 +1,17 @@
 package io.tripwire.cli.reliability;
 
 import io.tripwire.engine.topology.TopicNames;
-import io.tripwire.kafka.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,36 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * -9 mid-stream; the other takes its tasks over (from its standby copies) and the committed actions
  * are exactly those of an uninterrupted run.
  */
-class EngineScaleOutIT {
+class EngineScaleOutIT extends OnBroker {
 
     private static final int PARTITIONS = 4;
-
-    private static EmbeddedKafka kafka;
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.builder().build().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        for (AutoCloseable c : cleanup) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T c) {
-        cleanup.add(0, c);
-        return c;
-    }
 
     @Test
     void killingOneOfTwoInstancesMidStreamGivesTheActionsOfACleanRun() throws Exception {
