@@ -1,18 +1,11 @@
 package io.tripwire.executor.it;
 
 import io.tripwire.executor.Executor;
-import io.tripwire.kafka.EmbeddedKafka;
 import io.tripwire.schemas.ActionResult;
 import io.tripwire.schemas.ResultStatus;
 import io.tripwire.schemas.TripwireAction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,36 +19,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * action runs once more, with the same ACTION_ID: the documented window) and killed after it (the
  * action never runs again, even when its record is delivered again).
  */
-class CrashRecoveryIT {
+class CrashRecoveryIT extends OnExecutorFixture {
 
     private static final String HANDLERS = """
               ROLLBACK_LAST_STEP: {type: command, argv: [scripts/record.sh, rollback, --tenant, "{tenant}", --to, "{params.to}"]}
             """;
 
-    private static EmbeddedKafka kafka;
-
-    @TempDir
-    Path root;
-    private ExecutorFixture f;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.builder().build().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
-
-    @BeforeEach
-    void deploy() {
-        f = new ExecutorFixture(kafka, root, 1);
-    }
-
-    @AfterEach
-    void undeploy() {
-        f.close();
+    @Override
+    int partitions() {
+        return 1;
     }
 
     private void awaitInvocations(int n) throws InterruptedException {

@@ -4,21 +4,14 @@ import io.tripwire.executor.Executor;
 import io.tripwire.executor.TestActions;
 import io.tripwire.executor.deadletter.DeadLetterHeaders;
 import io.tripwire.executor.handler.Webhook;
-import io.tripwire.kafka.EmbeddedKafka;
 import io.tripwire.schemas.ActionResult;
 import io.tripwire.schemas.ActionType;
 import io.tripwire.schemas.ResultStatus;
 import io.tripwire.schemas.TripwireAction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -28,7 +21,7 @@ import static io.tripwire.executor.it.ExecutorFixture.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The executor against a real broker: execution, trust, retries, HTTP, dry run, formats. */
-class ExecutorIT {
+class ExecutorIT extends OnExecutorFixture {
 
     private static final String RECORD_HANDLERS = """
               ROLLBACK_LAST_STEP: {type: command, argv: [scripts/record.sh, rollback, --tenant, "{tenant}", --to, "{params.to}"]}
@@ -36,30 +29,9 @@ class ExecutorIT {
               ALERT: {type: log}
             """;
 
-    private static EmbeddedKafka kafka;
-
-    @TempDir
-    Path root;
-    private ExecutorFixture f;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.builder().build().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
-
-    @BeforeEach
-    void deploy() {
-        f = new ExecutorFixture(kafka, root, 3);
-    }
-
-    @AfterEach
-    void undeploy() {
-        f.close();
+    @Override
+    int partitions() {
+        return 3;
     }
 
     @Test
