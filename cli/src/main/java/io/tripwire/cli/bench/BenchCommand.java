@@ -58,10 +58,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Benchmark the engine against a real broker started in a separate process.",
-            "Throughput: a plain consumer, the engine with max.task.idle.ms=-1, the engine as configured (JFR-profiled),",
-            "and the framework floor (the same Kafka Streams app with a no-op processor), on the same pre-produced topic.",
+            "",
+            "Throughput: a plain consumer, the engine with max.task.idle.ms=-1, the engine as configured (JFR-profiled) "
+                + "and the framework floor (the same Kafka Streams app with a no-op processor), on the same pre-produced topic.",
+            "",
             "Latency: residency DENYs under background load, send -> action at a read_committed consumer, after a warm-up.",
+            "",
             "State (full mode): heap, RSS and changelog bytes per tenant at 1k and 10k tenants.",
+            "",
             "Ends with key=value lines, also written to the results file. No thresholds are asserted; see BENCHMARKS.md."})
 public final class BenchCommand implements Callable<Integer> {
 
