@@ -203,6 +203,19 @@ class EngineIT {
     }
 
     @Test
+    void runsOneStreamThreadPerAvailableProcessor() throws Exception {
+        // Kafka Streams' own default is one thread; on a machine with more than one processor this
+        // fails without the engine's default
+        TopicNames names = topics("threads-");
+        try (Admin admin = Admin.create(kafka.adminConfig())) {
+            TripwireEngine.createTopics(admin, names, 2, (short) 1);
+        }
+        try (TripwireEngine engine = start(names, "engine-it-threads")) {
+            assertThat(engine.streams().metadataForLocalThreads()).hasSize(Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    @Test
     void refusesToStartWhenInputTopicsAreNotCoPartitioned() throws Exception {
         TopicNames names = topics("skew-");
         try (Admin admin = Admin.create(kafka.adminConfig())) {
