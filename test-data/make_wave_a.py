@@ -53,6 +53,8 @@ for tenant in ("TENANT_001", "TENANT_002", "TENANT_003", "TENANT_004", "TENANT_0
                     median = 420
                 if mins >= 20 and rnd.random() < 0.05:
                     status = 503
+            if tenant == "TENANT_002" and op == "READ" and i == 95:
+                status = 503  # the marginal case: one 5xx among its first 191 requests, which the guard ignores
             add(t, type="request", tenant=tenant, service="api", op=op, status=status,
                 latencyMs=lognormal(median), region="eu-west-1", route="/graphql",
                 requestId="%s-%s-%d" % (tenant, op[0], i))
@@ -61,7 +63,7 @@ for tenant in ("TENANT_001", "TENANT_002", "TENANT_003", "TENANT_004", "TENANT_0
 for tenant in ("TENANT_002", "TENANT_003", "TENANT_004"):
     for i in range(1200):
         t = T0 + timedelta(seconds=3 * i, milliseconds=rnd.randrange(0, 900))
-        status = 500 if tenant == "TENANT_003" and rnd.random() < 0.01 else 202
+        status = 500 if tenant == "TENANT_003" and rnd.random() < 0.02 else 202
         add(t, type="request", tenant=tenant, service="ingest", op="WRITE", status=status,
             latencyMs=lognormal(60), region="eu-west-1", route="/ingest", requestId="%s-I-%d" % (tenant, i))
 
@@ -81,9 +83,10 @@ for tenant in ("TENANT_001", "TENANT_002"):
         add(t, type="autonomy", tenant=tenant, opId="%s-op-%d" % (tenant, i), mode="ENACT", outcome="AUTONOMOUS")
         if i % 7 == 0:
             add(t, type="autonomy", tenant=tenant, opId="%s-sim-%d" % (tenant, i), mode="SIMULATE", outcome="COMPENSATED")
-for m, op in ((30, 100), (31, 104), (32, 108)):
+for m, op in ((30, 100), (31, 104), (32, 108), (33, 112), (34, 116)):
     add(minute(m, 5), type="autonomy", tenant="TENANT_001", opId="TENANT_001-op-%d" % op, mode="ENACT", outcome="COMPENSATED")
-add(minute(35, 5), type="autonomy", tenant="TENANT_001", opId="TENANT_001-op-hitl-1", mode="ENACT", outcome="HITL_OVERRIDE")
+for m, n in ((35, 1), (36, 2)):
+    add(minute(m, 5), type="autonomy", tenant="TENANT_001", opId="TENANT_001-op-hitl-%d" % n, mode="ENACT", outcome="HITL_OVERRIDE")
 
 # policy decisions: allows all hour, residency denies, an override, a purpose deny
 for i in range(120):

@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * autonomy-compensation: COMPENSATED / decided ENACT ops over 24h > 0.5% → THROTTLE_AUTONOMY (to
  * 0.25), ENTER_SIMULATE. autonomy-rate: AUTONOMOUS / decided < 99.9% → ALERT. SIMULATE never counts.
+ * <p>Written before the significance guard (SPEC 3), these run on the plain estimate
+ * ({@link Engines#plain}): {@code confidence: off} gives exactly that behaviour. {@link SignificanceSpecTest} covers the guard.
  */
 class AutonomySpecTest {
 
@@ -28,7 +30,7 @@ class AutonomySpecTest {
 
     @Test
     void throttlesAutonomyWhenCompensationsExceedHalfAPercent() {
-        try (ReplayEngine engine = Engines.engine()) {
+        try (ReplayEngine engine = Engines.plain()) {
             autonomous(engine, "TENANT_001", "ENACT", 200);
             event(engine, "2025-10-06T11:00:00Z", "ENACT", "COMPENSATED"); // 1/200 = 0.005: not above
             assertThat(Actions.of(engine.output(), "autonomy-compensation")).isEmpty();
@@ -44,7 +46,7 @@ class AutonomySpecTest {
 
     @Test
     void simulateEventsNeverCount() {
-        try (ReplayEngine engine = Engines.engine()) {
+        try (ReplayEngine engine = Engines.plain()) {
             autonomous(engine, "TENANT_001", "SIMULATE", 200);
             for (int i = 0; i < 50; i++) {
                 event(engine, "2025-10-06T11:00:" + String.format("%02d", i) + "Z", "SIMULATE", "COMPENSATED");
@@ -57,7 +59,7 @@ class AutonomySpecTest {
 
     @Test
     void alertsWhenTheAutonomousShareFallsUnderNinetyNinePointNinePercent() {
-        try (ReplayEngine engine = Engines.engine()) {
+        try (ReplayEngine engine = Engines.plain()) {
             autonomous(engine, "TENANT_001", "ENACT", 200);
             event(engine, "2025-10-06T11:00:00Z", "ENACT", "HITL_OVERRIDE"); // 200/201 = 0.995
             assertThat(Actions.timeline(engine.output(), "autonomy-rate")).containsExactly("ALERT@2025-10-06T11:00:00Z");
@@ -67,7 +69,7 @@ class AutonomySpecTest {
 
     @Test
     void doesNotFireUnderMinEventsDecidedOps() {
-        try (ReplayEngine engine = Engines.engine()) {
+        try (ReplayEngine engine = Engines.plain()) {
             autonomous(engine, "TENANT_001", "ENACT", 99);
             event(engine, "2025-10-06T11:00:00Z", "ENACT", "COMPENSATED");
             event(engine, "2025-10-06T11:00:01Z", "ENACT", "COMPENSATED");
@@ -77,7 +79,7 @@ class AutonomySpecTest {
 
     @Test
     void resolvesWhenCompensationsLeaveTheDayWindow() {
-        try (ReplayEngine engine = Engines.engine()) {
+        try (ReplayEngine engine = Engines.plain()) {
             autonomous(engine, "TENANT_001", "ENACT", 200);
             event(engine, "2025-10-06T11:00:00Z", "ENACT", "COMPENSATED");
             event(engine, "2025-10-06T11:00:10Z", "ENACT", "COMPENSATED");

@@ -34,4 +34,18 @@ public final class Engines {
     public static ReplayEngine engine(String... sets) {
         return new ReplayEngine(rules(sets), new ActionSigner(KEYS.getPrivate()));
     }
+
+    /** The override that turns the ratio tripwires' binomial guard off (SPEC 3, "Significance"). */
+    public static final String PLAIN = "confidence=off";
+
+    /**
+     * The engine on the plain estimate ({@code confidence: off}): the behaviour before the
+     * significance guard. The spec tests written before the guard run on it unchanged, which is
+     * how they show that off reproduces the old behaviour exactly.
+     */
+    public static ReplayEngine plain(String... sets) {
+        String[] all = java.util.Arrays.copyOf(sets, sets.length + 1);
+        all[sets.length] = PLAIN;
+        return engine(all);
+    }
 }

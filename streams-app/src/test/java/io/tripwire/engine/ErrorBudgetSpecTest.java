@@ -17,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * error-budget: remaining = 1 − (bad/total)/(1 − SLO) over 24h; fires under 0.60 (SLO api 0.999,
  * so when bad/total > 0.0004), on at least 100 requests.
+ * <p>Written before the significance guard (SPEC 3), these run on the plain estimate
+ * ({@link Engines#plain}): {@code confidence: off} gives exactly that behaviour. {@link SignificanceSpecTest} covers the guard.
  */
 class ErrorBudgetSpecTest {
 
@@ -27,7 +29,7 @@ class ErrorBudgetSpecTest {
 
     @Test
     void firesRollbackFreezeAndIncidentWhenBudgetFallsUnderSixtyPercent() {
-        try (ReplayEngine engine = Engines.engine()) {
+        try (ReplayEngine engine = Engines.plain()) {
             engine.sendAll(thousandGood("TENANT_004"));
             engine.send(rollout(at("2025-10-06T10:01:50Z"), "TENANT_004", 10, 2), 0, null);
             // when: one failure makes bad/total = 1/1001 = 0.000999 > 0.0004, remaining 0.0010
@@ -46,7 +48,7 @@ class ErrorBudgetSpecTest {
 
     @Test
     void rollbackGoesToPrevWhenNoRolloutStepIsKnown() {
-        try (ReplayEngine engine = Engines.engine()) {
+        try (ReplayEngine engine = Engines.plain()) {
             engine.sendAll(thousandGood("TENANT_004"));
             engine.send(request(at("2025-10-06T10:02:00Z"), "TENANT_004", "api", "READ", 503, 80), 0, null);
             assertThat(Actions.of(engine.output(), "error-budget").get(0).getParams()).containsEntry("to", "prev");
@@ -55,7 +57,7 @@ class ErrorBudgetSpecTest {
 
     @Test
     void doesNotFireUnderMinEventsThenFiresAtTheHundredthRequest() {
-        try (ReplayEngine engine = Engines.engine()) {
+        try (ReplayEngine engine = Engines.plain()) {
             // given 99 requests, 10 of them failing (ratio 0.1): too few to judge
             engine.sendAll(requests(at("2025-10-06T10:00:00Z"), Duration.ofSeconds(99), 99, "TENANT_004", "api", "READ", 10, 80));
             assertThat(Actions.of(engine.output(), "error-budget")).isEmpty();
@@ -67,7 +69,7 @@ class ErrorBudgetSpecTest {
 
     @Test
     void resolvesWhenBudgetRecoversThenCanFireAgain() {
-        try (ReplayEngine engine = Engines.engine()) {
+        try (ReplayEngine engine = Engines.plain()) {
             engine.sendAll(thousandGood("TENANT_004"));
             engine.send(request(at("2025-10-06T10:02:00Z"), "TENANT_004", "api", "READ", 503, 80), 0, null);
             // 1 bad needs total >= 2500 for bad/total <= 0.0004: the 1,499th good request after it resolves
@@ -86,12 +88,12 @@ class ErrorBudgetSpecTest {
     void givesTheSameIdsOnEveryRun() {
         List<String> first;
         List<String> second;
-        try (ReplayEngine engine = Engines.engine()) {
+        try (ReplayEngine engine = Engines.plain()) {
             engine.sendAll(thousandGood("TENANT_004"));
             engine.send(request(at("2025-10-06T10:02:00Z"), "TENANT_004", "api", "READ", 503, 80), 0, null);
             first = ids(engine.output());
         }
-        try (ReplayEngine engine = Engines.engine()) {
+        try (ReplayEngine engine = Engines.plain()) {
             engine.sendAll(thousandGood("TENANT_004"));
             engine.send(request(at("2025-10-06T10:02:00Z"), "TENANT_004", "api", "READ", 503, 80), 0, null);
             second = ids(engine.output());

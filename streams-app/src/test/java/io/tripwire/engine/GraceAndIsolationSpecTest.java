@@ -13,12 +13,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Event time and grace (30 s, per tenant and input topic), and tenant isolation: nothing of one
  * tenant affects another.
+ * <p>Written before the significance guard (SPEC 3), these run on the plain estimate
+ * ({@link Engines#plain}): {@code confidence: off} gives exactly that behaviour. {@link SignificanceSpecTest} covers the guard.
  */
 class GraceAndIsolationSpecTest {
 
     @Test
     void anOutOfOrderEventWithinGraceIsCounted() {
-        try (ReplayEngine engine = Engines.engine()) {
+        try (ReplayEngine engine = Engines.plain()) {
             engine.sendAll(requests(at("2025-10-06T10:00:00Z"), Duration.ofSeconds(100), 1000, "TENANT_004", "api", "READ", 0, 80));
             engine.send(request(at("2025-10-06T10:02:20Z"), "TENANT_004", "api", "READ", 200, 80), 0, null);
             // 20 s behind the tenant's stream time: within grace
@@ -33,7 +35,7 @@ class GraceAndIsolationSpecTest {
 
     @Test
     void aLateEventIsDeadLetteredNotCounted() {
-        try (ReplayEngine engine = Engines.engine()) {
+        try (ReplayEngine engine = Engines.plain()) {
             engine.sendAll(requests(at("2025-10-06T10:00:00Z"), Duration.ofSeconds(100), 1000, "TENANT_004", "api", "READ", 0, 80));
             engine.send(request(at("2025-10-06T10:02:20Z"), "TENANT_004", "api", "READ", 200, 80), 7, "line seven");
             // 40 s behind: late
@@ -49,7 +51,7 @@ class GraceAndIsolationSpecTest {
 
     @Test
     void anEventFarAheadOfTheWallClockIsDeadLetteredAndDoesNotMoveTheClock() {
-        try (ReplayEngine engine = Engines.engine()) {
+        try (ReplayEngine engine = Engines.plain()) {
             engine.sendAll(requests(at("2025-10-06T10:00:00Z"), Duration.ofSeconds(100), 1000, "TENANT_004", "api", "READ", 0, 80));
             engine.send(request(java.time.Instant.now().plus(Duration.ofDays(2)), "TENANT_004", "api", "READ", 200, 80), 9, "line nine");
             // the clock did not jump two days ahead: this one is not late
@@ -64,7 +66,7 @@ class GraceAndIsolationSpecTest {
 
     @Test
     void anEventBefore1970IsDeadLetteredNotSilentlySkipped() {
-        try (ReplayEngine engine = Engines.engine()) {
+        try (ReplayEngine engine = Engines.plain()) {
             // Kafka Streams would skip a negative timestamp with only a log line; the decoder refuses it first
             engine.send(request(java.time.Instant.parse("1969-12-31T23:59:30Z"), "TENANT_004", "api", "READ", 503, 80), 3, "line three");
             engine.send(request(at("1970-01-01T00:00:00Z"), "TENANT_004", "api", "READ", 200, 80), 4, "line four");
@@ -78,7 +80,7 @@ class GraceAndIsolationSpecTest {
 
     @Test
     void oneTenantsBadRequestsFireOnlyForThatTenant() {
-        try (ReplayEngine engine = Engines.engine()) {
+        try (ReplayEngine engine = Engines.plain()) {
             engine.sendAll(requests(at("2025-10-06T10:00:00Z"), Duration.ofSeconds(100), 1000, "TENANT_A", "api", "READ", 0, 80));
             engine.sendAll(requests(at("2025-10-06T10:00:00Z"), Duration.ofSeconds(100), 1000, "TENANT_B", "api", "READ", 0, 80));
             engine.send(request(at("2025-10-06T10:02:00Z"), "TENANT_A", "api", "READ", 503, 80), 0, null);
@@ -88,7 +90,7 @@ class GraceAndIsolationSpecTest {
 
     @Test
     void anotherTenantsLaterEventsDoNotMakeATenantsEventsLate() {
-        try (ReplayEngine engine = Engines.engine()) {
+        try (ReplayEngine engine = Engines.plain()) {
             engine.sendAll(requests(at("2025-10-06T10:00:00Z"), Duration.ofSeconds(100), 1000, "TENANT_A", "api", "READ", 0, 80));
             engine.send(request(at("2025-10-06T12:00:00Z"), "TENANT_B", "api", "READ", 200, 80), 0, null);
             engine.send(request(at("2025-10-06T10:02:00Z"), "TENANT_A", "api", "READ", 503, 80), 0, null);

@@ -16,12 +16,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ramp-freeze: error-budget's FREEZE_RAMP freezes the tenant's ramp until firedAt + 24h; a step
  * that raises stepPercent while frozen fires ROLLBACK_LAST_STEP to its previousPercent. An
  * override for error-budget lifts the freeze.
+ * <p>Written before the significance guard (SPEC 3), these run on the plain estimate
+ * ({@link Engines#plain}): {@code confidence: off} gives exactly that behaviour. {@link SignificanceSpecTest} covers the guard.
  */
 class RampFreezeSpecTest {
 
     /** TENANT_004 at 10%, then its error budget fires at 10:02:00: frozen until 2025-10-07T10:02:00Z. */
     private static ReplayEngine frozenAtTwoPastTen() {
-        ReplayEngine engine = Engines.engine();
+        ReplayEngine engine = Engines.plain();
         engine.send(rollout(at("2025-10-06T09:00:00Z"), "TENANT_004", 10, 2), 0, null);
         engine.sendAll(requests(at("2025-10-06T10:00:00Z"), Duration.ofSeconds(100), 1000, "TENANT_004", "api", "READ", 0, 80));
         engine.send(request(at("2025-10-06T10:02:00Z"), "TENANT_004", "api", "READ", 503, 80), 0, null);

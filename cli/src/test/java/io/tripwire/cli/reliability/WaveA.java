@@ -27,7 +27,7 @@ import java.util.Map;
 
 /**
  * The scenario every reliability IT streams: {@code test-data/wave-a.jsonl} (one hour, 5 tenants,
- * 32 actions: error budget, burn rates, held-for latency and ingest errors, a replica-lag run, a
+ * 28 actions: error budget, burn rates, held-for latency and ingest errors, a replica-lag run, a
  * residency hold and its override, a ramp frozen and broken), in timestamp order (stable, as replay
  * sorts it), and the actions of a clean run: file replay of the same file through the same topology
  * with the same rules and signing key, in this JVM. Computed once per JVM.

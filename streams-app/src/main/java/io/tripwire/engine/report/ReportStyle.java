@@ -71,6 +71,9 @@ final class ReportStyle {
             svg.chart .threshold-label{fill:#5b2c83;font-size:12px;font-weight:600;paint-order:stroke;stroke:#fff;stroke-width:3px}
             svg.chart .marker line{stroke-width:1.6;opacity:.85}
             svg.chart .marker-label{font-size:11px;font-weight:600}
+            svg.chart .awaiting rect{fill:#d98a00;opacity:.12}
+            .swatch.awaiting{background:#d98a00;opacity:.3}
+            .reason .significance{display:block;color:#555;font-size:12px}
             .note{color:#555;font-style:italic}
             """;
 }

@@ -64,11 +64,21 @@ final class ReportTables {
                     .append("<td class=\"scope\">").append(Html.esc(a.getScope())).append("</td>")
                     .append("<td class=\"action\">").append(badge(String.valueOf(a.getAction()))).append("</td>")
                     .append("<td>").append(Html.esc(params)).append("</td>")
-                    .append("<td class=\"reason\">").append(Html.esc(a.getReason())).append("</td>")
+                    .append("<td class=\"reason\">").append(Html.esc(a.getReason())).append(significance(a)).append("</td>")
                     .append("<td class=\"id\" title=\"").append(Html.esc(evidenceId)).append("\">")
                     .append(Html.esc(shortId(evidenceId))).append("</td></tr>");
         }
         return b.append("</table>").toString();
+    }
+
+    /** For a ratio firing whose estimate went past its threshold before the breach was significant: since when. */
+    private static String significance(TripwireAction a) {
+        Long since = SvgChart.pastSince(a);
+        if (since == null || since >= a.getFiredAt().toEpochMilli() || a.getAction() == ActionType.RESOLVED) {
+            return "";
+        }
+        return "<span class=\"significance\">past its threshold since " + Html.esc(Ticks.full(since))
+                + "; not significant until it fired</span>";
     }
 
     /** The first {@link #DEAD_LETTER_ROWS} dead letters and a note of how many more there are. */
@@ -99,6 +109,7 @@ final class ReportTables {
         }
         return b.append("<span><i class=\"swatch line\"></i>signal value</span>")
                 .append("<span><i class=\"swatch dashed\"></i>threshold (tripwire and value)</span>")
+                .append("<span><i class=\"swatch awaiting\"></i>past its threshold, not yet significant (SPEC 3)</span>")
                 .append("<span class=\"note\">hover a marker for its action, tripwire, firedAt and reason</span></div>")
                 .toString();
     }

@@ -73,6 +73,7 @@ final class SvgChart {
         c.open(label, height);
         c.valueAxis(y, top, unit);
         c.timeAxis(top, top + PLOT_HEIGHT);
+        c.awaitingSignificance(actions, top);
         c.line(points, y, top);
         for (int i = 0; i < thresholds.size(); i++) {
             c.threshold(thresholds.get(i), i, y, top);
@@ -232,6 +233,41 @@ final class SvgChart {
 
     private static int rows(List<Label> labels) {
         return labels.stream().mapToInt(l -> l.row + 1).max().orElse(0);
+    }
+
+    /**
+     * A shaded band per ratio firing from {@code pastSince} (its estimate went past the threshold:
+     * where a plain threshold would have fired) to {@code firedAt} (the breach became significant):
+     * why it fired when it did. One band per decision, drawn under the line.
+     */
+    private void awaitingSignificance(List<TripwireAction> actions, int top) {
+        java.util.Set<String> decisions = new java.util.HashSet<>();
+        for (TripwireAction a : actions) {
+            Long since = pastSince(a);
+            if (since == null || since >= a.getFiredAt().toEpochMilli() || !decisions.add(a.getDecisionId())) {
+                continue;
+            }
+            double x0 = Math.max(LEFT, px(since));
+            double x1 = px(a.getFiredAt().toEpochMilli());
+            String tip = a.getTripwire() + " · " + a.getScope() + ": past its threshold from " + Ticks.full(since)
+                    + ", not yet significant; significant (fired) at " + Ticks.full(a.getFiredAt().toEpochMilli());
+            svg.append("<g class=\"awaiting\"><title>").append(Html.esc(tip)).append("</title>")
+                    .append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/></g>",
+                            x0, top, Math.max(1.0, x1 - x0), PLOT_HEIGHT));
+        }
+    }
+
+    /** The {@code pastSince} of a ratio firing's evidence (SPEC 3 "Significance"), or null. */
+    static Long pastSince(TripwireAction a) {
+        Object v = a.getEvidence() == null ? null : a.getEvidence().get("pastSince");
+        if (v == null) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(v.toString()).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null; // evidence written by another tool: nothing to draw
+        }
     }
 
     private void markers(List<TripwireAction> actions, List<Label> labels, int top, int bottom) {

@@ -131,6 +131,30 @@ public final class RuleNode {
         return d;
     }
 
+    /**
+     * A confidence level for the binomial guard of ratio tripwires: a number strictly between 0 and
+     * 1, or {@code off} (read as NaN); {@code dflt} when absent.
+     */
+    public double confidence(String key, double dflt) {
+        if (!has(key)) {
+            return dflt;
+        }
+        String text = text(key).trim();
+        if (text.equals("off") || text.equals("false")) { // a YAML 1.1 reader may turn a bare off into false
+            return Double.NaN;
+        }
+        double c;
+        try {
+            c = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new RulesException(at(key) + ": expected a confidence between 0 and 1 (e.g. 0.95) or off, got '" + text + "'");
+        }
+        if (!(c > 0 && c < 1)) {
+            throw new RulesException(at(key) + ": expected a confidence between 0 and 1 (exclusive, e.g. 0.95) or off, got " + text);
+        }
+        return c;
+    }
+
     public int positiveInt(String key, int dflt) {
         if (!has(key)) {
             return dflt;

@@ -29,12 +29,12 @@ public final class RulesLoader {
     public static final String ENV_PREFIX = "TRIPWIRE_RULES_";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> TOP_KEYS = Set.of("grace", "future-skew", "min-events", "slo", "default-service", "tripwires");
+    private static final Set<String> TOP_KEYS = Set.of("grace", "future-skew", "min-events", "confidence", "slo", "default-service", "tripwires");
 
-    private final BiFunction<RuleNode, Integer, TripwireRule> kinds;
+    private final BiFunction<RuleNode, RuleDefaults, TripwireRule> kinds;
 
-    /** @param kinds parses one tripwire mapping (and the global min-events) into its rule, choosing by its {@code kind} */
-    public RulesLoader(BiFunction<RuleNode, Integer, TripwireRule> kinds) {
+    /** @param kinds parses one tripwire mapping (with the global defaults it inherits) into its rule, choosing by its {@code kind} */
+    public RulesLoader(BiFunction<RuleNode, RuleDefaults, TripwireRule> kinds) {
         this.kinds = kinds;
     }
 
@@ -81,6 +81,7 @@ public final class RulesLoader {
         Duration grace = root.duration("grace", Duration.ofSeconds(30));
         Duration futureSkew = root.duration("future-skew", Duration.ofMinutes(10));
         int minEvents = root.positiveInt("min-events", 100);
+        RuleDefaults defaults = new RuleDefaults(minEvents, root.confidence("confidence", 0.95));
         Map<String, Double> slo = root.fractions("slo");
         String defaultService = root.text("default-service", "api");
         if (!slo.containsKey(defaultService)) {
@@ -89,10 +90,10 @@ public final class RulesLoader {
         List<TripwireRule> tripwires = new ArrayList<>();
         for (RuleNode t : root.child("tripwires").children().values()) {
             if (t.bool("enabled", true)) {
-                tripwires.add(kinds.apply(t, minEvents));
+                tripwires.add(kinds.apply(t, defaults));
             }
         }
-        return new Rules(grace, futureSkew, minEvents, slo, defaultService, tripwires);
+        return new Rules(grace, futureSkew, minEvents, defaults.confidence(), slo, defaultService, tripwires);
     }
 
     private static void applySet(ObjectNode root, String set) {

@@ -1,5 +1,6 @@
 package io.tripwire.engine.rules;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -14,4 +15,14 @@ public interface TripwireRule {
 
     /** Fixed parameters per action, e.g. {@code ALERT -> {severity: page}}. */
     Map<String, Map<String, String>> params();
+
+    /** How long a windowed condition must hold before it fires (Prometheus' {@code for}); zero for most. */
+    default Duration heldFor() {
+        return Duration.ZERO;
+    }
+
+    /** How long a firing key's resolve condition must hold before it resolves (Prometheus' {@code keep_firing_for}). */
+    default Duration keepFiringFor() {
+        return Duration.ZERO;
+    }
 }

@@ -20,11 +20,20 @@ public final class LatencyWindows {
     private final KeyValueStore<String, Histogram> buckets;
     private final KeyValueStore<String, LatencyCursor> cursors;
     private final int windowMinutes;
+    private final int emptyMinutes;
 
-    public LatencyWindows(KeyValueStore<String, Histogram> buckets, KeyValueStore<String, LatencyCursor> cursors, int windowMinutes) {
+    /**
+     * @param emptyMinutes how many boundaries after the first empty one of a gap are evaluated too:
+     *                     the longest keep-firing-for of the latency tripwires, in minutes. Past that,
+     *                     an empty boundary can change nothing (a key that was firing has resolved,
+     *                     a clear one stays clear), so a long gap costs no more than that.
+     */
+    public LatencyWindows(KeyValueStore<String, Histogram> buckets, KeyValueStore<String, LatencyCursor> cursors, int windowMinutes,
+                          int emptyMinutes) {
         this.buckets = buckets;
         this.cursors = cursors;
         this.windowMinutes = windowMinutes;
+        this.emptyMinutes = emptyMinutes;
     }
 
     /** Records one request's latency in its minute bucket. */
@@ -65,15 +74,24 @@ public final class LatencyWindows {
         List<Evaluation> out = new ArrayList<>();
         TreeSet<Long> minutes = c.minutes();
         long b = c.lastBoundary() + 1;
+        long firstEmpty = Long.MIN_VALUE;
         while (b <= dueB) {
             var inWindow = minutes.subSet(b - windowMinutes, true, b - 1, true);
             if (!inWindow.isEmpty()) {
                 out.add(new Evaluation(Minutes.start(b), Percentiles.of(merge(key, inWindow))));
+                firstEmpty = Long.MIN_VALUE;
                 b++;
             } else {
                 out.add(new Evaluation(Minutes.start(b), null));
-                Long next = minutes.ceiling(b);
-                b = next == null ? dueB + 1 : Math.max(b + 1, next + 1);
+                if (firstEmpty == Long.MIN_VALUE) {
+                    firstEmpty = b;
+                }
+                if (b < firstEmpty + emptyMinutes) {
+                    b++;
+                } else { // skip the rest of the gap: the next boundary whose window holds a request
+                    Long next = minutes.ceiling(b);
+                    b = next == null ? dueB + 1 : Math.max(b + 1, next + 1);
+                }
             }
         }
         TreeSet<Long> kept = new TreeSet<>(minutes.tailSet(dueB - windowMinutes + 1, true));

@@ -51,7 +51,7 @@ final class RequestSignals {
         all.stream().filter(t -> t.input() == RequestWindow.class).forEach(t -> windows.addAll(t.windows()));
         this.counts = new RollingCounts(ctx.getStateStore(StoreNames.REQUEST_BUCKETS), ctx.getStateStore(StoreNames.REQUEST_SUMS), windows, 2);
         this.latency = new LatencyWindows(ctx.getStateStore(StoreNames.LATENCY_BUCKETS), ctx.getStateStore(StoreNames.LATENCY_CURSORS),
-                Minutes.count(latencyWindow(all)));
+                Minutes.count(latencyWindow(all)), longestKeepFiringMinutes(all));
     }
 
     /** The one latency window all latency tripwires share (signals are computed once per minute). */
@@ -62,6 +62,12 @@ final class RequestSignals {
             throw new RulesException("latency tripwires must share one window (signals are computed once per minute), found " + windows);
         }
         return windows.isEmpty() ? DEFAULT_LATENCY_WINDOW : windows.iterator().next();
+    }
+
+    /** The longest keep-firing-for of the latency tripwires, in whole minutes (rounded up). */
+    static int longestKeepFiringMinutes(List<Tripwire<?>> all) {
+        long ms = all.stream().filter(t -> t instanceof LatencyTripwire).mapToLong(t -> t.rule().keepFiringFor().toMillis()).max().orElse(0);
+        return (int) Math.min(Integer.MAX_VALUE, (ms + Minutes.MILLIS - 1) / Minutes.MILLIS);
     }
 
     void onRequest(String tenant, RequestLatency r, long ts, long clock, long previousClock) {

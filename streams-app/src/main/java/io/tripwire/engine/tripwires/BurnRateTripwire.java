@@ -1,6 +1,8 @@
 package io.tripwire.engine.tripwires;
 
+import io.tripwire.engine.rules.RuleDefaults;
 import io.tripwire.engine.rules.RuleNode;
+import io.tripwire.engine.signals.Tally;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -11,19 +13,22 @@ import java.util.StringJoiner;
 /**
  * {@code burn-rate-fast} / {@code burn-rate-slow}: per tenant × service, fires when the burn rate
  * ((bad/total)/(1 − SLO)) is above the threshold over every one of its windows (the multiwindow
- * alert of the SRE workbook), each window holding at least min-events requests.
+ * alert of the SRE workbook), each window holding at least min-events requests and passing the
+ * binomial test against the error rate threshold × (1 − SLO). Resolves when any one window's burn
+ * rate is back at or under the threshold.
  */
 public final class BurnRateTripwire extends RuleTripwire<BurnRateTripwire.Rule, RequestWindow> {
 
-    /** The rule: threshold on burn rate and the windows that must all exceed it. */
-    public record Rule(String id, double threshold, List<Duration> windows, int minEvents,
-                       List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
+    /** The rule: threshold on burn rate, the windows that must all exceed it, and the guard. */
+    public record Rule(String id, double threshold, List<Duration> windows, int minEvents, Significance significance,
+                       Duration keepFiringFor, List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
 
-        static Rule parse(RuleNode n, int minEvents) {
-            n.onlyKeys(KindRule.keys("threshold", "windows", "min-events"));
+        static Rule parse(RuleNode n, RuleDefaults d) {
+            n.onlyKeys(KindRule.keys("threshold", "windows", "min-events", "confidence", "keep-firing-for"));
             List<String> actions = KindRule.actions(n);
             return new Rule(n.name(), n.positive("threshold"), n.durations("windows"),
-                    n.positiveInt("min-events", minEvents), actions, KindRule.params(n, actions));
+                    n.positiveInt("min-events", d.minEvents()), Significance.parse(n, d),
+                    n.duration("keep-firing-for", Duration.ZERO), actions, KindRule.params(n, actions));
         }
 
         @Override
@@ -43,28 +48,50 @@ public final class BurnRateTripwire extends RuleTripwire<BurnRateTripwire.Rule, 
 
     @Override
     public void evaluate(RequestWindow w, Decisions decisions) {
-        boolean breach = true;
+        boolean past = true;
         for (Duration d : rule.windows) {
-            breach &= w.window(d).get(RequestWindow.TOTAL) >= rule.minEvents && w.burnRate(d) > rule.threshold;
+            past &= w.window(d).get(RequestWindow.TOTAL) >= rule.minEvents && w.burnRate(d) > rule.threshold;
         }
-        boolean b = breach;
-        decisions.evaluate(rule, w.tenant(), w.service(), w.at(), Duration.ZERO, breach, () -> finding(w, b));
+        boolean p = past;
+        decisions.evaluate(rule, w.tenant(), w.service(), w.at(), past, () -> significant(w), s -> finding(w, p, s));
     }
 
-    private Finding finding(RequestWindow w, boolean breach) {
+    /** Every window passes the test. */
+    private boolean significant(RequestWindow w) {
+        double rate = rule.threshold * (1 - w.slo());
+        for (Duration d : rule.windows) {
+            Tally t = w.window(d);
+            if (!rule.significance.rejects(t.get(RequestWindow.BAD), t.get(RequestWindow.TOTAL), rate, true)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Finding finding(RequestWindow w, boolean past, HoldState s) {
         Map<String, Object> evidence = new LinkedHashMap<>();
         StringJoiner rates = new StringJoiner(" and ");
+        StringJoiner tests = new StringJoiner("; ");
+        boolean guarded = past && rule.significance.on();
+        double rate = rule.threshold * (1 - w.slo());
         for (Duration d : rule.windows) {
             String name = RuleNode.format(d);
+            Tally t = w.window(d);
             evidence.put("burnRate_" + name, Round.ratio(w.burnRate(d)));
-            evidence.put("bad_" + name, w.window(d).get(RequestWindow.BAD));
-            evidence.put("total_" + name, w.window(d).get(RequestWindow.TOTAL));
+            evidence.put("bad_" + name, t.get(RequestWindow.BAD));
+            evidence.put("total_" + name, t.get(RequestWindow.TOTAL));
             rates.add(Round.text(w.burnRate(d)) + " over " + name);
+            if (guarded) {
+                double p = Significance.probability(t.get(RequestWindow.BAD), t.get(RequestWindow.TOTAL), rate, true);
+                rule.significance.addEvidence(evidence, "p_" + name, p, s);
+                tests.add(name + ": bad " + t.get(RequestWindow.BAD) + " / total " + t.get(RequestWindow.TOTAL) + ", p " + Significance.text(p));
+            }
         }
         evidence.put("slo", w.slo());
         evidence.put("threshold", rule.threshold);
-        String reason = "burn rate " + rates + (breach ? " > " : ", not all > ") + Round.text(rule.threshold)
-                + " (SLO " + w.slo() + ", service " + w.service() + ")";
+        String reason = "burn rate " + rates + (past ? " > " : ", not all > ") + Round.text(rule.threshold)
+                + " (SLO " + w.slo() + ", service " + w.service()
+                + (guarded ? "; " + tests + "; at " + rule.significance.percent() + " confidence" : "") + ")";
         return new Finding(reason, evidence);
     }
 }

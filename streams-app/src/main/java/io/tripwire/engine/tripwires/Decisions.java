@@ -9,15 +9,17 @@ import io.tripwire.engine.rules.TripwireRule;
 import io.tripwire.engine.signals.StoreKeys;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Firing and resolving, the same for every tripwire (SPEC section 3). A key fires once when it
- * enters breach (after being in breach for {@code heldFor}, as Prometheus' {@code for:}), cannot
- * fire again until it has resolved, and emits one RESOLVED record when its condition is false at
- * an evaluation while firing.
+ * enters breach (after being in breach for {@code held-for}, as Prometheus' {@code for:}; for a ratio
+ * tripwire, past its threshold and significant), cannot fire again until it has resolved, and emits
+ * one RESOLVED record when its resolve condition has held for {@code keep-firing-for} (Prometheus'
+ * {@code keep_firing_for}; default 0: at the first evaluation where it holds).
  */
 public final class Decisions {
 
@@ -57,27 +59,66 @@ public final class Decisions {
         return s == null ? HoldState.CLEAR : s;
     }
 
-    /** One evaluation of a windowed condition at event time {@code at}. */
-    public void evaluate(TripwireRule rule, String tenant, String scope, long at, Duration heldFor,
-                         boolean breach, Supplier<Finding> finding) {
+    /** One evaluation of a windowed condition with no significance guard (latency, metric thresholds). */
+    public void evaluate(TripwireRule rule, String tenant, String scope, long at, boolean breach, Supplier<Finding> finding) {
+        evaluate(rule, tenant, scope, at, breach, () -> true, s -> finding.get());
+    }
+
+    /**
+     * One evaluation of a windowed condition at event time {@code at} (SPEC section 3, "Firing and
+     * resolving", "Held for", "Significance").
+     *
+     * <ul>
+     *   <li>Not firing: a run of evaluations that are {@code past} the threshold and {@code significant}
+     *       fires once it has lasted {@code heldFor}; an evaluation that is not both ends the run.</li>
+     *   <li>Firing: an evaluation that is not {@code past} starts (or continues) the resolve run, which
+     *       resolves once it has lasted {@code keepFiringFor}; one that is past ends that run. Whether
+     *       it is significant does not matter here: that gap is the hysteresis.</li>
+     * </ul>
+     *
+     * {@code significant} is asked only when the key is not firing and the estimate is past, so the
+     * test costs nothing on the rest of the hot path. {@code finding} gets the key's state as it is
+     * after this evaluation (its {@code pastSince} and {@code since} say when the breach began).
+     */
+    public void evaluate(TripwireRule rule, String tenant, String scope, long at, boolean past,
+                         BooleanSupplier significant, Function<HoldState, Finding> finding) {
         String key = StoreKeys.of(rule.id(), tenant, scope);
         HoldState s = states.get(key);
         if (s == null) {
             s = HoldState.CLEAR;
         }
-        if (breach) {
-            long since = s.since() < 0 ? at : s.since();
-            if (!s.firing() && at - since >= heldFor.toMillis()) {
-                emitter.fire(rule, tenant, scope, at, null, rule.actions(), finding.get());
-                states.put(key, new HoldState(since, true, at));
-            } else if (since != s.since()) {
-                states.put(key, new HoldState(since, s.firing(), s.firedAt()));
+        HoldState next;
+        if (s.firing()) {
+            if (!past) {
+                long clearSince = s.clearSince() < 0 ? at : s.clearSince();
+                if (at - clearSince >= rule.keepFiringFor().toMillis()) {
+                    emitter.resolve(rule, tenant, scope, at, null,
+                            finding.apply(new HoldState(s.since(), true, s.firedAt(), s.pastSince(), clearSince)));
+                    next = HoldState.CLEAR;
+                } else {
+                    next = new HoldState(s.since(), true, s.firedAt(), s.pastSince(), clearSince);
+                }
+            } else {
+                next = s.clearSince() < 0 ? s : new HoldState(s.since(), true, s.firedAt(), s.pastSince(), -1);
             }
-        } else if (s.firing()) {
-            emitter.resolve(rule, tenant, scope, at, null, finding.get());
-            states.put(key, HoldState.CLEAR);
-        } else if (s.since() >= 0) {
-            states.put(key, HoldState.CLEAR);
+        } else if (!past) {
+            next = HoldState.CLEAR;
+        } else {
+            long pastSince = s.pastSince() < 0 ? at : s.pastSince();
+            if (significant.getAsBoolean()) {
+                long since = s.since() < 0 ? at : s.since();
+                if (at - since >= rule.heldFor().toMillis()) {
+                    next = new HoldState(since, true, at, pastSince, -1);
+                    emitter.fire(rule, tenant, scope, at, null, rule.actions(), finding.apply(next));
+                } else {
+                    next = new HoldState(since, false, -1, pastSince, -1);
+                }
+            } else {
+                next = new HoldState(-1, false, -1, pastSince, -1); // an evaluation that fails the test ends a held-for run
+            }
+        }
+        if (!next.equals(s)) {
+            states.put(key, next);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tripwire.engine.tripwires;
 
+import io.tripwire.engine.rules.RuleDefaults;
 import io.tripwire.engine.rules.RuleNode;
 import io.tripwire.engine.signals.Tally;
 
@@ -8,24 +9,27 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * {@code error-budget}: per tenant × service, fires when the error budget remaining over the
- * window (1 − (bad/total)/(1 − SLO)) falls under the threshold, on at least min-events requests.
- * Its FREEZE_RAMP freezes the tenant's ramp until firedAt + freeze-for.
+ * window (1 − (bad/total)/(1 − SLO)) falls under the threshold, on at least min-events requests,
+ * and the binomial test rejects "the true error rate is (1 − threshold)(1 − SLO)" (SPEC 3,
+ * "Significance"). Resolves when the remaining budget is back at or over the threshold. Its
+ * FREEZE_RAMP freezes the tenant's ramp until firedAt + freeze-for.
  */
 public final class ErrorBudgetTripwire extends RuleTripwire<ErrorBudgetTripwire.Rule, RequestWindow> {
 
-    /** The rule: threshold on budget remaining, window, min-events, freeze length. */
-    public record Rule(String id, double threshold, Duration window, int minEvents, Duration freezeFor,
+    /** The rule: threshold on budget remaining, window, min-events, guard, freeze length. */
+    public record Rule(String id, double threshold, Duration window, int minEvents, Significance significance,
+                       Duration keepFiringFor, Duration freezeFor,
                        List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
 
-        static Rule parse(RuleNode n, int minEvents) {
-            n.onlyKeys(KindRule.keys("threshold", "window", "min-events", "freeze-for"));
+        static Rule parse(RuleNode n, RuleDefaults d) {
+            n.onlyKeys(KindRule.keys("threshold", "window", "min-events", "confidence", "keep-firing-for", "freeze-for"));
             List<String> actions = KindRule.actions(n);
             return new Rule(n.name(), n.fraction("threshold"), n.duration("window", true),
-                    n.positiveInt("min-events", minEvents), n.duration("freeze-for", Duration.ofHours(24)),
+                    n.positiveInt("min-events", d.minEvents()), Significance.parse(n, d),
+                    n.duration("keep-firing-for", Duration.ZERO), n.duration("freeze-for", Duration.ofHours(24)),
                     actions, KindRule.params(n, actions));
         }
 
@@ -47,33 +51,36 @@ public final class ErrorBudgetTripwire extends RuleTripwire<ErrorBudgetTripwire.
     @Override
     public void evaluate(RequestWindow w, Decisions decisions) {
         Tally t = w.window(rule.window);
+        long bad = t.get(RequestWindow.BAD);
         long total = t.get(RequestWindow.TOTAL);
         double remaining = w.budgetRemaining(rule.window);
-        boolean breach = total >= rule.minEvents && remaining < rule.threshold;
-        decisions.evaluate(rule, w.tenant(), w.service(), w.at(), Duration.ZERO, breach, finding(w, t, remaining, breach));
+        boolean past = total >= rule.minEvents && remaining < rule.threshold;
+        // remaining < threshold  <=>  bad/total > (1 - threshold)(1 - SLO)
+        double rate = (1 - rule.threshold) * (1 - w.slo());
+        decisions.evaluate(rule, w.tenant(), w.service(), w.at(), past,
+                () -> rule.significance.rejects(bad, total, rate, true), s -> finding(w, bad, total, remaining, rate, past, s));
     }
 
-    private Supplier<Finding> finding(RequestWindow w, Tally t, double remaining, boolean breach) {
-        return () -> {
-            long bad = t.get(RequestWindow.BAD);
-            long total = t.get(RequestWindow.TOTAL);
-            String window = RuleNode.format(rule.window);
-            Map<String, Object> evidence = new LinkedHashMap<>();
-            evidence.put("remaining", Round.ratio(remaining));
-            evidence.put("bad", bad);
-            evidence.put("total", total);
-            evidence.put("window", window);
-            evidence.put("slo", w.slo());
-            evidence.put("threshold", rule.threshold);
-            String counts = " over " + window + " (bad " + bad + " / total " + total + ")";
-            if (!breach) {
-                String why = total < rule.minEvents ? "fewer than " + rule.minEvents + " requests" : "error budget remaining "
-                        + Round.text(remaining) + " >= " + Round.text(rule.threshold);
-                return new Finding(why + counts, evidence);
-            }
-            String until = Instant.ofEpochMilli(w.at()).plus(rule.freezeFor).toString();
-            return new Finding("error budget remaining " + Round.text(remaining) + " < " + Round.text(rule.threshold) + counts,
-                    evidence, Map.of("FREEZE_RAMP", Map.of("until", until, "for", RuleNode.format(rule.freezeFor))));
-        };
+    private Finding finding(RequestWindow w, long bad, long total, double remaining, double rate, boolean past, HoldState s) {
+        String window = RuleNode.format(rule.window);
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("remaining", Round.ratio(remaining));
+        evidence.put("bad", bad);
+        evidence.put("total", total);
+        evidence.put("window", window);
+        evidence.put("slo", w.slo());
+        evidence.put("threshold", rule.threshold);
+        String counts = " over " + window + " (bad " + bad + " / total " + total;
+        if (!past) {
+            String why = total < rule.minEvents ? "fewer than " + rule.minEvents + " requests" : "error budget remaining "
+                    + Round.text(remaining) + " >= " + Round.text(rule.threshold);
+            return new Finding(why + counts + ")", evidence);
+        }
+        double p = rule.significance.on() ? Significance.probability(bad, total, rate, true) : Double.NaN;
+        rule.significance.addEvidence(evidence, "p", p, s);
+        String until = Instant.ofEpochMilli(w.at()).plus(rule.freezeFor).toString();
+        return new Finding("error budget remaining " + Round.text(remaining) + " < " + Round.text(rule.threshold) + counts
+                + rule.significance.reasonTail(p) + ")",
+                evidence, Map.of("FREEZE_RAMP", Map.of("until", until, "for", RuleNode.format(rule.freezeFor))));
     }
 }

@@ -1,5 +1,6 @@
 package io.tripwire.engine.tripwires;
 
+import io.tripwire.engine.rules.RuleDefaults;
 import io.tripwire.engine.rules.RuleNode;
 
 import java.time.Duration;
@@ -18,14 +19,14 @@ public final class LatencyTripwire extends RuleTripwire<LatencyTripwire.Rule, La
 
     /** The rule: op, percentile (95 or 99), threshold in ms, window, held-for. */
     public record Rule(String id, String op, int percentile, double thresholdMs, Duration window, Duration heldFor,
-                       List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
+                       Duration keepFiringFor, List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
 
-        static Rule parse(RuleNode n, int minEvents) {
-            n.onlyKeys(KindRule.keys("op", "percentile", "threshold", "window", "held-for"));
+        static Rule parse(RuleNode n, RuleDefaults d) {
+            n.onlyKeys(KindRule.keys("op", "percentile", "threshold", "window", "held-for", "keep-firing-for"));
             List<String> actions = KindRule.actions(n);
             int pct = Integer.parseInt(n.choice("percentile", Set.of("95", "99")));
             return new Rule(n.name(), n.choice("op", Set.of("READ", "WRITE")), pct, n.positive("threshold"),
-                    n.duration("window", true), n.duration("held-for", Duration.ZERO), actions, KindRule.params(n, actions));
+                    n.duration("window", true), n.duration("held-for", Duration.ZERO), n.duration("keep-firing-for", Duration.ZERO), actions, KindRule.params(n, actions));
         }
 
         @Override
@@ -45,7 +46,7 @@ public final class LatencyTripwire extends RuleTripwire<LatencyTripwire.Rule, La
         }
         double value = w.percentiles() == null ? Double.NaN : w.percentiles().at(rule.percentile);
         boolean breach = w.percentiles() != null && value > rule.thresholdMs;
-        decisions.evaluate(rule, w.tenant(), w.op(), w.boundary(), rule.heldFor, breach, () -> {
+        decisions.evaluate(rule, w.tenant(), w.op(), w.boundary(), breach, () -> {
             String p = "p" + rule.percentile;
             String window = RuleNode.format(rule.window);
             Map<String, Object> evidence = new LinkedHashMap<>();

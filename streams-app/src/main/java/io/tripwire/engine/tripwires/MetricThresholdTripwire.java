@@ -1,5 +1,6 @@
 package io.tripwire.engine.tripwires;
 
+import io.tripwire.engine.rules.RuleDefaults;
 import io.tripwire.engine.rules.RuleNode;
 import io.tripwire.engine.signals.Series;
 import io.tripwire.schemas.MetricSample;
@@ -18,15 +19,15 @@ import java.util.Map;
 public final class MetricThresholdTripwire extends RuleTripwire<MetricThresholdTripwire.Rule, MetricSample> {
 
     /** The rule: which metric, its signal name, threshold, held-for, stale-after. */
-    public record Rule(String id, String metric, String signal, double threshold, Duration heldFor, Duration staleAfter,
+    public record Rule(String id, String metric, String signal, double threshold, Duration heldFor, Duration keepFiringFor, Duration staleAfter,
                        List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
 
-        static Rule parse(RuleNode n, int minEvents) {
-            n.onlyKeys(KindRule.keys("metric", "signal", "threshold", "held-for", "stale-after"));
+        static Rule parse(RuleNode n, RuleDefaults d) {
+            n.onlyKeys(KindRule.keys("metric", "signal", "threshold", "held-for", "keep-firing-for", "stale-after"));
             List<String> actions = KindRule.actions(n);
             String metric = n.text("metric");
             return new Rule(n.name(), metric, n.text("signal", metric), n.positive("threshold"),
-                    n.duration("held-for", Duration.ZERO), n.duration("stale-after", Duration.ofMinutes(2)),
+                    n.duration("held-for", Duration.ZERO), n.duration("keep-firing-for", Duration.ZERO), n.duration("stale-after", Duration.ofMinutes(2)),
                     actions, KindRule.params(n, actions));
         }
 
@@ -48,7 +49,7 @@ public final class MetricThresholdTripwire extends RuleTripwire<MetricThresholdT
         String series = Series.of(m.getName(), m.getLabels());
         long at = m.getTs().toEpochMilli();
         boolean breach = m.getValue() > rule.threshold;
-        decisions.evaluate(rule, m.getTenant(), series, at, rule.heldFor, breach, () -> {
+        decisions.evaluate(rule, m.getTenant(), series, at, breach, () -> {
             HoldState s = decisions.state(rule.id(), m.getTenant(), series);
             Map<String, Object> evidence = new LinkedHashMap<>();
             evidence.put("value", m.getValue());

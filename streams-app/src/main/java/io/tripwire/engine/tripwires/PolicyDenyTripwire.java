@@ -1,5 +1,6 @@
 package io.tripwire.engine.tripwires;
 
+import io.tripwire.engine.rules.RuleDefaults;
 import io.tripwire.engine.rules.RuleNode;
 import io.tripwire.schemas.HumanOverride;
 import io.tripwire.schemas.PolicyDecision;
@@ -22,7 +23,7 @@ public final class PolicyDenyTripwire extends RuleTripwire<PolicyDenyTripwire.Ru
     public record Rule(String id, String policy, List<String> everyDeny, List<String> oncePerHold,
                        Map<String, Map<String, String>> params) implements KindRule {
 
-        static Rule parse(RuleNode n, int minEvents) {
+        static Rule parse(RuleNode n, RuleDefaults d) {
             n.onlyKeys(KindRule.keys("policy", "once-per-hold"));
             List<String> every = KindRule.actions(n);
             List<String> once = n.has("once-per-hold") ? n.choices("once-per-hold", ACTIONS) : List.of();

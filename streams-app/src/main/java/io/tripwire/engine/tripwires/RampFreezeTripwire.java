@@ -1,6 +1,7 @@
 package io.tripwire.engine.tripwires;
 
 import io.tripwire.engine.actions.TenantState;
+import io.tripwire.engine.rules.RuleDefaults;
 import io.tripwire.engine.rules.RuleNode;
 import io.tripwire.schemas.HumanOverride;
 import io.tripwire.schemas.RolloutStep;
@@ -21,7 +22,7 @@ public final class RampFreezeTripwire extends RuleTripwire<RampFreezeTripwire.Ru
     /** The rule: which tripwire's override lifts the freeze, and the actions. */
     public record Rule(String id, String liftedBy, List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
 
-        static Rule parse(RuleNode n, int minEvents) {
+        static Rule parse(RuleNode n, RuleDefaults d) {
             n.onlyKeys(KindRule.keys("lifted-by"));
             List<String> actions = KindRule.actions(n);
             return new Rule(n.name(), n.text("lifted-by", "error-budget"), actions, KindRule.params(n, actions));

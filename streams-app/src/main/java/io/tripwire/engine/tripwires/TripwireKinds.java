@@ -1,5 +1,6 @@
 package io.tripwire.engine.tripwires;
 
+import io.tripwire.engine.rules.RuleDefaults;
 import io.tripwire.engine.rules.RuleNode;
 import io.tripwire.engine.rules.RulesException;
 import io.tripwire.engine.rules.TripwireRule;
@@ -14,7 +15,7 @@ import java.util.function.BiFunction;
  */
 public final class TripwireKinds {
 
-    private static final Map<String, BiFunction<RuleNode, Integer, KindRule>> KINDS = Map.of(
+    private static final Map<String, BiFunction<RuleNode, RuleDefaults, KindRule>> KINDS = Map.of(
             "error-budget", ErrorBudgetTripwire.Rule::parse,
             "burn-rate", BurnRateTripwire.Rule::parse,
             "error-ratio", ErrorRatioTripwire.Rule::parse,
@@ -28,9 +29,9 @@ public final class TripwireKinds {
     }
 
     /** Parses one tripwire mapping, choosing the kind by its {@code kind} key. */
-    public static TripwireRule parse(RuleNode node, int minEvents) {
+    public static TripwireRule parse(RuleNode node, RuleDefaults defaults) {
         String kind = node.choice("kind", new TreeSet<>(KINDS.keySet()));
-        return KINDS.get(kind).apply(node, minEvents);
+        return KINDS.get(kind).apply(node, defaults);
     }
 
     /** The tripwire that evaluates a parsed rule. */

@@ -18,7 +18,8 @@ record OracleConfig(long graceMs, int minEvents,
                     BigDecimal ingestThreshold, long ingestWindowMin, long ingestHeldMs,
                     double readThresholdMs, double writeThresholdMs, int latencyWindowMin, long latencyHeldMs,
                     double lagThreshold, long lagHeldMs,
-                    BigDecimal compensationAbove, BigDecimal autonomyBelow, long autonomyWindowMin) {
+                    BigDecimal compensationAbove, BigDecimal autonomyBelow, long autonomyWindowMin,
+                    BigDecimal confidence, long keepFiringForMs) {
 
     static final OracleConfig DEFAULTS = new OracleConfig(30_000, 100,
             new BigDecimal("0.999"), new BigDecimal("0.995"),
@@ -28,20 +29,24 @@ record OracleConfig(long graceMs, int minEvents,
             new BigDecimal("0.005"), 60, 15 * 60_000L,
             350, 700, 5, 10 * 60_000L,
             60, 5 * 60_000L,
-            new BigDecimal("0.005"), new BigDecimal("0.999"), 24 * 60);
+            new BigDecimal("0.005"), new BigDecimal("0.999"), 24 * 60,
+            new BigDecimal("0.95"), 0);
+
+    /** The defaults on the plain estimate ({@code confidence: off}): the contract before the significance guard. */
+    static final OracleConfig PLAIN = DEFAULTS.withConfidence(null);
 
     OracleConfig withMinEvents(int n) {
         return new OracleConfig(graceMs, n, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
                 fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin);
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs);
     }
 
     OracleConfig withGraceSeconds(int s) {
         return new OracleConfig(s * 1000L, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
                 fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin);
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs);
     }
 
     /** What-if windows short enough to slide within a scenario: error-budget window and freeze, autonomy windows. */
@@ -49,22 +54,41 @@ record OracleConfig(long graceMs, int minEvents,
         return new OracleConfig(graceMs, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetMin, freezeMin * 60_000L,
                 fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyMin);
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyMin, confidence, keepFiringForMs);
     }
 
     OracleConfig withLatencyHeldMinutes(int m) {
         return new OracleConfig(graceMs, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
                 fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                m * 60_000L, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin);
+                m * 60_000L, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs);
     }
 
     OracleConfig withSlo(String api, String ingest) {
         return new OracleConfig(graceMs, minEvents, new BigDecimal(api), new BigDecimal(ingest), errorBudgetThreshold,
                 errorBudgetWindowMin, freezeForMs, fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin);
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs);
     }
+
+    /** {@code null} confidence: the plain estimate ({@code confidence: off}). */
+    OracleConfig withConfidence(BigDecimal c) {
+        return new OracleConfig(graceMs, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
+                fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
+                ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, c, keepFiringForMs);
+    }
+
+    /** keep-firing-for of every windowed tripwire. */
+    OracleConfig withKeepFiringForMinutes(int m) {
+        return new OracleConfig(graceMs, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
+                fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
+                ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, m * 60_000L);
+    }
+
+    static final String[] WINDOWED = {"error-budget", "burn-rate-fast", "burn-rate-slow", "ingest-errors", "read-latency",
+            "write-latency", "replica-lag", "autonomy-compensation", "autonomy-rate"};
 
     BigDecimal slo(String service) {
         return Map.of("api", sloApi, "ingest", sloIngest).getOrDefault(service, sloApi); // default-service: api
@@ -98,6 +122,14 @@ record OracleConfig(long graceMs, int minEvents,
         }
         if (sloIngest.compareTo(DEFAULTS.sloIngest) != 0) {
             sets.add("slo.ingest=" + sloIngest.toPlainString());
+        }
+        if (!java.util.Objects.equals(confidence, DEFAULTS.confidence)) {
+            sets.add("confidence=" + (confidence == null ? "off" : confidence.toPlainString()));
+        }
+        if (keepFiringForMs != DEFAULTS.keepFiringForMs) {
+            for (String tw : WINDOWED) {
+                sets.add("tripwires." + tw + ".keep-firing-for=" + (keepFiringForMs / 60_000) + "m");
+            }
         }
         return sets.toArray(String[]::new);
     }

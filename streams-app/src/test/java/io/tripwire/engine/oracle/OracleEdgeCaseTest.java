@@ -24,6 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Hand-made scenarios at the exact edges of the contract (percentile ranks, window and boundary
  * edges, held-for, min-events, grace, holds, freezes), compared oracle vs engine like the random
  * ones. A few assertions on the oracle alone pin down that it reads the contract as intended.
+ * The edges of the contract before the significance guard run on the plain estimate
+ * ({@link OracleConfig#PLAIN}); the guard's own edges run on the shipped defaults.
  */
 class OracleEdgeCaseTest {
 
@@ -97,7 +99,7 @@ class OracleEdgeCaseTest {
             }
             req(tenant, min(7), "api", Op.WRITE, 200, 10); // stream time past 10:06 + grace
         }
-        List<String> fired = compare("p95 nearest rank", OracleConfig.DEFAULTS.withLatencyHeldMinutes(0));
+        List<String> fired = compare("p95 nearest rank", OracleConfig.PLAIN.withLatencyHeldMinutes(0));
         assertThat(fired).contains("P1 read-latency ALERT@2025-10-06T10:01:00Z", "P3 read-latency ALERT@2025-10-06T10:01:00Z",
                 "P6 read-latency ALERT@2025-10-06T10:01:00Z", "P9 read-latency ALERT@2025-10-06T10:01:00Z",
                 "P1 read-latency RESOLVED@2025-10-06T10:06:00Z");
@@ -111,7 +113,7 @@ class OracleEdgeCaseTest {
         req("L", min(5), "api", Op.READ, 200, 100);            // exactly 10:05:00.000: not in the window of 10:05
         req("L", min(6.5) - 1, "api", Op.WRITE, 200, 10);     // 10:06:29.999: boundary 10:06 not yet due
         req("L", min(6.5), "api", Op.WRITE, 200, 10);         // 10:06:30.000: boundary 10:06 due
-        List<String> fired = compare("latency edges", OracleConfig.DEFAULTS.withLatencyHeldMinutes(0));
+        List<String> fired = compare("latency edges", OracleConfig.PLAIN.withLatencyHeldMinutes(0));
         assertThat(fired).containsExactly("L read-latency ALERT@2025-10-06T10:01:00Z", "L read-latency RESOLVED@2025-10-06T10:06:00Z");
     }
 
@@ -123,7 +125,7 @@ class OracleEdgeCaseTest {
         req("G", min(120), "api", Op.WRITE, 200, 10);          // two hours later
         req("G", min(120) + 1000, "api", Op.READ, 200, 400);
         req("G", min(127), "api", Op.READ, 200, 100);
-        List<String> fired = compare("latency held-for and gap", OracleConfig.DEFAULTS);
+        List<String> fired = compare("latency held-for and gap", OracleConfig.PLAIN);
         assertThat(fired).containsExactly("G read-latency ALERT@2025-10-06T10:11:00Z", "G read-latency RESOLVED@2025-10-06T10:21:00Z");
     }
 
@@ -136,7 +138,7 @@ class OracleEdgeCaseTest {
         lag("R", min(7), 61);
         lag("R", min(12), 61);       // a new run held for 5m
         lag("R", min(12) + 1, 59.9);
-        List<String> fired = compare("replica-lag held-for", OracleConfig.DEFAULTS);
+        List<String> fired = compare("replica-lag held-for", OracleConfig.PLAIN);
         assertThat(fired).contains("R replica-lag STOP_RAMP@2025-10-06T10:05:00Z", "R replica-lag RESOLVED@2025-10-06T10:06:00Z",
                 "R replica-lag STOP_RAMP@2025-10-06T10:12:00Z", "R replica-lag RESOLVED@2025-10-06T10:12:00.001Z");
     }
@@ -158,7 +160,7 @@ class OracleEdgeCaseTest {
         for (int i = 0; i < 1000; i++) {
             req("S", i * 50L, "Ingest", Op.WRITE, i == 500 ? 500 : 202, 50);
         }
-        List<String> fired = compare("min-events, ingest held-for", OracleConfig.DEFAULTS);
+        List<String> fired = compare("min-events, ingest held-for", OracleConfig.PLAIN);
         assertThat(fired).contains("M error-budget ROLLBACK_LAST_STEP@2025-10-06T10:00:09.900Z",
                 "I ingest-errors ALERT@2025-10-06T10:15:49.500Z", "S error-budget ROLLBACK_LAST_STEP@2025-10-06T10:00:25Z");
         assertThat(fired).noneMatch(f -> f.startsWith("S ingest-errors"));
@@ -180,7 +182,7 @@ class OracleEdgeCaseTest {
         lag("E", min(3.5) - 1, 1);                            // late
         auto("E", min(4), AutonomyOutcome.AUTONOMOUS);
         auto("E", min(3.5) - 1, AutonomyOutcome.COMPENSATED); // late
-        List<String> fired = compare("grace edges", OracleConfig.DEFAULTS);
+        List<String> fired = compare("grace edges", OracleConfig.PLAIN);
         assertThat(fired).containsExactly("E purpose-missing ABORT_OP@2025-10-06T10:01:00Z", "E purpose-missing AUDIT_EVENT@2025-10-06T10:01:00Z",
                 "E purpose-missing ABORT_OP@2025-10-06T10:00:30Z", "E purpose-missing AUDIT_EVENT@2025-10-06T10:00:30Z");
     }
@@ -194,7 +196,7 @@ class OracleEdgeCaseTest {
         override("H", 3500, "error-budget");                   // nothing frozen: nothing
         deny("H", 4000, "c", "residency");                     // a new hold
         deny("H", 5000, "d", "retention");                     // no tripwire for that policy
-        List<String> fired = compare("residency holds", OracleConfig.DEFAULTS);
+        List<String> fired = compare("residency holds", OracleConfig.PLAIN);
         assertThat(fired).filteredOn(f -> f.contains("REQUIRE_HITL") || f.contains("RESOLVED")).containsExactly(
                 "H residency-violation REQUIRE_HITL@2025-10-06T10:00:00Z", "H residency-violation RESOLVED@2025-10-06T10:00:02Z",
                 "H residency-violation REQUIRE_HITL@2025-10-06T10:00:04Z");
@@ -202,7 +204,7 @@ class OracleEdgeCaseTest {
 
     @Test
     void freezeEdgesWithAShortFreeze() {
-        OracleConfig config = OracleConfig.DEFAULTS.withShortWindows(60, 10, 24 * 60);
+        OracleConfig config = OracleConfig.PLAIN.withShortWindows(60, 10, 24 * 60);
         step("F", -min(60), 10, 2);
         for (int i = 0; i < 100; i++) {
             req("F", i * 100L, "api", Op.READ, i == 99 ? 503 : 200, 50); // fires at 10:00:09.900, frozen until 10:10:09.900
@@ -236,7 +238,7 @@ class OracleEdgeCaseTest {
         auto("A", min(1.7) + 1, AutonomyOutcome.HITL_OVERRIDE);  // the 100th decided op
         auto("A", min(2) + 10_000, AutonomyOutcome.AUTONOMOUS);
         auto("A", min(2) - 5_000, AutonomyOutcome.COMPENSATED);  // out of order, previous minute
-        List<String> fired = compare("autonomy", OracleConfig.DEFAULTS);
+        List<String> fired = compare("autonomy", OracleConfig.PLAIN);
         assertThat(fired).contains("A autonomy-compensation THROTTLE_AUTONOMY@2025-10-06T10:01:42.001Z",
                 "A autonomy-rate ALERT@2025-10-06T10:01:42.001Z");
     }
@@ -262,7 +264,7 @@ class OracleEdgeCaseTest {
         for (String t : new String[] {"K", "K|api", "K|READ"}) {
             req(t, min(40), "api", Op.WRITE, 200, 1);
         }
-        compare("separators in ids", OracleConfig.DEFAULTS);
+        compare("separators in ids", OracleConfig.PLAIN);
     }
 
     @Test
@@ -274,7 +276,7 @@ class OracleEdgeCaseTest {
         }
         override("O", min(1), "ramp-freeze");
         step("O", min(2), 25, 10);
-        List<String> fired = compare("override naming ramp-freeze", OracleConfig.DEFAULTS);
+        List<String> fired = compare("override naming ramp-freeze", OracleConfig.PLAIN);
         assertThat(fired).contains("O ramp-freeze ROLLBACK_LAST_STEP@2025-10-06T10:02:00Z");
     }
 
@@ -291,7 +293,7 @@ class OracleEdgeCaseTest {
         events.add(MetricSample.newBuilder().setTs(at(min(1))).setTenant("W").setName("other_metric").setValue(1)
                 .setLabels(Map.of()).build());
         lag("W", min(0.4), 99);                                                 // late
-        compare("stream time of ignored records", OracleConfig.DEFAULTS);
+        compare("stream time of ignored records", OracleConfig.PLAIN);
     }
 
     @Test
@@ -303,7 +305,7 @@ class OracleEdgeCaseTest {
         lag("Q", min(7), 70);
         lag("Q", min(7) - 20_000, 10);     // out of order, at or under 60: ends the run and resolves
         lag("Q", min(7) + 1, 70);
-        List<String> fired = compare("replica-lag with out-of-order samples", OracleConfig.DEFAULTS);
+        List<String> fired = compare("replica-lag with out-of-order samples", OracleConfig.PLAIN);
         assertThat(fired).contains("Q replica-lag STOP_RAMP@2025-10-06T10:05:30Z", "Q replica-lag RESOLVED@2025-10-06T10:06:40Z");
     }
 
@@ -317,9 +319,41 @@ class OracleEdgeCaseTest {
         }
         step("U", min(2), 10, null);
         step("U", min(3), 25, null);                    // previous = the step before's stepPercent (10)
-        List<String> fired = compare("frozen step, previous unknown", OracleConfig.DEFAULTS);
+        List<String> fired = compare("frozen step, previous unknown", OracleConfig.PLAIN);
         assertThat(fired).filteredOn(f -> f.contains("ramp-freeze")).containsExactly(
                 "U ramp-freeze ROLLBACK_LAST_STEP@2025-10-06T10:02:00Z", "U ramp-freeze ROLLBACK_LAST_STEP@2025-10-06T10:03:00Z");
+    }
+
+    @Test
+    void theGuardFiresAtTheFirstSignificantEvaluationAndResolvesOnTheEstimate() {
+        // 1,000 good requests, then errors one by one: P(X >= 2 | 1002, 0.0004) = 0.062, P(X >= 3 | 1003) = 0.008
+        for (int i = 0; i < 1000; i++) {
+            req("S", i * 100L, "api", Op.READ, 200, 80);
+        }
+        req("S", min(2), "api", Op.READ, 503, 80);
+        req("S", min(2) + 1000, "api", Op.READ, 503, 80);
+        req("S", min(2) + 2000, "api", Op.READ, 503, 80);
+        // then good traffic until 3/n <= 0.0004 (n = 7,500, the 6,497th good one): the estimate resolves it, not the test
+        for (int i = 0; i < 7000; i++) {
+            req("S", min(3) + i * 100L, "api", Op.READ, 200, 80);
+        }
+        List<String> fired = compare("significance", OracleConfig.DEFAULTS);
+        assertThat(fired).filteredOn(f -> f.contains("error-budget")).containsExactly(
+                "S error-budget ROLLBACK_LAST_STEP@2025-10-06T10:02:02Z", "S error-budget FREEZE_RAMP@2025-10-06T10:02:02Z",
+                "S error-budget OPEN_INCIDENT@2025-10-06T10:02:02Z", "S error-budget RESOLVED@2025-10-06T10:13:49.600Z");
+    }
+
+    @Test
+    void keepFiringForCountsTheEmptyBoundariesOfAGap() {
+        // READ p95 ~420 ms for 16 minutes (held 10m: fires at 10:11), then silence, then traffic again at 12:00
+        for (int s = 0; s < 16 * 60; s += 5) {
+            req("K", s * 1000L, "api", Op.READ, 200, 420 + (s % 7));
+        }
+        req("K", min(120), "api", Op.READ, 200, 100);
+        req("K", min(127), "api", Op.READ, 200, 100);
+        // the window is empty from boundary 10:21 on: with keep-firing-for 3m it resolves at boundary 10:24
+        List<String> fired = compare("keep-firing-for over a gap", OracleConfig.DEFAULTS.withKeepFiringForMinutes(3));
+        assertThat(fired).containsExactly("K read-latency ALERT@2025-10-06T10:11:00Z", "K read-latency RESOLVED@2025-10-06T10:24:00Z");
     }
 
     // Event times before 1970 are refused by the decoder (bad-timestamp) and dead-lettered: Kafka cannot

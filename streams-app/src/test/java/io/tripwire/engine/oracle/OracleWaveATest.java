@@ -53,6 +53,6 @@ class OracleWaveATest {
         assertThat(diff).as("wave-a: oracle vs engine (firedAt, tenant, tripwire, scope, action, params)").isNull();
         assertThat(replay.deadLetters()).extracting(d -> new SpecOracle.Dead(d.line(), d.reason()))
                 .containsExactlyElementsOf(oracle.deadLetters());
-        assertThat(oracle.firings()).hasSize(32);
+        assertThat(oracle.firings()).hasSize(28);
     }
 }

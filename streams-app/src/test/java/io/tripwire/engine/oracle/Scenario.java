@@ -83,6 +83,16 @@ final class Scenario {
         if (rnd.nextInt(4) == 0) {
             config = config.withShortWindows(30 + rnd.nextInt(60), 10 + rnd.nextInt(40), 20 + rnd.nextInt(40));
         }
+        // the significance guard: mostly the default 0.95, some seeds off (the plain estimate) or at other levels
+        switch (rnd.nextInt(6)) {
+            case 0 -> config = config.withConfidence(null);
+            case 1 -> config = config.withConfidence(new java.math.BigDecimal("0.9"));
+            case 2 -> config = config.withConfidence(new java.math.BigDecimal("0.99"));
+            default -> { }
+        }
+        if (rnd.nextInt(5) == 0) {
+            config = config.withKeepFiringForMinutes(1 + rnd.nextInt(10));
+        }
         int minutes = 60 + rnd.nextInt(121);
         long t0 = BASE.toEpochMilli() + rnd.nextInt(600) * 60_000L + (rnd.nextBoolean() ? 0 : rnd.nextInt(60_000));
         int tenants = 1 + rnd.nextInt(4);
@@ -119,7 +129,8 @@ final class Scenario {
         List<SpecOracle.Input> delivery = pending.stream().map(p -> new SpecOracle.Input(p.e, p.line)).toList();
         String summary = "seed " + seed + ": " + tenants + " tenant(s), " + minutes + " min from " + Instant.ofEpochMilli(t0)
                 + ", " + delivery.size() + " events (" + outOfOrder + " delayed <=31s, " + lateish + " delayed >31s), min-events "
-                + config.minEvents() + ", engine --set " + String.join(" ", config.engineSets());
+                + config.minEvents() + ", confidence " + (config.confidence() == null ? "off" : config.confidence())
+                + ", engine --set " + String.join(" ", config.engineSets());
         return new Generated(seed, config, delivery, summary);
     }
 

@@ -76,6 +76,7 @@ final class SpecOracle {
     private static final class Hold {
         boolean firing;
         Long runStart;
+        Long resolveStart;
     }
 
     private final OracleConfig c;
@@ -174,17 +175,16 @@ final class SpecOracle {
         BigDecimal errorShare = BigDecimal.ONE.subtract(slo);
 
         long[] day = count(reqs, now, c.errorBudgetWindowMin());
-        // remaining = 1 - (bad/total)/(1-SLO) < thr  <=>  bad > total * (1-thr) * (1-SLO)
-        ratio(tenant, "error-budget", service, now, 0, day[1] >= c.minEvents(), day[0],
-                BigDecimal.valueOf(day[1]).multiply(BigDecimal.ONE.subtract(c.errorBudgetThreshold())).multiply(errorShare), true);
+        // remaining = 1 - (bad/total)/(1-SLO) < thr  <=>  bad/total > (1-thr) * (1-SLO)
+        ratio(tenant, "error-budget", service, now, 0, day[0], day[1],
+                BigDecimal.ONE.subtract(c.errorBudgetThreshold()).multiply(errorShare), true);
 
         burn(tenant, "burn-rate-fast", service, reqs, now, c.fastThreshold(), errorShare, c.fastLongMin(), c.fastShortMin());
         burn(tenant, "burn-rate-slow", service, reqs, now, c.slowThreshold(), errorShare, c.slowLongMin(), c.slowShortMin());
 
         if (service.equals("ingest")) {
             long[] h = count(reqs, now, c.ingestWindowMin());
-            ratio(tenant, "ingest-errors", "ingest", now, c.ingestHeldMs(), h[1] >= c.minEvents(), h[0],
-                    BigDecimal.valueOf(h[1]).multiply(c.ingestThreshold()), true);
+            ratio(tenant, "ingest-errors", "ingest", now, c.ingestHeldMs(), h[0], h[1], c.ingestThreshold(), true);
         }
 
         // percentile tripwires: every boundary B with B + grace <= the tenant's request stream time
@@ -230,17 +230,38 @@ final class SpecOracle {
         if (enough && (ca == 0 || cb == 0)) {
             ties.add(new Tie(index, Instant.ofEpochMilli(now), tenant, tw, service));
         }
-        evaluate(tenant, tw, service, now, 0, enough && ca > 0 && cb > 0);
+        // every window must pass the test, against the rate thr * (1-SLO)
+        BigDecimal x = thr.multiply(errorShare);
+        evaluate(tenant, tw, service, now, 0, enough && ca > 0 && cb > 0,
+                () -> significant(a[0], a[1], x, true) && significant(b[0], b[1], x, true));
     }
 
-    /** cond = enough && (above ? value > limit : value < limit), decided exactly. */
-    private void ratio(String tenant, String tw, String scope, long now, long heldMs, boolean enough, long value,
-                       BigDecimal limit, boolean above) {
-        int cmp = BigDecimal.valueOf(value).compareTo(limit);
+    /**
+     * A ratio condition k/n against the rate x (SPEC 3 "Significance"): past = n >= min-events and
+     * (above ? k > x n : k < x n), decided exactly; it fires only when also significant.
+     */
+    private void ratio(String tenant, String tw, String scope, long now, long heldMs, long k, long n, BigDecimal x, boolean above) {
+        boolean enough = n >= c.minEvents();
+        int cmp = BigDecimal.valueOf(k).compareTo(x.multiply(BigDecimal.valueOf(n)));
         if (enough && cmp == 0) {
             ties.add(new Tie(index, Instant.ofEpochMilli(now), tenant, tw, scope));
         }
-        evaluate(tenant, tw, scope, now, heldMs, enough && (above ? cmp > 0 : cmp < 0));
+        boolean past = enough && (above ? cmp > 0 : cmp < 0);
+        evaluate(tenant, tw, scope, now, heldMs, past, () -> significant(k, n, x, above));
+    }
+
+    /** The one-sided exact binomial test at the configured confidence; always true when it is off. */
+    private boolean significant(long k, long n, BigDecimal x, boolean above) {
+        if (c.confidence() == null) {
+            return true;
+        }
+        double p = above ? Binomial.atLeast(k, n, x.doubleValue()) : Binomial.atMost(k, n, x.doubleValue());
+        double level = BigDecimal.ONE.subtract(c.confidence()).doubleValue();
+        if (Math.abs(p - level) < 1e-9) {
+            note("binomial test within 1e-9 of its level");
+        }
+        note(p < level ? "ratio past its threshold and significant" : "ratio past its threshold, not significant");
+        return p < level;
     }
 
     private void latencyBoundary(String tenant, String op, long b) {
@@ -264,7 +285,7 @@ final class SpecOracle {
             double p95 = values.get(rank - 1);
             cond = p95 > (op.equals("READ") ? c.readThresholdMs() : c.writeThresholdMs());
         }
-        evaluate(tenant, op.equals("READ") ? "read-latency" : "write-latency", op, b * 60_000L, c.latencyHeldMs(), cond);
+        evaluate(tenant, op.equals("READ") ? "read-latency" : "write-latency", op, b * 60_000L, c.latencyHeldMs(), cond, () -> true);
     }
 
     // ---------------------------------------------------------------- the rest
@@ -273,7 +294,7 @@ final class SpecOracle {
         if (!m.getName().toString().equals("pg_replica_lag_seconds")) {
             return;
         }
-        evaluate(tenant, "replica-lag", series(m), ts, c.lagHeldMs(), m.getValue() > c.lagThreshold());
+        evaluate(tenant, "replica-lag", series(m), ts, c.lagHeldMs(), m.getValue() > c.lagThreshold(), () -> true);
     }
 
     static String series(MetricSample m) {
@@ -320,11 +341,8 @@ final class SpecOracle {
             }
         }
         long decided = auton + hitl;
-        boolean enough = decided >= c.minEvents();
-        ratio(tenant, "autonomy-compensation", "ENACT", now, 0, enough, comp,
-                c.compensationAbove().multiply(BigDecimal.valueOf(decided)), true);
-        ratio(tenant, "autonomy-rate", "ENACT", now, 0, enough, auton,
-                c.autonomyBelow().multiply(BigDecimal.valueOf(decided)), false);
+        ratio(tenant, "autonomy-compensation", "ENACT", now, 0, comp, decided, c.compensationAbove(), true);
+        ratio(tenant, "autonomy-rate", "ENACT", now, 0, auton, decided, c.autonomyBelow(), false);
     }
 
     private void policy(String tenant, PolicyDecision p, long ts) {
@@ -400,20 +418,41 @@ final class SpecOracle {
 
     // ---------------------------------------------------------------- firing / resolving / held-for
 
-    private void evaluate(String tenant, String tw, String scope, long t, long heldMs, boolean cond) {
+    /**
+     * SPEC 3, firing and resolving. Not firing: fires at the first evaluation t >= t0 + held-for of a
+     * run of evaluations (from t0) each past the threshold and significant. Firing: resolves at the
+     * first evaluation t >= t1 + keep-firing-for of a run of evaluations (from t1) each not past it.
+     */
+    private void evaluate(String tenant, String tw, String scope, long t, long heldMs, boolean past,
+                          java.util.function.BooleanSupplier significant) {
         Hold h = holds.computeIfAbsent(tw + "|" + tenant + "|" + scope, k -> new Hold());
-        if (!cond) {
-            if (h.firing) {
-                emit(t, tenant, tw, scope, "RESOLVED", Map.of());
+        if (h.firing) {
+            if (past) {
+                h.resolveStart = null;
+                return;
             }
-            h.firing = false;
+            if (h.resolveStart == null) {
+                h.resolveStart = t;
+            }
+            if (t >= h.resolveStart + c.keepFiringForMs()) {
+                if (c.keepFiringForMs() > 0) {
+                    note("resolved after keep-firing-for");
+                }
+                emit(t, tenant, tw, scope, "RESOLVED", Map.of());
+                h.firing = false;
+                h.resolveStart = null;
+                h.runStart = null;
+            }
+            return;
+        }
+        if (!past || !significant.getAsBoolean()) {
             h.runStart = null;
             return;
         }
         if (h.runStart == null) {
             h.runStart = t;
         }
-        if (!h.firing && t >= h.runStart + heldMs) {
+        if (t >= h.runStart + heldMs) {
             h.firing = true;
             fire(tenant, tw, scope, t);
         }

@@ -113,12 +113,24 @@ class ReportWriterTest {
     void aMarkerCarriesItsActionTripwireFiredAtAndReasonInATooltipAndItsSeverityColour() {
         String budget = figure(page, "TENANT_004", "error budget remaining (24h) · api");
         assertThat(budget).contains("<g class=\"marker sev-corrective\"><title>ROLLBACK_LAST_STEP · error-budget · api · firedAt "
-                + "2025-10-06T10:20:00Z\nerror budget remaining 0.1674 &lt; 0.6 over 24h (bad 1 / total 1201)</title>");
+                + "2025-10-06T10:20:20Z\nerror budget remaining -1.457 &lt; 0.6 over 24h (bad 3 / total 1221; p = 0.014 at 95% confidence)</title>");
         assertThat(budget).contains("<g class=\"marker sev-alert\"><title>OPEN_INCIDENT · error-budget");
         assertThat(figure(page, "TENANT_004", P95_READ)).contains("<g class=\"marker sev-resolved\"><title>RESOLVED · read-latency");
         assertThat(page).contains(".sev-corrective line{stroke:#c62828}", ".sev-alert line{stroke:#d98a00}",
                 ".sev-resolved line{stroke:#2e7d32}");
         assertThat(page).contains("<div class=\"legend\">", "corrective action (changes the system)", "alert / notification", "resolved");
+    }
+
+    @Test
+    void aRatioFiringShowsWhereItsBreachBeganAndWhereItBecameSignificant() {
+        // the burst's first 503 (10:20:00) puts the estimate past the threshold; the third (10:20:20) is significant
+        String budget = figure(page, "TENANT_004", "error budget remaining (24h) · api");
+        assertThat(budget).containsOnlyOnce("<g class=\"awaiting\"><title>error-budget · api: past its threshold from "
+                + "2025-10-06 10:20:00 UTC, not yet significant; significant (fired) at 2025-10-06 10:20:20 UTC</title><rect ");
+        assertThat(page).contains("<span class=\"significance\">past its threshold since 2025-10-06 10:20:00 UTC; not significant until it fired</span>",
+                "past its threshold, not yet significant");
+        // a tripwire fired by one event has no such band
+        assertThat(page).doesNotContain("residency-violation · TENANT_005: past its threshold");
     }
 
     @Test
@@ -153,7 +165,7 @@ class ReportWriterTest {
                 "dead letters<b>2</b>",
                 "<tr><td>read-latency</td><td class=\"num\">2</td><td>ALERT 1, RESOLVED 1</td></tr>",
                 "<tr><td>replica-lag</td><td class=\"num\">5</td><td>FAILOVER_READ_REPLICAS 1, NOTIFY_ONCALL 1, QUEUE_WRITES 1, RESOLVED 1, STOP_RAMP 1</td></tr>",
-                "<span class=\"badge sev-resolved\">RESOLVED</span></td><td class=\"num\">5</td>",
+                "<span class=\"badge sev-resolved\">RESOLVED</span></td><td class=\"num\">4</td>",
                 "<tr><td>bad-json</td><td class=\"num\">1</td></tr>", "<tr><td>missing-field</td><td class=\"num\">1</td></tr>");
     }
 

@@ -1,6 +1,10 @@
 package io.tripwire.engine.rules;
 
+import io.tripwire.engine.tripwires.AutonomyRatioTripwire;
+import io.tripwire.engine.tripwires.BurnRateTripwire;
+import io.tripwire.engine.tripwires.ErrorBudgetTripwire;
 import io.tripwire.engine.tripwires.LatencyTripwire;
+import io.tripwire.engine.tripwires.Significance;
 import io.tripwire.engine.tripwires.TripwireKinds;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +41,39 @@ class RulesLoaderTest {
         LatencyTripwire.Rule read = (LatencyTripwire.Rule) r.rule("read-latency");
         assertThat(read.thresholdMs()).isEqualTo(350);
         assertThat(read.heldFor()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void ratioTripwiresInheritTheGlobalConfidenceOrSetTheirOwn() throws Exception {
+        Rules r = LOADER.load(SHIPPED, List.of(), Map.of());
+        assertThat(r.confidence()).isEqualTo(0.95);
+        assertThat(((ErrorBudgetTripwire.Rule) r.rule("error-budget")).significance()).isEqualTo(new Significance(0.95));
+
+        r = LOADER.load(SHIPPED, List.of("confidence=0.99", "tripwires.autonomy-rate.confidence=off",
+                "tripwires.error-budget.keep-firing-for=10m"), Map.of());
+        assertThat(((BurnRateTripwire.Rule) r.rule("burn-rate-fast")).significance()).isEqualTo(new Significance(0.99));
+        assertThat(((AutonomyRatioTripwire.Rule) r.rule("autonomy-rate")).significance().on()).isFalse();
+        assertThat(r.rule("error-budget").keepFiringFor()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(r.rule("burn-rate-fast").keepFiringFor()).isEqualTo(Duration.ZERO);
+
+        // YAML 1.1 readers turn a bare `off` into false: both mean the plain estimate
+        assertThat(load("slo: {api: 0.999}\nconfidence: off\ntripwires: {}\n").confidence()).isNaN();
+        assertThat(LOADER.load(SHIPPED, List.of(), Map.of("TRIPWIRE_RULES_CONFIDENCE", "off")).confidence()).isNaN();
+    }
+
+    @Test
+    void aBadConfidenceOrKeepFiringForNamesTheKey() {
+        assertThatThrownBy(() -> LOADER.load(SHIPPED, List.of("confidence=1"), Map.of()))
+                .hasMessageContaining("confidence: expected a confidence between 0 and 1 (exclusive, e.g. 0.95) or off, got 1");
+        assertThatThrownBy(() -> LOADER.load(SHIPPED, List.of("tripwires.ingest-errors.confidence=high"), Map.of()))
+                .hasMessageContaining("tripwires.ingest-errors.confidence: expected a confidence between 0 and 1 (e.g. 0.95) or off, got 'high'");
+        assertThatThrownBy(() -> LOADER.load(SHIPPED, List.of("tripwires.read-latency.keep-firing-for=soon"), Map.of()))
+                .hasMessageContaining("tripwires.read-latency.keep-firing-for: expected a duration");
+        // an event-fired tripwire has nothing to keep firing, and no ratio to test
+        assertThatThrownBy(() -> LOADER.load(SHIPPED, List.of("tripwires.residency-violation.keep-firing-for=5m"), Map.of()))
+                .hasMessageContaining("tripwires.residency-violation.keep-firing-for: unknown key");
+        assertThatThrownBy(() -> LOADER.load(SHIPPED, List.of("tripwires.read-latency.confidence=0.9"), Map.of()))
+                .hasMessageContaining("tripwires.read-latency.confidence: unknown key");
     }
 
     @Test
