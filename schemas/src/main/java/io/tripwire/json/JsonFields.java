@@ -57,6 +57,10 @@ final class JsonFields {
         if (!s.isEmpty() && s.chars().allMatch(Character::isDigit) && s.length() <= 18) {
             return Instant.ofEpochMilli(Long.parseLong(s));
         }
+        Instant fast = Iso.utc(s);
+        if (fast != null) {
+            return fast;
+        }
         try {
             return Instant.parse(s);
         } catch (DateTimeParseException notUtc) {

@@ -237,10 +237,15 @@ public final class BenchCommand implements Callable<Integer> {
             report.figure("engine_idle_off_events_per_s", Math.round(idleOff.rate()));
             report.figure("ratio_idle_off", idleOff.rate() / consumerRate);
         }
-        EngineRun floor = floorRun(names, n);
+        EngineRun floor = floorRun(names, n, true);
         report.line("  framework floor: ratio %.3f to the consumer; the engine reaches %.2f of it", floor.rate() / consumerRate, run.rate() / floor.rate());
         report.figure("floor_events_per_s", Math.round(floor.rate()));
         report.figure("ratio_floor", floor.rate() / consumerRate);
+        EngineRun floor1 = floorRun(names, n, false);
+        report.line("  framework floor, request topic alone: ratio %.3f to the consumer (%.2fx the six-input floor)",
+                floor1.rate() / consumerRate, floor1.rate() / floor.rate());
+        report.figure("floor_requests_only_events_per_s", Math.round(floor1.rate()));
+        report.figure("ratio_floor_requests_only", floor1.rate() / consumerRate);
     }
 
     private static final String MAX_TASK_IDLE = "max.task.idle.ms";
@@ -280,13 +285,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** The same application with a processor that does nothing: Kafka Streams' own cost per record ({@link FrameworkFloor}). */
-    private EngineRun floorRun(TopicNames names, long n) throws Exception {
-        report.line("-- framework floor: the same inputs, settings and threads, a processor that does nothing, no stores, no output");
+    private EngineRun floorRun(TopicNames names, long n, boolean allInputs) throws Exception {
+        report.line(allInputs ? "-- framework floor: the same inputs, settings and threads, a processor that does nothing, no stores, no output"
+                : "-- framework floor, request topic alone: one input partition per task, otherwise the same");
         return measure(names, n, null, appId -> {
             Map<String, Object> kafka = new HashMap<>(Map.of("replication.factor", 1));
             kafka.putAll(engineConfig);
             org.apache.kafka.streams.KafkaStreams streams = FrameworkFloor.start(appId, bootstrap,
-                    Files.createDirectories(work.resolve("state").resolve(appId)), names, Map.of("schema.registry.url", REGISTRY), kafka);
+                    Files.createDirectories(work.resolve("state").resolve(appId)), names, Map.of("schema.registry.url", REGISTRY), kafka, allInputs);
             return new App() {
                 public org.apache.kafka.streams.KafkaStreams streams() {
                     return streams;

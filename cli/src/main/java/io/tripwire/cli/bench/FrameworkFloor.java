@@ -25,10 +25,17 @@ final class FrameworkFloor {
     private FrameworkFloor() {
     }
 
+    /**
+     * @param allInputs the engine's six inputs merged (its shape), or the request topic alone (what the
+     *                  same app costs when its tasks read one partition each, so no empty input partitions)
+     */
     static KafkaStreams start(String appId, String bootstrap, Path stateDir, TopicNames names, Map<String, ?> serdeConfig,
-                              Map<String, ?> overrides) {
+                              Map<String, ?> overrides, boolean allInputs) {
         StreamsBuilder builder = new StreamsBuilder();
-        TripwireTopology.inputs(builder, EngineTopics.create(names, serdeConfig, EngineTopics.ActionFormat.AVRO))
+        EngineTopics topics = EngineTopics.create(names, serdeConfig, EngineTopics.ActionFormat.AVRO);
+        (allInputs ? TripwireTopology.inputs(builder, topics)
+                : builder.stream(topics.requests().name(), org.apache.kafka.streams.kstream.Consumed.with(topics.requests().keySerde(),
+                        topics.requests().valueSerde()).withName("read-requests")).mapValues(v -> (SpecificRecord) v, Named.as("event")))
                 .process(() -> new Processor<String, SpecificRecord, Void, Void>() {
                     @Override
                     public void process(Record<String, SpecificRecord> record) {

@@ -41,8 +41,23 @@ public final class FileReplay {
     private FileReplay() {
     }
 
-    /** Reads and replays {@code input}: {@link #read} then {@link ReplayInput#replay}. */
+    /**
+     * Reads and replays {@code input} in one pass, holding no more than the outputs: while the
+     * file is in time order (as a recorded stream is) each line goes to the engine as soon as it
+     * is read. At the first line older than the one before, the pass stops and the file is read
+     * again into memory and sorted ({@link #read} then {@link ReplayInput#replay}): the same
+     * result, at the cost of holding every event.
+     */
     public static ReplayOutput run(Path input, Rules rules, ActionSigner signer, Progress progress) throws IOException {
+        try (ReplayEngine engine = new ReplayEngine(rules, signer)) {
+            InOrder inOrder = new InOrder(engine);
+            long total = Files.size(input);
+            if (forEachLine(input, progress, "replaying", inOrder)) {
+                progress.update("replaying", total, total);
+                return inOrder.output();
+            }
+            progress.update("input not in time order at line " + inOrder.lastLine + ": sorting it in memory", 0, total);
+        }
         return read(input, progress).replay(rules, signer, progress);
     }
 
@@ -50,6 +65,68 @@ public final class FileReplay {
     public static ReplayInput read(Path input, Progress progress) throws IOException {
         List<ReplayInput.Event> events = new ArrayList<>();
         List<ReplayOutput.DeadLetter> rejected = new ArrayList<>();
+        forEachLine(input, progress, "reading", new Lines() {
+            @Override
+            public boolean event(SpecificRecord e, Instant ts, long line, String raw) {
+                events.add(new ReplayInput.Event(e, ts, line, null, () -> raw));
+                return true;
+            }
+
+            @Override
+            public void rejected(ReplayOutput.DeadLetter d) {
+                rejected.add(d);
+            }
+        });
+        return new ReplayInput(events, rejected);
+    }
+
+    /** What a pass over a file's lines does with each one. */
+    private interface Lines {
+        /** A readable input event; false stops the pass. */
+        boolean event(SpecificRecord e, Instant ts, long line, String raw);
+
+        void rejected(ReplayOutput.DeadLetter d);
+    }
+
+    /** Feeds events to the engine while they come in time order (stable: equal times keep file order). */
+    private static final class InOrder implements Lines {
+        private final ReplayEngine engine;
+        private final List<ReplayOutput.DeadLetter> rejected = new ArrayList<>();
+        private Instant last = Instant.MIN;
+        private long lastLine;
+
+        InOrder(ReplayEngine engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public boolean event(SpecificRecord e, Instant ts, long line, String raw) {
+            lastLine = line;
+            if (ts.isBefore(last)) {
+                return false;
+            }
+            last = ts;
+            engine.send(e, line, null, () -> raw);
+            return true;
+        }
+
+        @Override
+        public void rejected(ReplayOutput.DeadLetter d) {
+            rejected.add(d);
+        }
+
+        /** As {@link ReplayInput#replay} gives it: dead letters (rejected while reading or refused) by line. */
+        ReplayOutput output() {
+            ReplayOutput out = engine.output();
+            List<ReplayOutput.DeadLetter> dead = new ArrayList<>(rejected);
+            dead.addAll(out.deadLetters());
+            dead.sort(java.util.Comparator.comparingLong(ReplayOutput.DeadLetter::line));
+            return new ReplayOutput(out.actions(), out.signals(), dead, out.eventsRead());
+        }
+    }
+
+    /** Reads {@code input} line by line; false when {@code lines} stopped the pass. Empty lines are skipped. */
+    private static boolean forEachLine(Path input, Progress progress, String phase, Lines lines) throws IOException {
         long total = Files.size(input);
         long read = 0;
         try (BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
@@ -58,26 +135,27 @@ public final class FileReplay {
                 n++;
                 read += raw.length() + 1;
                 if (n % 10_000 == 0) {
-                    progress.update("reading", read, total);
+                    progress.update(phase, read, total);
                 }
                 if (raw.isBlank()) {
                     continue;
                 }
+                SpecificRecord e;
                 try {
-                    SpecificRecord e = JsonForm.parseLine(raw, n);
-                    if (e instanceof TripwireAction || e instanceof ActionResult) {
-                        rejected.add(new ReplayOutput.DeadLetter(n, "not-an-input-event", "line " + n + ": "
-                                + e.getSchema().getName() + " records are outputs, not input events", raw));
-                        continue;
-                    }
-                    String line = raw;
-                    events.add(new ReplayInput.Event(e, (Instant) e.get(e.getSchema().getField("ts").pos()), n, null, () -> line));
+                    e = JsonForm.parseLine(raw, n);
                 } catch (DecodeException ex) {
-                    rejected.add(new ReplayOutput.DeadLetter(n, ex.reason(), ex.getMessage(), raw));
+                    lines.rejected(new ReplayOutput.DeadLetter(n, ex.reason(), ex.getMessage(), raw));
+                    continue;
+                }
+                if (e instanceof TripwireAction || e instanceof ActionResult) {
+                    lines.rejected(new ReplayOutput.DeadLetter(n, "not-an-input-event", "line " + n + ": "
+                            + e.getSchema().getName() + " records are outputs, not input events", raw));
+                } else if (!lines.event(e, (Instant) e.get(e.getSchema().getField("ts").pos()), n, raw)) {
+                    return false;
                 }
             }
         }
-        return new ReplayInput(events, rejected);
+        return true;
     }
 
     /** Writes the three JSON-lines files of SPEC section 5 into {@code dir}. */

@@ -36,22 +36,27 @@ public record ReplayInput(List<Event> events, List<ReplayOutput.DeadLetter> reje
      * by the topology in replay order).
      */
     public ReplayOutput replay(Rules rules, ActionSigner signer, FileReplay.Progress progress) {
+        try (ReplayEngine engine = new ReplayEngine(rules, signer)) {
+            return replay(engine, progress);
+        }
+    }
+
+    /** As above, on a fresh {@code engine} (e.g. {@link ReplayEngine#throughTopology}). */
+    public ReplayOutput replay(ReplayEngine engine, FileReplay.Progress progress) {
         List<Event> sorted = new ArrayList<>(events);
         sorted.sort(Comparator.comparing(Event::ts));
-        try (ReplayEngine engine = new ReplayEngine(rules, signer)) {
-            rejected.forEach(engine::rejected);
-            long done = 0;
-            for (Event e : sorted) {
-                engine.send(e.event(), e.line(), e.source(), e.raw());
-                if (++done % 10_000 == 0) {
-                    progress.update("replaying", done, sorted.size());
-                }
+        rejected.forEach(engine::rejected);
+        long done = 0;
+        for (Event e : sorted) {
+            engine.send(e.event(), e.line(), e.source(), e.raw());
+            if (++done % 10_000 == 0) {
+                progress.update("replaying", done, sorted.size());
             }
-            progress.update("replaying", done, sorted.size());
-            ReplayOutput out = engine.output();
-            List<ReplayOutput.DeadLetter> dead = new ArrayList<>(out.deadLetters());
-            dead.sort(Comparator.comparingLong(ReplayOutput.DeadLetter::line));
-            return new ReplayOutput(out.actions(), out.signals(), dead, out.eventsRead());
         }
+        progress.update("replaying", done, sorted.size());
+        ReplayOutput out = engine.output();
+        List<ReplayOutput.DeadLetter> dead = new ArrayList<>(out.deadLetters());
+        dead.sort(Comparator.comparingLong(ReplayOutput.DeadLetter::line));
+        return new ReplayOutput(out.actions(), out.signals(), dead, out.eventsRead());
     }
 }

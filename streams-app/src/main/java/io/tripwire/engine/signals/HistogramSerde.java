@@ -33,6 +33,13 @@ public final class HistogramSerde implements Serde<Histogram> {
         return h;
     }
 
+    /** As {@link #newHistogram()}, its counts already sized for values up to {@code highest} microseconds. */
+    public static Histogram newHistogram(long highest) {
+        Histogram h = new Histogram(Math.max(2, highest), DIGITS);
+        h.setAutoResize(true);
+        return h;
+    }
+
     /** Per-thread buffers: the uncompressed V2 encoding, and the compressed output. */
     private static final class Encoder {
         private final Deflater deflater = new Deflater(Deflater.BEST_SPEED);

@@ -4,7 +4,9 @@ import org.HdrHistogram.Histogram;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -21,6 +23,14 @@ public final class LatencyWindows {
     private final KeyValueStore<String, LatencyCursor> cursors;
     private final int windowMinutes;
     private final int emptyMinutes;
+    private final Histogram scratch = HistogramSerde.newHistogram();
+    /** Per key, the range its buckets grew to: a sizing hint only (not state), so it is neither kept nor restored. */
+    private final Map<String, Long> sizes = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > 65_536;
+        }
+    };
 
     /**
      * @param emptyMinutes how many boundaries after the first empty one of a gap are evaluated too:
@@ -42,9 +52,14 @@ public final class LatencyWindows {
         String bucketKey = StoreKeys.minute(key, minute);
         Histogram h = buckets.get(bucketKey); // the store's own object (a WriteBackStore): recorded into and put back at once
         if (h == null) {
-            h = HistogramSerde.newHistogram();
+            // sized like the key's last bucket: growing an empty histogram value by value copies its counts each time
+            Long hint = sizes.get(key);
+            h = hint == null ? HistogramSerde.newHistogram() : HistogramSerde.newHistogram(hint);
         }
         h.recordValue(Math.round(latencyMs * 1000.0));
+        if (h.getHighestTrackableValue() > sizes.getOrDefault(key, 0L)) {
+            sizes.put(key, h.getHighestTrackableValue());
+        }
         buckets.put(bucketKey, h); // marks it changed: encoded once, at the next commit
         LatencyCursor c = cursors.get(key);
         if (c == null) {
@@ -102,8 +117,13 @@ public final class LatencyWindows {
         return out;
     }
 
+    /**
+     * The window's buckets added into one scratch histogram, reused (reset) for every window: a new
+     * one would grow its counts array bucket by bucket, which was most of the cost of a boundary.
+     */
     private Histogram merge(String key, Iterable<Long> minutes) {
-        Histogram sum = HistogramSerde.newHistogram();
+        Histogram sum = scratch;
+        sum.reset();
         for (long m : minutes) {
             Histogram h = buckets.get(StoreKeys.minute(key, m));
             if (h != null) {

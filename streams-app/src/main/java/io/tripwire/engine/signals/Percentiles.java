@@ -1,7 +1,6 @@
 package io.tripwire.engine.signals;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * Nearest-rank percentiles of a latency window: the smallest recorded value such that at least
@@ -15,24 +14,21 @@ import org.HdrHistogram.HistogramIterationValue;
 public record Percentiles(long count, double p95ms, double p99ms) {
 
     public static Percentiles of(Histogram micros) {
-        return new Percentiles(micros.getTotalCount(), nearestRank(micros, 95.0), nearestRank(micros, 99.0));
+        long n = micros.getTotalCount();
+        return new Percentiles(n, nearestRank(micros, 95.0), nearestRank(micros, 99.0));
     }
 
-    /** Nearest-rank percentile in milliseconds of a histogram of microseconds. */
+    /**
+     * Nearest-rank percentile in milliseconds of a histogram of microseconds. HdrHistogram's
+     * {@code getValueAtPercentile} is exactly this (rank = ceil(p/100 · n), the first bucket whose
+     * cumulative count reaches it, its highest equivalent value) in a plain loop over the counts,
+     * several times faster than walking the recorded values; {@code PercentilesAccuracyTest} pins it.
+     */
     public static double nearestRank(Histogram micros, double percentile) {
-        long n = micros.getTotalCount();
-        if (n == 0) {
+        if (micros.getTotalCount() == 0) {
             return Double.NaN;
         }
-        long rank = (long) Math.ceil(percentile / 100.0 * n);
-        long seen = 0;
-        for (HistogramIterationValue v : micros.recordedValues()) {
-            seen += v.getCountAtValueIteratedTo();
-            if (seen >= rank) {
-                return micros.highestEquivalentValue(v.getValueIteratedTo()) / 1000.0;
-            }
-        }
-        return micros.getMaxValue() / 1000.0;
+        return micros.getValueAtPercentile(percentile) / 1000.0;
     }
 
     /** The percentile this record holds: 95 or 99. */

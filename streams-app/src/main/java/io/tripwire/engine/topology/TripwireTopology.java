@@ -25,6 +25,8 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import java.util.List;
@@ -50,12 +52,11 @@ public final class TripwireTopology {
 
     /** As above, with an observer of windows, events and actions (metrics). */
     public static void build(StreamsBuilder builder, EngineTopics topics, Rules rules, ActionSigner signer, EngineObserver observer) {
-        List<Tripwire<?>> tripwires = rules.tripwires().stream().<Tripwire<?>>map(TripwireKinds::create).toList();
-        addStores(builder);
+        stores().forEach(builder::addStateStore);
 
         KStream<String, SpecificRecord> events = inputs(builder, topics);
 
-        events.process(() -> new TripwireProcessor(rules, tripwires, signer, observer), Named.as("evaluate-tripwires"), StoreNames.ALL)
+        events.process(() -> processor(rules, signer, observer), Named.as("evaluate-tripwires"), StoreNames.ALL)
                 .split(Named.as("output-"))
                 .branch((tenant, out) -> out instanceof TripwireAction, Branched.withConsumer(
                         s -> s.mapValues(v -> (TripwireAction) v, Named.as("as-action"))
@@ -64,6 +65,12 @@ public final class TripwireTopology {
                         s -> s.mapValues(v -> (Signal) v, Named.as("as-signal"))
                                 .to(topics.signals().name(), produced(topics.signals(), "write-signals")), "signals"))
                 .noDefaultBranch();
+    }
+
+    /** The engine's one stateful step, as every task (and file replay) runs it. */
+    public static TripwireProcessor processor(Rules rules, ActionSigner signer, EngineObserver observer) {
+        List<Tripwire<?>> tripwires = rules.tripwires().stream().<Tripwire<?>>map(TripwireKinds::create).toList();
+        return new TripwireProcessor(rules, tripwires, signer, observer);
     }
 
     /** The six input topics, decoded, as one stream (what the engine's processor reads; also the bench's framework floor). */
@@ -85,17 +92,19 @@ public final class TripwireTopology {
         return Produced.with(topic.keySerde(), topic.valueSerde()).withName(name);
     }
 
-    private static void addStores(StreamsBuilder builder) {
-        store(builder, StoreNames.TENANT_CLOCK, Serdes.Long(), OBJECTS);
-        store(builder, StoreNames.REQUEST_BUCKETS, Tally.SERDE, OBJECTS);
-        store(builder, StoreNames.REQUEST_SUMS, WindowSums.SERDE, OBJECTS);
-        store(builder, StoreNames.LATENCY_BUCKETS, new HistogramSerde(), HISTOGRAMS);
-        store(builder, StoreNames.LATENCY_CURSORS, LatencyCursor.SERDE, OBJECTS);
-        store(builder, StoreNames.METRIC_SERIES, MetricPoint.SERDE, OBJECTS);
-        store(builder, StoreNames.AUTONOMY_BUCKETS, Tally.SERDE, OBJECTS);
-        store(builder, StoreNames.AUTONOMY_SUMS, WindowSums.SERDE, OBJECTS);
-        store(builder, StoreNames.TRIPWIRE_STATE, HoldState.SERDE, OBJECTS);
-        store(builder, StoreNames.TENANT_STATE, TenantState.SERDE, OBJECTS);
+    /** The processor's state stores, each with a changelog (file replay turns the changelogs off). */
+    public static List<StoreBuilder<KeyValueStore<String, ?>>> stores() {
+        return List.of(
+                store(StoreNames.TENANT_CLOCK, Serdes.Long(), OBJECTS),
+                store(StoreNames.REQUEST_BUCKETS, Tally.SERDE, OBJECTS),
+                store(StoreNames.REQUEST_SUMS, WindowSums.SERDE, OBJECTS),
+                store(StoreNames.LATENCY_BUCKETS, new HistogramSerde(), HISTOGRAMS),
+                store(StoreNames.LATENCY_CURSORS, LatencyCursor.SERDE, OBJECTS),
+                store(StoreNames.METRIC_SERIES, MetricPoint.SERDE, OBJECTS),
+                store(StoreNames.AUTONOMY_BUCKETS, Tally.SERDE, OBJECTS),
+                store(StoreNames.AUTONOMY_SUMS, WindowSums.SERDE, OBJECTS),
+                store(StoreNames.TRIPWIRE_STATE, HoldState.SERDE, OBJECTS),
+                store(StoreNames.TENANT_STATE, TenantState.SERDE, OBJECTS));
     }
 
     /** Values kept as objects per store and task: small records (a few hundred bytes each with the map). */
@@ -108,10 +117,11 @@ public final class TripwireTopology {
      * values as objects and encodes each changed one once per commit (Kafka's byte cache is off:
      * it would only hold a second copy).
      */
-    private static <V> void store(StreamsBuilder builder, String name, Serde<V> valueSerde, int objects) {
-        builder.addStateStore(new WriteBackStoreBuilder<>(
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static <V> StoreBuilder<KeyValueStore<String, ?>> store(String name, Serde<V> valueSerde, int objects) {
+        return (StoreBuilder) new WriteBackStoreBuilder<>(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), valueSerde)
                         .withCachingDisabled()
-                        .withLoggingEnabled(java.util.Map.of()), objects));
+                        .withLoggingEnabled(java.util.Map.of()), objects);
     }
 }

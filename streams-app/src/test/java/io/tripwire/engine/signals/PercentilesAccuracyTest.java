@@ -42,6 +42,25 @@ class PercentilesAccuracyTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"uniform", "lognormal", "pareto", "bimodal"})
+    void isExactlyTheBucketOfTheExactNearestRankValue(String distribution) {
+        // bucketing is monotone, so the nearest rank over buckets is the bucket of the raw nearest-rank value;
+        // sizes around multiples of 20 and 100 put the rank exactly on a value
+        for (int n : new int[] {1, 2, 19, 20, 21, 99, 100, 101, 1999, 2000, 2001, 4321}) {
+            double[] v = sample(distribution, n, n);
+            Histogram h = HistogramSerde.newHistogram();
+            for (double x : v) {
+                h.recordValue(Math.round(x * 1000.0));
+            }
+            for (double p : new double[] {95, 99}) {
+                long exactMicros = Math.round(exactNearestRank(v, p) * 1000.0);
+                assertThat(Percentiles.nearestRank(h, p)).as("%s n=%d p%s", distribution, n, p)
+                        .isEqualTo(h.highestEquivalentValue(exactMicros) / 1000.0);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"uniform", "lognormal", "pareto", "bimodal"})
     void p95AndP99OfFiveMinuteBucketsAreWithinOnePercentOfExact(String distribution) {
         HistogramSerde serde = new HistogramSerde();
         for (long seed = 1; seed <= 20; seed++) {
