@@ -37,7 +37,11 @@ public class DecodeException extends SerializationException {
         /** {@code ts} is neither ISO-8601 UTC nor epoch milliseconds. */
         BAD_TIMESTAMP("bad-timestamp"),
         /** A JSON value names a {@code type} other than the kind its topic carries. */
-        WRONG_TYPE_FOR_TOPIC("wrong-type-for-topic");
+        WRONG_TYPE_FOR_TOPIC("wrong-type-for-topic"),
+        /** An OpenTelemetry (OTLP) record does not decode as an export request of its signal. */
+        BAD_OTLP("bad-otlp"),
+        /** The record's key is not the tenant in its value, and strict keys are on. */
+        KEY_MISMATCH("key-mismatch");
 
         private final String code;
 

@@ -2,6 +2,7 @@ package io.tripwire.engine;
 
 import io.tripwire.engine.rules.Rules;
 import io.tripwire.engine.topology.EngineTopics;
+import io.tripwire.engine.topology.Ingestion;
 import io.tripwire.engine.topology.StreamsSettings;
 import io.tripwire.engine.topology.TopicNames;
 import io.tripwire.engine.topology.TripwireTopology;
@@ -60,11 +61,22 @@ public final class TripwireEngine implements AutoCloseable {
 
     /** As above, with an observer (metrics) of windows, events and actions. */
     public static TripwireEngine start(Settings s, Rules rules, ActionSigner signer, io.tripwire.engine.topology.EngineObserver observer) {
+        return start(s, rules, signer, observer, Ingestion.DEFAULTS);
+    }
+
+    /** As above, with other sources (OTLP, OPA) and the key rule of {@code ingestion} (docs/ingest.md). */
+    public static TripwireEngine start(Settings s, Rules rules, ActionSigner signer, io.tripwire.engine.topology.EngineObserver observer,
+                                       Ingestion ingestion) {
+        int partitions;
         try (Admin admin = Admin.create(adminConfig(s))) {
-            checkCoPartitioned(admin, s.topics());
+            partitions = checkCoPartitioned(admin, s.topics());
+            checkExist(admin, java.util.stream.Stream.of(ingestion.otlpSpans(), ingestion.otlpMetrics(), ingestion.opaDecisions())
+                    .filter(t -> t != null && !t.isBlank()).toList());
         }
         StreamsBuilder builder = new StreamsBuilder();
-        TripwireTopology.build(builder, EngineTopics.create(s.topics(), s.serdeConfig(), s.actionFormat()), rules, signer, observer);
+        // the re-keying topic gets the input topics' partition count: a tenant's re-keyed events meet its other events
+        TripwireTopology.build(builder, EngineTopics.create(s.topics(), s.serdeConfig(), s.actionFormat()), rules, signer, observer,
+                ingestion.withPartitions(partitions));
         Topology topology = builder.build();
         KafkaStreams streams = new KafkaStreams(topology,
                 StreamsSettings.of(s.applicationId(), s.bootstrapServers(), s.stateDir(), s.topics().deadLetter(), s.kafka()));
@@ -119,7 +131,7 @@ public final class TripwireEngine implements AutoCloseable {
      * Refuses to start unless every input topic exists and all have the same partition count
      * (co-partitioned by tenant: the default partitioner sends a tenant to the same partition number).
      */
-    public static void checkCoPartitioned(Admin admin, TopicNames names) {
+    public static int checkCoPartitioned(Admin admin, TopicNames names) {
         Map<String, Integer> partitions = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
         for (String topic : names.inputs()) {
@@ -145,6 +157,27 @@ public final class TripwireEngine implements AutoCloseable {
             throw new IllegalStateException("input topics must be co-partitioned by tenant (same partition count), so one task sees "
                     + "all of a tenant's events; found " + partitions.entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
+        }
+        return partitions.values().iterator().next();
+    }
+
+    /** Refuses to start when a configured OTLP or OPA topic does not exist (any partition count will do: it is re-keyed). */
+    private static void checkExist(Admin admin, List<String> topics) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        try {
+            java.util.Set<String> existing = admin.listTopics().names().get();
+            List<String> missing = topics.stream().filter(t -> !existing.contains(t)).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("configured source topics missing: " + missing + " (otlp.spans-topic, otlp.metrics-topic, "
+                        + "opa.topic in engine.yaml; create them, or let the Collector's kafka exporter create them)");
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

@@ -30,13 +30,12 @@ final class EngineConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final List<String> TOP_KEYS = List.of("application-id", "bootstrap-servers", "schema-registry-url",
             "schema-registry", "state-dir", "rules", "signing-key", "action-format", "topics", "metrics", "kafka");
-    /** Single values the environment may override: variable -> key. */
-    private static final Map<String, String> ENV_KEYS = Map.of(
-            "TRIPWIRE_APPLICATION_ID", "application-id",
-            "TRIPWIRE_BOOTSTRAP_SERVERS", "bootstrap-servers",
-            "TRIPWIRE_SCHEMA_REGISTRY_URL", "schema-registry-url",
-            "TRIPWIRE_STATE_DIR", "state-dir",
-            "TRIPWIRE_SIGNING_KEY", "signing-key");
+    /** Single-value keys (dotted paths); each can be overridden by {@link #envName} of its path. */
+    static final List<String> SCALAR_KEYS = scalarKeys();
+    /** Environment prefix of schema-registry client settings, as for Kafka's. */
+    static final String REGISTRY_ENV_PREFIX = "TRIPWIRE_SCHEMA_REGISTRY_";
+    /** Variables with those prefixes that mean something else (log levels; the registry URL key). */
+    private static final List<String> NOT_PASS_THROUGH = List.of("TRIPWIRE_KAFKA_LOG_LEVEL", "TRIPWIRE_SCHEMA_REGISTRY_URL");
     /** Settings with a key of their own, which the kafka: pass-through must not contradict. */
     private static final Map<String, String> OWNED_KAFKA_KEYS = Map.of(
             "bootstrap.servers", "bootstrap-servers", "application.id", "application-id", "state.dir", "state-dir");
@@ -54,6 +53,26 @@ final class EngineConfigLoader {
         Path parent = file.toAbsolutePath().getParent();
         this.baseDir = parent != null ? parent : Path.of("").toAbsolutePath();
         this.env = env;
+    }
+
+    private static List<String> scalarKeys() {
+        List<String> keys = new ArrayList<>(List.of("application-id", "bootstrap-servers", "schema-registry-url", "state-dir",
+                "rules", "signing-key", "action-format"));
+        EngineConfig.TOPIC_KEYS.forEach(t -> keys.add("topics." + t));
+        keys.addAll(List.of("metrics.host", "metrics.port", "metrics.max-tenants"));
+        return List.copyOf(keys);
+    }
+
+    /**
+     * The one rule for overriding a single value of engine.yaml without editing it: {@code TRIPWIRE_}
+     * and the key's dotted path upper-cased, with {@code .} and {@code -} as {@code _}
+     * ({@code action-format} -> {@code TRIPWIRE_ACTION_FORMAT}, {@code topics.request-latency} ->
+     * {@code TRIPWIRE_TOPICS_REQUEST_LATENCY}). Settings under {@code kafka:} and {@code schema-registry:}
+     * are passed through by name: {@code TRIPWIRE_KAFKA_<KEY>} and {@code TRIPWIRE_SCHEMA_REGISTRY_<KEY>},
+     * the key lower-cased with {@code _} as {@code .}.
+     */
+    static String envName(String path) {
+        return "TRIPWIRE_" + path.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     static EngineConfig load(Path file, Map<String, String> env) throws IOException {
@@ -74,30 +93,22 @@ final class EngineConfigLoader {
             throw new EngineConfigException(file + ": expected a mapping of settings at the top (keys: " + String.join(", ", TOP_KEYS) + ")");
         }
         onlyKeys(root, "", TOP_KEYS);
+        Map<String, String> envPaths = applyEnv((com.fasterxml.jackson.databind.node.ObjectNode) root);
         Map<String, String> values = new LinkedHashMap<>();
         for (String key : List.of("application-id", "bootstrap-servers", "schema-registry-url", "state-dir", "rules",
                 "signing-key", "action-format")) {
             String v = scalar(root.get(key), key);
             if (v != null) {
-                values.put(key, v);
-                origin.put(key, file + ": " + key);
+                values.put(key, v.trim());
+                origin.putIfAbsent(key, file + ": " + key);
             }
         }
-        Map<String, String> envPaths = new LinkedHashMap<>();
-        new TreeMap<>(ENV_KEYS).forEach((var, key) -> {
-            String v = env.get(var);
-            if (v != null && !v.isBlank()) {
-                values.put(key, v.trim());
-                origin.put(key, var + " (environment)");
-                envPaths.put(key, var);
-            }
-        });
-        Map<String, String> kafka = kafka(root.get("kafka"));
+        Map<String, String> kafka = passThrough(root.get("kafka"), "kafka", KAFKA_ENV_PREFIX);
         return new EngineConfig(Path.of(file),
                 applicationId(values.getOrDefault("application-id", "tripwire-engine")),
                 bootstrap(values.getOrDefault("bootstrap-servers", "localhost:9092")),
                 registryUrl(values.getOrDefault("schema-registry-url", "mock://tripwire")),
-                stringMap(root.get("schema-registry"), "schema-registry"),
+                passThrough(root.get("schema-registry"), "schema-registry", REGISTRY_ENV_PREFIX),
                 path(values.getOrDefault("state-dir", "./state"), "state-dir", envPaths, false),
                 values.containsKey("rules") ? path(values.get("rules"), "rules", envPaths, true) : null,
                 values.containsKey("signing-key") ? path(values.get("signing-key"), "signing-key", envPaths, true) : null,
@@ -105,6 +116,32 @@ final class EngineConfigLoader {
                 topics(root.get("topics")),
                 metrics(root.get("metrics")),
                 kafka);
+    }
+
+    /**
+     * Writes every single-value override from the environment into the tree ({@link #envName});
+     * returns key -> variable of those applied (paths from the environment are relative to the
+     * working directory, not to the file).
+     */
+    private Map<String, String> applyEnv(com.fasterxml.jackson.databind.node.ObjectNode root) {
+        Map<String, String> applied = new LinkedHashMap<>();
+        for (String key : SCALAR_KEYS) {
+            String var = envName(key);
+            String v = env.get(var);
+            if (v == null || v.isBlank()) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode at = root;
+            String[] parts = key.split("\\.");
+            for (int i = 0; i < parts.length - 1; i++) {
+                JsonNode next = at.get(parts[i]);
+                at = next instanceof com.fasterxml.jackson.databind.node.ObjectNode o ? o : at.putObject(parts[i]);
+            }
+            at.put(parts[parts.length - 1], v.trim());
+            origin.put(key, var + " (environment)");
+            applied.put(key, var);
+        }
+        return applied;
     }
 
     private String where(String key) {
@@ -169,7 +206,7 @@ final class EngineConfigLoader {
         for (String key : EngineConfig.TOPIC_KEYS) {
             String name = given.getOrDefault(key, key);
             if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-                throw new EngineConfigException(file + ": topics." + key + ": '" + name
+                throw new EngineConfigException(where("topics." + key) + ": '" + name
                         + "' is not a valid topic name (letters, digits, '.', '_', '-'; at most 249)");
             }
             String other = keyOfName.putIfAbsent(name, key);
@@ -186,13 +223,6 @@ final class EngineConfigLoader {
     private EngineConfig.Metrics metrics(JsonNode node) {
         Map<String, String> m = new LinkedHashMap<>(stringMap(node, "metrics"));
         onlyKeys(node, "metrics.", List.of("host", "port", "max-tenants"));
-        // containers listen on 0.0.0.0 without editing the file
-        for (String k : List.of("host", "port")) {
-            String v = env.get("TRIPWIRE_METRICS_" + k.toUpperCase(java.util.Locale.ROOT));
-            if (v != null && !v.isBlank()) {
-                m.put(k, v.trim());
-            }
-        }
         String host = m.getOrDefault("host", "127.0.0.1");
         String portText = m.getOrDefault("port", "9464");
         int port;
@@ -202,7 +232,7 @@ final class EngineConfigLoader {
             port = -1;
         }
         if (port < 0 || port > 65535) {
-            throw new EngineConfigException(file + ": metrics.port: '" + portText + "' is not allowed; use 1-65535, or 0 to turn metrics off");
+            throw new EngineConfigException(where("metrics.port") + ": '" + portText + "' is not allowed; use 1-65535, or 0 to turn metrics off");
         }
         if (host.isBlank()) {
             throw new EngineConfigException(file + ": metrics.host: empty; use an address to listen on, e.g. 127.0.0.1 or 0.0.0.0");
@@ -220,16 +250,24 @@ final class EngineConfigLoader {
         return new EngineConfig.Metrics(host, port, maxTenants);
     }
 
-    private Map<String, String> kafka(JsonNode node) {
-        Map<String, String> kafka = stringMap(node, "kafka");
+    /** A pass-through mapping ({@code kafka:}, {@code schema-registry:}) with its {@code PREFIX<KEY>} variables. */
+    private Map<String, String> passThrough(JsonNode node, String section, String prefix) {
+        Map<String, String> map = stringMap(node, section);
         for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
-            if (e.getKey().startsWith(KAFKA_ENV_PREFIX) && e.getKey().length() > KAFKA_ENV_PREFIX.length()
-                    && !e.getValue().isBlank()) {
-                String key = e.getKey().substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-                kafka.put(key, e.getValue());
-                origin.put("kafka." + key, e.getKey() + " (environment)");
+            if (e.getKey().startsWith(prefix) && e.getKey().length() > prefix.length() && !e.getValue().isBlank()
+                    && !NOT_PASS_THROUGH.contains(e.getKey())) {
+                String key = e.getKey().substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                map.put(key, e.getValue());
+                origin.put(section + "." + key, e.getKey() + " (environment)");
             }
         }
+        if (section.equals("kafka")) {
+            ownedKafkaKeys(map);
+        }
+        return map;
+    }
+
+    private void ownedKafkaKeys(Map<String, String> kafka) {
         for (String key : kafka.keySet()) {
             String own = OWNED_KAFKA_KEYS.get(key);
             if (own != null) {
@@ -237,7 +275,6 @@ final class EngineConfigLoader {
                         + "' (or its environment variable), not under kafka:");
             }
         }
-        return kafka;
     }
 
     /** A mapping of scalars, as strings; an absent node is empty. */

@@ -42,6 +42,68 @@ class EngineConfigTest {
     }
 
     @Test
+    void everyKeyOfTheShippedFileIsOverriddenByOneRuleFromTheEnvironment() throws IOException {
+        // every scalar key present in the shipped file (comments aside) is one the rule covers
+        java.util.List<String> shippedKeys = new java.util.ArrayList<>();
+        com.fasterxml.jackson.databind.JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(Path.of("..", "config", "engine.yaml").toFile());
+        tree.properties().forEach(e -> {
+            if (e.getValue().isObject()) {
+                if (!e.getKey().equals("kafka") && !e.getKey().equals("schema-registry")) {
+                    e.getValue().properties().forEach(inner -> shippedKeys.add(e.getKey() + "." + inner.getKey()));
+                }
+            } else if (e.getValue().isValueNode()) {
+                shippedKeys.add(e.getKey());
+            }
+        });
+        assertThat(EngineConfigLoader.SCALAR_KEYS).containsAll(shippedKeys);
+
+        Files.writeString(dir.resolve("other-rules.yaml"), "grace: 30s\n");
+        Files.writeString(dir.resolve("key.pem"), "x");
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "TRIPWIRE_APPLICATION_ID", "from-env",
+                "TRIPWIRE_BOOTSTRAP_SERVERS", "broker-9:9093",
+                "TRIPWIRE_SCHEMA_REGISTRY_URL", "http://registry:8081",
+                "TRIPWIRE_STATE_DIR", dir.resolve("env-state").toString(),
+                "TRIPWIRE_RULES", dir.resolve("other-rules.yaml").toString(),
+                "TRIPWIRE_SIGNING_KEY", dir.resolve("key.pem").toString(),
+                "TRIPWIRE_ACTION_FORMAT", "json",
+                "TRIPWIRE_METRICS_HOST", "0.0.0.0",
+                "TRIPWIRE_METRICS_PORT", "9999",
+                "TRIPWIRE_METRICS_MAX_TENANTS", "7"));
+        env.put("TRIPWIRE_TOPICS_REQUEST_LATENCY", "gw.requests");
+        env.put("TRIPWIRE_TOPICS_TRIPWIRE_DEAD_LETTER", "ops.dlq");
+        env.put("TRIPWIRE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "u:p");
+        env.put("TRIPWIRE_KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+        env.put("TRIPWIRE_KAFKA_LOG_LEVEL", "info"); // the log level, not a Kafka setting
+        EngineConfig c = EngineConfig.load(Path.of("..", "config", "engine.yaml"), env);
+
+        assertThat(c.applicationId()).isEqualTo("from-env");
+        assertThat(c.bootstrapServers()).isEqualTo("broker-9:9093");
+        assertThat(c.schemaRegistryUrl()).isEqualTo("http://registry:8081");
+        assertThat(c.stateDir()).isEqualTo(dir.resolve("env-state").toAbsolutePath());
+        assertThat(c.rules()).isEqualTo(dir.resolve("other-rules.yaml").toAbsolutePath());
+        assertThat(c.signingKey()).isEqualTo(dir.resolve("key.pem").toAbsolutePath());
+        assertThat(c.actionFormat()).isEqualTo(ActionFormat.JSON);
+        assertThat(c.metrics()).isEqualTo(new EngineConfig.Metrics("0.0.0.0", 9999, 7));
+        assertThat(c.topics().requests()).isEqualTo("gw.requests");
+        assertThat(c.topics().deadLetter()).isEqualTo("ops.dlq");
+        assertThat(c.schemaRegistry()).containsEntry("basic.auth.user.info", "u:p");
+        assertThat(c.kafka()).containsEntry("security.protocol", "SASL_SSL").doesNotContainKey("log.level");
+        for (String key : EngineConfigLoader.SCALAR_KEYS) {
+            assertThat(EngineConfigLoader.envName(key)).startsWith("TRIPWIRE_").doesNotContain("-").doesNotContain(".");
+        }
+    }
+
+    @Test
+    void aBadValueFromTheEnvironmentNamesTheVariable() {
+        assertThatThrownBy(() -> EngineConfig.load(Path.of("..", "config", "engine.yaml"), Map.of("TRIPWIRE_ACTION_FORMAT", "xml")))
+                .hasMessageContaining("TRIPWIRE_ACTION_FORMAT (environment): 'xml' is not allowed; use avro or json");
+        assertThatThrownBy(() -> EngineConfig.load(Path.of("..", "config", "engine.yaml"), Map.of("TRIPWIRE_METRICS_PORT", "99999")))
+                .hasMessageContaining("TRIPWIRE_METRICS_PORT (environment): '99999' is not allowed");
+    }
+
+    @Test
     void theShippedEngineYamlLoadsWithItsDocumentedDefaults() throws IOException {
         Path shipped = Path.of("..", "config", "engine.yaml");
         EngineConfig c = EngineConfig.load(shipped, Map.of());

@@ -2,6 +2,8 @@ package io.tripwire.engine.replay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tripwire.engine.ingest.Ingest;
+import io.tripwire.engine.ingest.IngestSettings;
 import io.tripwire.engine.rules.Rules;
 import io.tripwire.json.JsonForm;
 import io.tripwire.schemas.ActionResult;
@@ -49,23 +51,33 @@ public final class FileReplay {
      * result, at the cost of holding every event.
      */
     public static ReplayOutput run(Path input, Rules rules, ActionSigner signer, Progress progress) throws IOException {
+        return run(input, rules, signer, IngestSettings.DEFAULTS, progress);
+    }
+
+    /** As above, reading OTLP and OPA lines with {@code mapping} (docs/ingest.md). */
+    public static ReplayOutput run(Path input, Rules rules, ActionSigner signer, IngestSettings mapping, Progress progress) throws IOException {
         try (ReplayEngine engine = new ReplayEngine(rules, signer)) {
             InOrder inOrder = new InOrder(engine);
             long total = Files.size(input);
-            if (forEachLine(input, progress, "replaying", inOrder)) {
+            if (forEachLine(input, progress, "replaying", new Ingest(mapping), inOrder)) {
                 progress.update("replaying", total, total);
                 return inOrder.output();
             }
             progress.update("input not in time order at line " + inOrder.lastLine + ": sorting it in memory", 0, total);
         }
-        return read(input, progress).replay(rules, signer, progress);
+        return read(input, mapping, progress).replay(rules, signer, progress);
     }
 
     /** Parses {@code input}; an unreadable line, or an output record, is rejected with its line number and reason. */
     public static ReplayInput read(Path input, Progress progress) throws IOException {
+        return read(input, IngestSettings.DEFAULTS, progress);
+    }
+
+    /** As above, reading OTLP and OPA lines with {@code mapping}. */
+    public static ReplayInput read(Path input, IngestSettings mapping, Progress progress) throws IOException {
         List<ReplayInput.Event> events = new ArrayList<>();
         List<ReplayOutput.DeadLetter> rejected = new ArrayList<>();
-        forEachLine(input, progress, "reading", new Lines() {
+        forEachLine(input, progress, "reading", new Ingest(mapping), new Lines() {
             @Override
             public boolean event(SpecificRecord e, Instant ts, long line, String raw) {
                 events.add(new ReplayInput.Event(e, ts, line, null, () -> raw));
@@ -126,7 +138,7 @@ public final class FileReplay {
     }
 
     /** Reads {@code input} line by line; false when {@code lines} stopped the pass. Empty lines are skipped. */
-    private static boolean forEachLine(Path input, Progress progress, String phase, Lines lines) throws IOException {
+    private static boolean forEachLine(Path input, Progress progress, String phase, Ingest ingest, Lines lines) throws IOException {
         long total = Files.size(input);
         long read = 0;
         try (BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
@@ -138,6 +150,13 @@ public final class FileReplay {
                     progress.update(phase, read, total);
                 }
                 if (raw.isBlank()) {
+                    continue;
+                }
+                Ingest.Form form = Ingest.formOfLine(raw);
+                if (form != null) {
+                    if (!otherForm(ingest, form, raw, n, lines)) {
+                        return false;
+                    }
                     continue;
                 }
                 SpecificRecord e;
@@ -153,6 +172,26 @@ public final class FileReplay {
                 } else if (!lines.event(e, (Instant) e.get(e.getSchema().getField("ts").pos()), n, raw)) {
                     return false;
                 }
+            }
+        }
+        return true;
+    }
+
+    /** A line of OTLP JSON (the Collector's file exporter) or an OPA decision-log event: each event it gives, each part refused. */
+    private static boolean otherForm(Ingest ingest, Ingest.Form form, String raw, long n, Lines lines) {
+        Ingest.Mapped m;
+        try {
+            m = ingest.map(form, raw, "line " + n);
+        } catch (DecodeException ex) {
+            lines.rejected(new ReplayOutput.DeadLetter(n, ex.reason(), ex.getMessage(), raw));
+            return true;
+        }
+        for (DecodeException ex : m.refused()) {
+            lines.rejected(new ReplayOutput.DeadLetter(n, ex.reason(), ex.getMessage(), raw));
+        }
+        for (SpecificRecord e : m.events()) {
+            if (!lines.event(e, (Instant) e.get(e.getSchema().getField("ts").pos()), n, raw)) {
+                return false;
             }
         }
         return true;

@@ -47,6 +47,10 @@ public interface EngineObserver {
     }
 
     /** Every action record emitted (RESOLVED included), right after it was forwarded to the sink. */
+    /** Parts of an OTLP record that are not requests or read metrics (client spans, other metrics), by form. */
+    default void skipped(String form, int n) {
+    }
+
     default void action(TripwireAction a) {
     }
 }

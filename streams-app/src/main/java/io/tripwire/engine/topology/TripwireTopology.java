@@ -52,9 +52,22 @@ public final class TripwireTopology {
 
     /** As above, with an observer of windows, events and actions (metrics). */
     public static void build(StreamsBuilder builder, EngineTopics topics, Rules rules, ActionSigner signer, EngineObserver observer) {
+        build(builder, topics, rules, signer, observer, Ingestion.DEFAULTS);
+    }
+
+    /**
+     * As above, with the other sources (OTLP, OPA) and the key rule of {@code ingestion}:
+     * <pre>
+     *   6 inputs ─► check-keys ─(key = tenant)────────────────────────► evaluate-tripwires ─► actions, signals
+     *                   └─(other key) ─► rekeyed (repartition by tenant) ─┘
+     *   otlp spans / metrics, OPA decisions ─► decode ─┘
+     * </pre>
+     */
+    public static void build(StreamsBuilder builder, EngineTopics topics, Rules rules, ActionSigner signer, EngineObserver observer,
+                             Ingestion ingestion) {
         stores().forEach(builder::addStateStore);
 
-        KStream<String, SpecificRecord> events = inputs(builder, topics);
+        KStream<String, SpecificRecord> events = keyedByTenant(builder, inputs(builder, topics), topics, ingestion, observer);
 
         events.process(() -> processor(rules, signer, observer), Named.as("evaluate-tripwires"), StoreNames.ALL)
                 .split(Named.as("output-"))
@@ -71,6 +84,60 @@ public final class TripwireTopology {
     public static TripwireProcessor processor(Rules rules, ActionSigner signer, EngineObserver observer) {
         List<Tripwire<?>> tripwires = rules.tripwires().stream().<Tripwire<?>>map(TripwireKinds::create).toList();
         return new TripwireProcessor(rules, tripwires, signer, observer);
+    }
+
+    /**
+     * The inputs whose key is their tenant, merged with everything re-keyed through the engine's
+     * re-keying topic: input records keyed otherwise (none, or another tenant: they would land in
+     * another task than their tenant's state), and the events of the OTLP and OPA sources.
+     */
+    private static KStream<String, SpecificRecord> keyedByTenant(StreamsBuilder builder, KStream<String, SpecificRecord> inputs,
+                                                                 EngineTopics topics, Ingestion ingestion, EngineObserver observer) {
+        var split = inputs.split(Named.as("keys-"))
+                .branch((key, event) -> event == null || tenantOf(event).equals(key), Branched.as("ok"))
+                .defaultBranch(Branched.as("other"));
+        KStream<String, SpecificRecord> other = split.get("keys-other");
+        if (ingestion.strictKeys()) {
+            // thrown before any state changes: the processing handler dead-letters the original record
+            other.mapValues((key, event) -> {
+                throw new io.tripwire.wire.DecodeException(io.tripwire.wire.DecodeException.Reason.KEY_MISMATCH, "tenant",
+                        event.getSchema().getName() + " of tenant " + tenantOf(event) + " has record key "
+                                + (key == null ? "null" : "'" + key + "'") + "; with strict-keys every record must be keyed by its tenant");
+            }, Named.as("refuse-other-keys"));
+            other = null;
+        } else {
+            other = other.selectKey((key, event) -> tenantOf(event), Named.as("key-by-tenant"));
+        }
+        io.tripwire.engine.ingest.Ingest ingest = new io.tripwire.engine.ingest.Ingest(ingestion.mapping());
+        String[][] sources = {{ingestion.otlpSpans(), "OTLP_TRACES"}, {ingestion.otlpMetrics(), "OTLP_METRICS"},
+            {ingestion.opaDecisions(), "OPA_DECISION"}};
+        for (String[] src : sources) {
+            if (src[0] == null || src[0].isBlank()) {
+                continue;
+            }
+            io.tripwire.engine.ingest.Ingest.Form form = io.tripwire.engine.ingest.Ingest.Form.valueOf(src[1]);
+            KStream<String, SpecificRecord> decoded = builder.stream(src[0],
+                            Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-" + src[0]))
+                    .process(() -> new IngestProcessor(ingest, form, observer), Named.as("decode-" + src[0]));
+            other = other == null ? decoded : other.merge(decoded, Named.as("merge-" + src[0]));
+        }
+        if (other == null) {
+            return split.get("keys-ok");
+        }
+        org.apache.kafka.streams.kstream.Repartitioned<String, SpecificRecord> by = org.apache.kafka.streams.kstream.Repartitioned
+                .with(Serdes.String(), (Serde<SpecificRecord>) new RekeyedSerde()).withName(REKEYED);
+        if (ingestion.partitions() > 0) {
+            by = by.withNumberOfPartitions(ingestion.partitions());
+        }
+        return split.get("keys-ok").merge(other.repartition(by), Named.as("merge-rekeyed"));
+    }
+
+    /** Name of the re-keying topic: {@code <application.id>-rekeyed-repartition}. */
+    public static final String REKEYED = "rekeyed";
+
+    /** The tenant of an input event. */
+    public static String tenantOf(SpecificRecord event) {
+        return (String) event.get(event.getSchema().getField("tenant").pos());
     }
 
     /** The six input topics, decoded, as one stream (what the engine's processor reads; also the bench's framework floor). */

@@ -1,0 +1,139 @@
+package io.tripwire.engine.ingest;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.exporter.internal.marshal.Marshaler;
+import io.opentelemetry.exporter.internal.otlp.metrics.MetricsRequestMarshaler;
+import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableDoublePointData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableGaugeData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableMetricData;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.tripwire.schemas.MetricSample;
+import io.tripwire.schemas.Op;
+import io.tripwire.schemas.RequestLatency;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Spans and metric points made by the real OpenTelemetry Java SDK and encoded by its own OTLP
+ * marshalers (what an OTLP exporter, and so the Collector, sends on): the test side of docs/ingest.md.
+ */
+public final class OtelSdk {
+
+    private OtelSdk() {
+    }
+
+    /** A SERVER span for one request event: a GET for READ, a POST for WRITE; {@code service} is the resource's service.name. */
+    public static List<SpanData> spans(List<RequestLatency> requests, Map<String, String> serviceNames) {
+        List<SpanData> out = new ArrayList<>();
+        Map<String, List<RequestLatency>> byService = new java.util.LinkedHashMap<>();
+        requests.forEach(r -> byService.computeIfAbsent(serviceNames.getOrDefault(r.getService(), r.getService()), k -> new ArrayList<>()).add(r));
+        byService.forEach((serviceName, rs) -> {
+            InMemorySpanExporter exporter = InMemorySpanExporter.create();
+            try (SdkTracerProvider provider = SdkTracerProvider.builder()
+                    .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), serviceName)))
+                    .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()) {
+                Tracer tracer = provider.get("tripwire-test");
+                for (RequestLatency r : rs) {
+                    long end = r.getTs().toEpochMilli() * 1_000_000L;
+                    long start = end - Math.round(r.getLatencyMs() * 1_000_000L);
+                    Span span = tracer.spanBuilder((r.getOp() == Op.READ ? "GET " : "POST ") + (r.getRoute() == null ? "/" : r.getRoute()))
+                            .setSpanKind(SpanKind.SERVER).setStartTimestamp(start, TimeUnit.NANOSECONDS)
+                            .setAttribute("tenant_id", r.getTenant())
+                            .setAttribute("http.request.method", r.getOp() == Op.READ ? "GET" : "POST")
+                            .setAttribute(AttributeKey.longKey("http.response.status_code"), (long) r.getStatus())
+                            .startSpan();
+                    if (r.getRoute() != null) {
+                        span.setAttribute("http.route", r.getRoute());
+                    }
+                    if (r.getRegion() != null) {
+                        span.setAttribute("cloud.region", r.getRegion());
+                    }
+                    if (r.getStatus() >= 500) {
+                        span.setStatus(StatusCode.ERROR);
+                    }
+                    span.end(end, TimeUnit.NANOSECONDS);
+                }
+                out.addAll(exporter.getFinishedSpanItems());
+            }
+        });
+        return out;
+    }
+
+    /** Any span the SDK can make: for the cases a request event cannot describe (no tenant, CLIENT kind, ...). */
+    public static SpanData span(SpanKind kind, Attributes attributes, long startNanos, long endNanos) {
+        InMemorySpanExporter exporter = InMemorySpanExporter.create();
+        try (SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()) {
+            provider.get("tripwire-test").spanBuilder("op").setSpanKind(kind).setAllAttributes(attributes)
+                    .setStartTimestamp(startNanos, TimeUnit.NANOSECONDS).startSpan().end(endNanos, TimeUnit.NANOSECONDS);
+            return exporter.getFinishedSpanItems().get(0); // before close: shutting down clears the exporter
+        }
+    }
+
+    /** A gauge point per sample, with the tenant and the labels as point attributes. */
+    public static List<MetricData> gauges(List<MetricSample> samples) {
+        List<MetricData> out = new ArrayList<>();
+        for (MetricSample m : samples) {
+            var attrs = Attributes.builder().put("tenant_id", m.getTenant());
+            m.getLabels().forEach((k, v) -> attrs.put(k, v));
+            long t = m.getTs().toEpochMilli() * 1_000_000L;
+            out.add(ImmutableMetricData.createDoubleGauge(Resource.getDefault(), InstrumentationScopeInfo.create("tripwire-test"),
+                    m.getName(), "", "s", ImmutableGaugeData.create(List.of(ImmutableDoublePointData.create(t, t, attrs.build(), m.getValue())))));
+        }
+        return out;
+    }
+
+    public static byte[] tracesProto(List<SpanData> spans) {
+        return binary(TraceRequestMarshaler.create(spans));
+    }
+
+    public static String tracesJson(List<SpanData> spans) {
+        return json(TraceRequestMarshaler.create(spans));
+    }
+
+    public static byte[] metricsProto(List<MetricData> metrics) {
+        return binary(MetricsRequestMarshaler.create(metrics));
+    }
+
+    public static String metricsJson(List<MetricData> metrics) {
+        return json(MetricsRequestMarshaler.create(metrics));
+    }
+
+    private static byte[] binary(Marshaler m) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            m.writeBinaryTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static String json(Marshaler m) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            m.writeJsonTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
