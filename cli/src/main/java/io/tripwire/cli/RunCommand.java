@@ -145,7 +145,7 @@ public final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
         }
         try (EngineMonitoring monitoring = EngineMonitoring.start(cfg.metrics().host(), cfg.metrics().port(), r, cfg.metrics().maxTenants());
-             TripwireEngine engine = TripwireEngine.start(cfg.engineSettings(), r, signer.signer(), monitoring.observer())) {
+             TripwireEngine engine = TripwireEngine.start(cfg.engineSettings(), r, signer.signer(), monitoring.observer(), cfg.ingestion())) {
             monitoring.bind(engine);
             if (monitoring.address() != null) {
                 LOG.info("metrics on http://{}:{}/metrics, health on /health", cfg.metrics().host(), monitoring.address().getPort());

@@ -22,10 +22,12 @@ import java.util.Map;
  * @param rules             tripwire rules file, or null for the default
  * @param signingKey        Ed25519 private key file, or null (ephemeral key)
  * @param kafka             passed through to every Kafka client (security, standby replicas, ...)
+ * @param ingestion         OTLP and OPA sources, their mapping, and the key rule (otlp:, opa:, strict-keys; docs/ingest.md)
  */
 public record EngineConfig(Path source, String applicationId, String bootstrapServers, String schemaRegistryUrl,
                            Map<String, String> schemaRegistry, Path stateDir, Path rules, Path signingKey,
-                           ActionFormat actionFormat, TopicNames topics, Metrics metrics, Map<String, String> kafka) {
+                           ActionFormat actionFormat, TopicNames topics, Metrics metrics, Map<String, String> kafka,
+                           io.tripwire.engine.topology.Ingestion ingestion) {
 
     /**
      * Where the engine serves its Prometheus metrics (port 0 turns the endpoint off), and how many
@@ -80,6 +82,10 @@ public record EngineConfig(Path source, String applicationId, String bootstrapSe
             d.put("topics." + TOPIC_KEYS.get(i), names.get(i));
         }
         d.put("metrics", metrics.port() == 0 ? "off" : metrics.host() + ":" + metrics.port());
+        d.put("strict-keys", ingestion.strictKeys());
+        d.put("otlp.spans-topic", ingestion.otlpSpans() == null ? "(off)" : ingestion.otlpSpans());
+        d.put("otlp.metrics-topic", ingestion.otlpMetrics() == null ? "(off)" : ingestion.otlpMetrics());
+        d.put("opa.topic", ingestion.opaDecisions() == null ? "(off)" : ingestion.opaDecisions());
         new java.util.TreeMap<>(kafka).forEach((k, v) -> d.put("kafka." + k, v));
         Map<String, String> out = new LinkedHashMap<>();
         d.forEach((k, v) -> out.put(k, Redact.value(k, v)));

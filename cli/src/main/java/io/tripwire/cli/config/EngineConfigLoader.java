@@ -29,7 +29,11 @@ final class EngineConfigLoader {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final List<String> TOP_KEYS = List.of("application-id", "bootstrap-servers", "schema-registry-url",
-            "schema-registry", "state-dir", "rules", "signing-key", "action-format", "topics", "metrics", "kafka");
+            "schema-registry", "state-dir", "rules", "signing-key", "action-format", "strict-keys", "topics", "metrics", "otlp", "opa", "kafka");
+    static final List<String> OTLP_KEYS = List.of("spans-topic", "metrics-topic", "tenant-attribute", "op-attribute",
+            "service-attribute", "services", "default-service", "metrics");
+    static final List<String> OPA_KEYS = List.of("topic", "tenant-path", "op-id-path", "residency-zone-path", "data-zone-path",
+            "purpose-path", "policies");
     /** Single-value keys (dotted paths); each can be overridden by {@link #envName} of its path. */
     static final List<String> SCALAR_KEYS = scalarKeys();
     /** Environment prefix of schema-registry client settings, as for Kafka's. */
@@ -59,7 +63,9 @@ final class EngineConfigLoader {
         List<String> keys = new ArrayList<>(List.of("application-id", "bootstrap-servers", "schema-registry-url", "state-dir",
                 "rules", "signing-key", "action-format"));
         EngineConfig.TOPIC_KEYS.forEach(t -> keys.add("topics." + t));
-        keys.addAll(List.of("metrics.host", "metrics.port", "metrics.max-tenants"));
+        keys.addAll(List.of("metrics.host", "metrics.port", "metrics.max-tenants", "strict-keys"));
+        OTLP_KEYS.forEach(k -> keys.add("otlp." + k));
+        OPA_KEYS.forEach(k -> keys.add("opa." + k));
         return List.copyOf(keys);
     }
 
@@ -115,7 +121,8 @@ final class EngineConfigLoader {
                 actionFormat(values.getOrDefault("action-format", "avro")),
                 topics(root.get("topics")),
                 metrics(root.get("metrics")),
-                kafka);
+                kafka,
+                ingestion(root));
     }
 
     /**
@@ -218,6 +225,45 @@ final class EngineConfigLoader {
         }
         return new TopicNames(names.get(0), names.get(1), names.get(2), names.get(3), names.get(4), names.get(5),
                 names.get(6), names.get(7), names.get(8), names.get(9));
+    }
+
+    private io.tripwire.engine.topology.Ingestion ingestion(JsonNode root) {
+        Map<String, String> otlp = stringMap(root.get("otlp"), "otlp");
+        onlyKeys(root.get("otlp"), "otlp.", OTLP_KEYS);
+        Map<String, String> opa = stringMap(root.get("opa"), "opa");
+        onlyKeys(root.get("opa"), "opa.", OPA_KEYS);
+        io.tripwire.engine.ingest.IngestSettings d = io.tripwire.engine.ingest.IngestSettings.DEFAULTS;
+        io.tripwire.engine.ingest.IngestSettings mapping;
+        try {
+            mapping = new io.tripwire.engine.ingest.IngestSettings(
+                    otlp.getOrDefault("tenant-attribute", d.tenantAttribute()), otlp.getOrDefault("op-attribute", d.opAttribute()),
+                    otlp.getOrDefault("service-attribute", d.serviceAttribute()),
+                    io.tripwire.engine.ingest.IngestSettings.pairs(where("otlp.services"), otlp.get("services")),
+                    otlp.getOrDefault("default-service", d.defaultService()),
+                    otlp.containsKey("metrics") ? List.of(otlp.get("metrics").split("\\s*,\\s*")) : d.metrics(),
+                    opa.getOrDefault("tenant-path", d.tenantPath()), opa.getOrDefault("op-id-path", d.opIdPath()),
+                    opa.getOrDefault("residency-zone-path", d.residencyZonePath()), opa.getOrDefault("data-zone-path", d.dataZonePath()),
+                    opa.getOrDefault("purpose-path", d.purposePath()),
+                    io.tripwire.engine.ingest.IngestSettings.pairs(where("opa.policies"), opa.get("policies")));
+        } catch (IllegalArgumentException e) {
+            throw new EngineConfigException(e.getMessage());
+        }
+        for (String[] topic : new String[][] {{"otlp.spans-topic", otlp.get("spans-topic")}, {"otlp.metrics-topic", otlp.get("metrics-topic")},
+            {"opa.topic", opa.get("topic")}}) {
+            if (topic[1] != null && !topic[1].isBlank() && !NAME.matcher(topic[1]).matches()) {
+                throw new EngineConfigException(where(topic[0]) + ": '" + topic[1] + "' is not a valid topic name (letters, digits, '.', '_', '-')");
+            }
+        }
+        String strict = scalar(root.get("strict-keys"), "strict-keys");
+        if (strict != null && !strict.equals("true") && !strict.equals("false")) {
+            throw new EngineConfigException(where("strict-keys") + ": '" + strict + "' is not allowed; use true or false");
+        }
+        return new io.tripwire.engine.topology.Ingestion(blankToNull(otlp.get("spans-topic")), blankToNull(otlp.get("metrics-topic")),
+                blankToNull(opa.get("topic")), mapping, "true".equals(strict), 0);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 
     private EngineConfig.Metrics metrics(JsonNode node) {

@@ -52,7 +52,7 @@ class EngineConfigTest {
                 if (!e.getKey().equals("kafka") && !e.getKey().equals("schema-registry")) {
                     e.getValue().properties().forEach(inner -> shippedKeys.add(e.getKey() + "." + inner.getKey()));
                 }
-            } else if (e.getValue().isValueNode()) {
+            } else if (e.getValue().isValueNode() && !e.getValue().isNull()) { // kafka: and schema-registry: hold only comments
                 shippedKeys.add(e.getKey());
             }
         });
@@ -76,6 +76,11 @@ class EngineConfigTest {
         env.put("TRIPWIRE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "u:p");
         env.put("TRIPWIRE_KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
         env.put("TRIPWIRE_KAFKA_LOG_LEVEL", "info"); // the log level, not a Kafka setting
+        env.put("TRIPWIRE_STRICT_KEYS", "true");
+        env.put("TRIPWIRE_OTLP_SPANS_TOPIC", "otlp_spans");
+        env.put("TRIPWIRE_OTLP_SERVICES", "ingest-gateway=ingest");
+        env.put("TRIPWIRE_OPA_TOPIC", "opa-decision-logs");
+        env.put("TRIPWIRE_OPA_TENANT_PATH", "input.org.tenant");
         EngineConfig c = EngineConfig.load(Path.of("..", "config", "engine.yaml"), env);
 
         assertThat(c.applicationId()).isEqualTo("from-env");
@@ -90,13 +95,19 @@ class EngineConfigTest {
         assertThat(c.topics().deadLetter()).isEqualTo("ops.dlq");
         assertThat(c.schemaRegistry()).containsEntry("basic.auth.user.info", "u:p");
         assertThat(c.kafka()).containsEntry("security.protocol", "SASL_SSL").doesNotContainKey("log.level");
+        assertThat(c.ingestion().strictKeys()).isTrue();
+        assertThat(c.ingestion().otlpSpans()).isEqualTo("otlp_spans");
+        assertThat(c.ingestion().otlpMetrics()).isNull(); // "" in the shipped file: off
+        assertThat(c.ingestion().opaDecisions()).isEqualTo("opa-decision-logs");
+        assertThat(c.ingestion().mapping().services()).containsEntry("ingest-gateway", "ingest");
+        assertThat(c.ingestion().mapping().tenantPath()).isEqualTo("input.org.tenant");
         for (String key : EngineConfigLoader.SCALAR_KEYS) {
             assertThat(EngineConfigLoader.envName(key)).startsWith("TRIPWIRE_").doesNotContain("-").doesNotContain(".");
         }
     }
 
     @Test
-    void aBadValueFromTheEnvironmentNamesTheVariable() {
+    void aBadValueOfAnyKeyFromTheEnvironmentNamesItsVariable() {
         assertThatThrownBy(() -> EngineConfig.load(Path.of("..", "config", "engine.yaml"), Map.of("TRIPWIRE_ACTION_FORMAT", "xml")))
                 .hasMessageContaining("TRIPWIRE_ACTION_FORMAT (environment): 'xml' is not allowed; use avro or json");
         assertThatThrownBy(() -> EngineConfig.load(Path.of("..", "config", "engine.yaml"), Map.of("TRIPWIRE_METRICS_PORT", "99999")))
