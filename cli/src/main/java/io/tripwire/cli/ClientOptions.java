@@ -33,6 +33,10 @@ public final class ClientOptions {
             description = "Kafka bootstrap servers. Env: TRIPWIRE_BOOTSTRAP_SERVERS. Default: ${DEFAULT-VALUE}.")
     String bootstrapServer;
 
+    public String bootstrapServer() {
+        return bootstrapServer;
+    }
+
     @Option(names = "--command-config", paramLabel = "FILE",
             description = "Kafka client properties (security.protocol, sasl.*, ssl.*, ...), as for Kafka's own tools. "
                     + "Schema-registry settings (basic.auth.user.info) may go in the same file.")
@@ -73,7 +77,7 @@ public final class ClientOptions {
     }
 
     /** Producer settings: the command config, the bootstrap servers, and acks=all with idempotence (no duplicates on retry). */
-    Map<String, Object> producerConfig() throws IOException {
+    public Map<String, Object> producerConfig() throws IOException {
         Map<String, Object> c = commandProperties();
         c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServer);
         c.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -37,7 +37,9 @@ import java.util.concurrent.locks.LockSupport;
         description = {"Send events (a JSON-lines file, or synthetic requests) to the input topics.",
             "",
             "Each event goes to the topic of its type (SPEC section 1), keyed by tenant, with its event time (ts) as the "
-                + "record timestamp, so 'replay --from/--to' finds it. Lines that do not parse "
+                + "record timestamp, so 'replay --from/--to' finds it. A line may also be OTLP JSON (the OpenTelemetry "
+                + "Collector's file exporter: {\"resourceSpans\": ...} or {\"resourceMetrics\": ...}) or an OPA decision-log "
+                + "event: its SERVER spans, read metrics and decisions are sent as the engine's events (docs/ingest.md). Lines that do not parse "
                 + "are reported as 'line N: ...' on stderr and skipped. Progress goes to stderr every 5 s; the "
                 + "achieved rate (events/s) to stdout at the end."},
         footer = {"", "Examples:",
@@ -94,6 +96,9 @@ public final class ProduceCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+    /** OTLP and OPA lines are mapped with the default attribute names (docs/ingest.md). */
+    private static final io.tripwire.engine.ingest.Ingest INGEST = new io.tripwire.engine.ingest.Ingest(
+            io.tripwire.engine.ingest.IngestSettings.DEFAULTS);
     /** Kafka's default {@code retention.ms}: records stamped earlier are deleted at the broker's next retention check. */
     private static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
@@ -162,6 +167,20 @@ public final class ProduceCommand implements Callable<Integer> {
             for (String line = in.readLine(); line != null && firstFailure.get() == null; line = in.readLine()) {
                 lineNo++;
                 if (line.isBlank()) {
+                    continue;
+                }
+                io.tripwire.engine.ingest.Ingest.Form form = io.tripwire.engine.ingest.Ingest.formOfLine(line);
+                if (form != null) { // OTLP JSON (the Collector's file exporter) or an OPA decision-log event
+                    try {
+                        io.tripwire.engine.ingest.Ingest.Mapped m = INGEST.map(form, line, "line " + lineNo);
+                        m.refused().forEach(e -> reject(err, -1, e.getMessage()));
+                        for (SpecificRecord e : m.events()) {
+                            pacer.await(sent);
+                            send(producer, names, e);
+                        }
+                    } catch (DecodeException e) {
+                        reject(err, lineNo, e.getMessage());
+                    }
                     continue;
                 }
                 SpecificRecord event;

@@ -113,6 +113,11 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "(plus DIR/a/ and DIR/b/ with each run's files). The events are read once.")
     List<Path> compare;
 
+    @Option(names = "--engine-config", paramLabel = "engine.yaml",
+            description = "Read OTLP and OPA lines with this engine configuration's otlp: and opa: attribute names "
+                    + "(docs/ingest.md). Default: OpenTelemetry's semantic conventions and OPA's event fields.")
+    Path engineConfig;
+
     @Mixin
     RulesOptions rules;
 
@@ -133,12 +138,12 @@ public final class ReplayCommand implements Callable<Integer> {
         if (source.input != null && compare == null) {
             // one pass over the file, events to the engine as they are read (in memory only if out of time order)
             Rules r = rules.load();
-            output = FileReplay.run(source.input, r, signer, progress());
+            output = FileReplay.run(source.input, r, signer, mapping(), progress());
             writeInto(output, r, out);
         } else {
             ReplayInput input;
             try {
-                input = source.input != null ? FileReplay.read(source.input, progress()) : readTopics(window, stdout, err);
+                input = source.input != null ? FileReplay.read(source.input, mapping(), progress()) : readTopics(window, stdout, err);
             } catch (TopicReplay.ReadException e) {
                 err.println("tripwire replay: " + e.getMessage());
                 return 1;
@@ -160,6 +165,17 @@ public final class ReplayCommand implements Callable<Integer> {
         stdout.printf("replay: %d events in %.2f s (%.0f events/s)%n", output.eventsRead(), s, output.eventsRead() / Math.max(s, 1e-9));
         stdout.flush();
         return 0;
+    }
+
+    private io.tripwire.engine.ingest.IngestSettings mapping() throws java.io.IOException {
+        if (engineConfig == null) {
+            return io.tripwire.engine.ingest.IngestSettings.DEFAULTS;
+        }
+        try {
+            return io.tripwire.cli.config.EngineConfig.load(engineConfig, System.getenv()).ingestion().mapping();
+        } catch (io.tripwire.cli.config.EngineConfigException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--engine-config: " + e.getMessage());
+        }
     }
 
     /** The topic-mode window, checked before anything is read; null in file mode. */
