@@ -7,7 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /** Reads a point in time as ISO-8601 ({@code 2025-10-06T10:00:00Z}, or with an offset such as {@code +02:00}) or epoch milliseconds. */
-final class InstantConverter implements CommandLine.ITypeConverter<Instant> {
+public final class InstantConverter implements CommandLine.ITypeConverter<Instant> {
 
     @Override
     public Instant convert(String text) {

@@ -5,12 +5,12 @@ import io.tripwire.engine.replay.FileReplay;
 import java.io.PrintStream;
 
 /** A one-line progress bar on stderr for long work; silent when stderr is not a terminal-sized job. */
-final class ProgressBar implements FileReplay.Progress {
+public final class ProgressBar implements FileReplay.Progress {
 
     private final PrintStream out;
     private String lastPhase;
 
-    ProgressBar(PrintStream out) {
+    public ProgressBar(PrintStream out) {
         this.out = out;
     }
 

@@ -62,6 +62,7 @@ public final class EngineMetrics implements EngineObserver, AutoCloseable {
     static final String HITL_OVERRIDES = "tripwire.hitl.overrides";
     static final String POLICY_DECISIONS = "tripwire.policy.decisions";
     static final String DEAD_LETTERS = "tripwire.dead.letters";
+    static final String OTLP_SKIPPED = "tripwire.otlp.skipped";
     static final String LABEL_VALUES_DROPPED = "tripwire.label.values.dropped";
     static final String PROCESSING_LATENCY = "tripwire.processing.latency";
     static final String PROCESSING_LATENCY_SKIPPED = "tripwire.processing.latency.skipped";
@@ -73,6 +74,7 @@ public final class EngineMetrics implements EngineObserver, AutoCloseable {
     private final Map<String, String> sampleGauges;
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Map<String, Counter> labelValuesDropped = new ConcurrentHashMap<>();
+    private final Map<String, Counter> otlpSkipped = new ConcurrentHashMap<>();
     private final Timer processingLatency;
     private final Counter processingLatencySkipped;
     private final Set<String> failed = ConcurrentHashMap.newKeySet();
@@ -145,6 +147,13 @@ public final class EngineMetrics implements EngineObserver, AutoCloseable {
         }
         KafkaStreams.State state = s.state();
         return state == KafkaStreams.State.RUNNING ? Health.up(state.name()) : Health.down(state.name());
+    }
+
+    @Override
+    public void skipped(String form, int n) {
+        otlpSkipped.computeIfAbsent(form, f -> Counter.builder(OTLP_SKIPPED)
+                .description("Parts of OTLP records that are not requests or read metrics (non-SERVER spans, other metrics), by form")
+                .tag("form", f.toLowerCase(java.util.Locale.ROOT)).register(registry)).increment(n);
     }
 
     /** Counts one dead-lettered record (also called by the dead-letter hook). */

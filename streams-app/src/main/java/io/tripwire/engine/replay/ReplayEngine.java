@@ -26,6 +26,7 @@ public final class ReplayEngine implements AutoCloseable {
     private final List<TripwireAction> actionLog = new ArrayList<>();
     private final List<String> signalLog = new ArrayList<>();
     private final List<ReplayOutput.DeadLetter> deadLetterLog = new ArrayList<>();
+    private final io.tripwire.engine.report.Kpis kpis = new io.tripwire.engine.report.Kpis();
     private long events;
 
     /** The processor driven directly, the wall clock starting now (future-skew check, stale warnings). */
@@ -64,6 +65,7 @@ public final class ReplayEngine implements AutoCloseable {
         String tenant = (String) event.get(event.getSchema().getField("tenant").pos());
         Instant ts = (Instant) event.get(event.getSchema().getField("ts").pos());
         // a Kafka record's timestamp is never negative (the engine reads event time from ts anyway)
+        boolean[] refused = {false};
         driver.process(tenant, event, Math.max(0, ts.toEpochMilli()), new ReplayDriver.Outputs() {
             @Override
             public void action(TripwireAction action) {
@@ -77,9 +79,13 @@ public final class ReplayEngine implements AutoCloseable {
 
             @Override
             public void refused(String reason, String message) {
+                refused[0] = true;
                 deadLetterLog.add(new ReplayOutput.DeadLetter(line, source, reason, message, raw.get()));
             }
         });
+        if (!refused[0]) {
+            kpis.add(event);
+        }
     }
 
     /** Feeds events in timestamp order (stable: equal times keep their order). */
@@ -107,7 +113,7 @@ public final class ReplayEngine implements AutoCloseable {
     }
 
     public ReplayOutput output() {
-        return new ReplayOutput(List.copyOf(actionLog), List.copyOf(signalLog), List.copyOf(deadLetterLog), events);
+        return new ReplayOutput(List.copyOf(actionLog), List.copyOf(signalLog), List.copyOf(deadLetterLog), events, kpis);
     }
 
     @Override

@@ -5,9 +5,16 @@ import io.tripwire.schemas.TripwireAction;
 import java.util.List;
 
 /**
- * What a replay produced, in order: action records, signal lines (JSON) and dead letters.
+ * What a replay produced, in order: action records, signal lines (JSON) and dead letters, and the
+ * KPIs of the events it counted.
  */
-public record ReplayOutput(List<TripwireAction> actions, List<String> signals, List<DeadLetter> deadLetters, long eventsRead) {
+public record ReplayOutput(List<TripwireAction> actions, List<String> signals, List<DeadLetter> deadLetters, long eventsRead,
+                           io.tripwire.engine.report.Kpis kpis) {
+
+    /** Without KPIs (an empty table). */
+    public ReplayOutput(List<TripwireAction> actions, List<String> signals, List<DeadLetter> deadLetters, long eventsRead) {
+        this(actions, signals, deadLetters, eventsRead, new io.tripwire.engine.report.Kpis());
+    }
 
     /**
      * A rejected input: where it came from, its reason code, message and raw form. A file line has

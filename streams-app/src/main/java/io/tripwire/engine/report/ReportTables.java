@@ -71,6 +71,31 @@ final class ReportTables {
         return b.append("</table>").toString();
     }
 
+    /** The KPI table ({@link Kpis}); "-" where there is nothing to divide. */
+    static String kpis(List<Kpis.Row> rows) {
+        if (rows.isEmpty()) {
+            return "<p class=\"note\">No events counted.</p>";
+        }
+        StringBuilder b = new StringBuilder("<table class=\"kpis\"><tr><th>tenant</th><th>requests</th><th>availability</th>"
+                + "<th>error budget remaining</th><th>read p95 / p99 ms</th><th>write p95 / p99 ms</th><th>max 1h burn</th>"
+                + "<th>autonomy</th><th>compensation</th><th>HITL overrides</th><th>hold overrides</th><th>residency incidents</th>"
+                + "<th>tripwires fired</th></tr>");
+        for (Kpis.Row r : rows) {
+            b.append("<tr><td>").append(Html.esc(r.tenant())).append("</td><td class=\"num\">").append(r.requests())
+                    .append("</td><td class=\"num\">").append(Kpis.pct(r.availability(), 3))
+                    .append("</td><td>").append(Html.esc(Kpis.budgets(r.budgetRemaining())))
+                    .append("</td><td class=\"num\">").append(Kpis.num(r.readP95Ms())).append(" / ").append(Kpis.num(r.readP99Ms()))
+                    .append("</td><td class=\"num\">").append(Kpis.num(r.writeP95Ms())).append(" / ").append(Kpis.num(r.writeP99Ms()))
+                    .append("</td><td class=\"num\">").append(Kpis.num(r.maxBurnRate1h()))
+                    .append("</td><td class=\"num\">").append(Kpis.pct(r.autonomyRate(), 2))
+                    .append("</td><td class=\"num\">").append(Kpis.pct(r.compensationRate(), 2))
+                    .append("</td><td class=\"num\">").append(r.hitlOverrides()).append("</td><td class=\"num\">").append(r.holdOverrides())
+                    .append("</td><td class=\"num\">").append(r.residencyIncidents())
+                    .append("</td><td>").append(Html.esc(Kpis.fired(r.tripwiresFired()))).append("</td></tr>");
+        }
+        return b.append("</table>").toString();
+    }
+
     /** For a ratio firing whose estimate went past its threshold before the breach was significant: since when. */
     private static String significance(TripwireAction a) {
         Long since = SvgChart.pastSince(a);

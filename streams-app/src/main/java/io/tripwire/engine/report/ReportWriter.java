@@ -90,6 +90,7 @@ public final class ReportWriter {
                 .append("<title>").append(Html.esc(title)).append("</title><style>\n").append(ReportStyle.css())
                 .append("</style></head><body>\n");
         header(b, out, title, points, unreadable, tenants, actionsByTenant);
+        kpisAndTimeline(b, out, rules, points);
         ThresholdLines thresholds = new ThresholdLines(rules);
         int index = 0;
         for (String tenant : tenants) {
@@ -131,6 +132,25 @@ public final class ReportWriter {
                     .append(n).append(n == 1 ? " action" : " actions").append(")</li>");
         }
         b.append("<li><a href=\"#dead-letters\">Dead letters</a></li></ul></nav></header>\n");
+    }
+
+    /**
+     * The decision memo's KPI table, then one timeline of every action across tenants (a lane per
+     * tenant, in firing order): the first thing an incident reviewer looks for.
+     */
+    private static void kpisAndTimeline(StringBuilder b, ReplayOutput out, Rules rules, List<SignalPoint> points) {
+        List<Kpis.Row> rows = out.kpis().rows(rules, out.actions(), out.signals());
+        b.append("<section class=\"overview\"><h2 id=\"kpis\">KPIs by tenant</h2>\n").append(ReportTables.kpis(rows));
+        if (!out.actions().isEmpty()) {
+            long[] span = span(points, out.actions());
+            Set<String> lanes = new TreeSet<>();
+            out.actions().forEach(a -> lanes.add(a.getTenant()));
+            b.append("<h2 id=\"timeline\">All actions, every tenant</h2>\n<figure class=\"events\"><figcaption>")
+                    .append(out.actions().size()).append(" action records in firing order, a lane per tenant (hover a marker for its reason)")
+                    .append("</figcaption>").append(SvgChart.events("all actions", XRange.around(span[0], span[1]), new ArrayList<>(lanes),
+                            out.actions(), TripwireAction::getTenant)).append("</figure>\n");
+        }
+        b.append("</section>\n");
     }
 
     private static void tenant(StringBuilder b, int index, String tenant, List<SignalPoint> points,

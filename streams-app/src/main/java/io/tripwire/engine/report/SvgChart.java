@@ -84,6 +84,12 @@ final class SvgChart {
 
     /** The events strip: one lane per tripwire with no chart of its own, a marker per action. */
     static String events(String label, XRange x, List<String> lanes, List<TripwireAction> actions) {
+        return events(label, x, lanes, actions, TripwireAction::getTripwire);
+    }
+
+    /** An events strip with one lane per value of {@code laneOf} (a tripwire, or a tenant for the timeline of all actions). */
+    static String events(String label, XRange x, List<String> lanes, List<TripwireAction> actions,
+                         java.util.function.Function<TripwireAction, String> laneOf) {
         int laneHeight = 34;
         int top = 6;
         int height = top + lanes.size() * laneHeight + AXIS_HEIGHT;
@@ -99,7 +105,7 @@ final class SvgChart {
             }
             c.svg.append(String.format(Locale.ROOT, "<text class=\"lane-label\" x=\"%d\" y=\"%d\">%s</text>",
                     LEFT + 4, laneTop + 12, Html.esc(lane)));
-            List<TripwireAction> inLane = actions.stream().filter(a -> a.getTripwire().equals(lane)).toList();
+            List<TripwireAction> inLane = actions.stream().filter(a -> laneOf.apply(a).equals(lane)).toList();
             List<Label> labels = labels(x, inLane, false);
             // one label row per lane: labels that would overlap are left to the tooltip
             labels.removeIf(l -> l.row > 0);

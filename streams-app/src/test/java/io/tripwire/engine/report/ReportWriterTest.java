@@ -53,10 +53,13 @@ class ReportWriterTest {
             series.add(p.tenant() + "|" + p.signal() + "|" + p.scope());
         }
         assertThat(series).hasSizeGreaterThanOrEqualTo(9);
-        // events strips: TENANT_004 (ramp-freeze), TENANT_005 (policy denies), the hostile tenant (residency deny)
-        assertThat(count(page, "<figure class=\"events\">")).isEqualTo(3);
+        // events strips: TENANT_004 (ramp-freeze), TENANT_005 (policy denies), the hostile tenant (residency deny),
+        // and the overview's timeline of all actions
+        String tenants = tenantSections(page);
+        assertThat(count(tenants, "<figure class=\"events\">")).isEqualTo(3);
+        assertThat(count(page, "<figure class=\"events\">")).isEqualTo(4);
         assertThat(count(page, "<figure class=\"signal\">")).isEqualTo(series.size());
-        assertThat(count(page, "<svg")).isEqualTo(series.size() + 3);
+        assertThat(count(page, "<svg")).isEqualTo(series.size() + 4);
         assertThat(count(page, "<polyline class=\"series\"")).isGreaterThanOrEqualTo(series.size());
     }
 
@@ -89,7 +92,8 @@ class ReportWriterTest {
 
     @Test
     void marksEveryActionExactlyOnceOnTheChartOfItsTripwireOrOnTheEventsStrip() {
-        assertThat(count(page, "<g class=\"marker ")).isEqualTo(incident.actions().size());
+        // once in the tenant's section (and once more on the overview's timeline of all actions)
+        assertThat(count(tenantSections(page), "<g class=\"marker ")).isEqualTo(incident.actions().size());
         String p95 = figure(page, "TENANT_004", P95_READ);
         assertThat(markerTitles(p95)).containsExactly(
                 "ALERT · read-latency · READ · firedAt 2025-10-06T10:11:00Z",
@@ -119,6 +123,30 @@ class ReportWriterTest {
         assertThat(page).contains(".sev-corrective line{stroke:#c62828}", ".sev-alert line{stroke:#d98a00}",
                 ".sev-resolved line{stroke:#2e7d32}");
         assertThat(page).contains("<div class=\"legend\">", "corrective action (changes the system)", "alert / notification", "resolved");
+    }
+
+    /** The page from the first tenant's section on (after the overview of KPIs and all actions). */
+    private static String tenantSections(String page) {
+        return page.substring(page.indexOf("<section class=\"tenant\""));
+    }
+
+    @Test
+    void theHeaderIsFollowedByTheKpiTableAndOneTimelineOfEveryActionAcrossTenants() {
+        String overview = page.substring(page.indexOf("<section class=\"overview\">"), page.indexOf("</section>", page.indexOf("<section class=\"overview\">")));
+        assertThat(overview).contains("<h2 id=\"kpis\">KPIs by tenant</h2>", "<th>autonomy</th>", "<th>residency incidents</th>");
+        // TENANT_004: 40 minutes of one READ a second (2,400 requests), a burst of 30 503s, the firings of the incident
+        assertThat(overview).contains("<tr><td>TENANT_004</td><td class=\"num\">2400</td><td class=\"num\">98.750%</td>");
+        assertThat(overview).contains("error-budget", "read-latency", "replica-lag");
+        // TENANT_001's pilot: 1% HITL, 1% compensated (of 300 ENACT decisions)
+        assertThat(overview).containsPattern("<tr><td>TENANT_001</td>.*<td class=\"num\">99\\.00%</td><td class=\"num\">1\\.00%</td>");
+        String timeline = overview.substring(overview.indexOf("<h2 id=\"timeline\">"));
+        assertThat(timeline).contains(incident.actions().size() + " action records in firing order, a lane per tenant");
+        for (String tenant : List.of("TENANT_004", "TENANT_005", "TENANT_001")) {
+            if (incident.actions().stream().anyMatch(a -> a.getTenant().equals(tenant))) {
+                assertThat(timeline).contains("<text class=\"lane-label\"").contains(">" + tenant + "</text>");
+            }
+        }
+        assertThat(timeline.split("<g class=\"marker ", -1)).hasSize(incident.actions().size() + 1);
     }
 
     @Test

@@ -1,0 +1,227 @@
+package io.tripwire.cli.gate;
+
+import io.tripwire.engine.replay.ReplayEngine;
+import io.tripwire.engine.replay.ReplayInput;
+import io.tripwire.engine.replay.ReplayOutput;
+import io.tripwire.engine.rules.Rules;
+import io.tripwire.engine.signals.HistogramSerde;
+import io.tripwire.engine.signals.Percentiles;
+import io.tripwire.engine.tripwires.Significance;
+import io.tripwire.schemas.ActionType;
+import io.tripwire.schemas.HumanOverride;
+import io.tripwire.schemas.Op;
+import io.tripwire.schemas.RequestLatency;
+import io.tripwire.schemas.TripwireAction;
+import io.tripwire.signing.ActionSigner;
+import org.HdrHistogram.Histogram;
+import org.apache.avro.specific.SpecificRecord;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The readiness check a rollout script calls before a wave (the packet's
+ * {@code tenant_readiness_check.sh --tenant T --window 14d --slo 0.994 -> PASS}), over one tenant's
+ * events in a window: availability against the SLO with the binomial test of SPEC 3 (PASS only when
+ * the data show it is met, FAIL when they show it is missed, INCONCLUSIVE when they show neither),
+ * p95/p99 per op overall and per UTC day against their thresholds, tripwires fired in the window,
+ * and holds still open at its end. Deterministic: the same events give the same verdict.
+ */
+public final class Gate {
+
+    public enum Verdict { PASS, FAIL, INCONCLUSIVE }
+
+    /** One check: its name, verdict, the figure it found and the rule it applied. */
+    public record Check(String name, Verdict verdict, String figure, String rule) {
+    }
+
+    /** What the gate decided: the overall verdict is FAIL if any check fails, else INCONCLUSIVE if any is, else PASS. */
+    public record Result(String tenant, Instant from, Instant to, Verdict verdict, List<Check> checks) {
+        /** Exit code for scripts: 0 PASS, 1 FAIL, 3 INCONCLUSIVE. */
+        public int exitCode() {
+            return switch (verdict) {
+                case PASS -> 0;
+                case FAIL -> 1;
+                case INCONCLUSIVE -> 3;
+            };
+        }
+    }
+
+    /**
+     * @param slo          availability objective, e.g. 0.994
+     * @param confidence   of the availability test, e.g. 0.95
+     * @param latencyMs    thresholds by op, percentile (95, 99) -> milliseconds; absent: not checked
+     */
+    public record Settings(String tenant, Duration window, double slo, double confidence, Map<Op, Map<Integer, Double>> latencyMs) {
+    }
+
+    private Gate() {
+    }
+
+    /** Runs the gate on {@code input} (any tenants; only {@code s.tenant()}'s events in {@code [to − window, to)} count). */
+    public static Result run(Settings s, Instant to, ReplayInput input, Rules rules, ActionSigner signer) {
+        Instant from = to.minus(s.window());
+        List<ReplayInput.Event> mine = input.events().stream()
+                .filter(e -> tenantOf(e.event()).equals(s.tenant()) && !e.ts().isBefore(from) && e.ts().isBefore(to))
+                .sorted(Comparator.comparing(ReplayInput.Event::ts)).toList();
+        List<TripwireAction> actions;
+        try (ReplayEngine engine = new ReplayEngine(rules, signer)) {
+            mine.forEach(e -> engine.send(e.event(), e.line(), e.source(), e.raw()));
+            ReplayOutput out = engine.output();
+            actions = out.actions();
+        }
+        List<Check> checks = new ArrayList<>();
+        checks.add(availability(s, mine));
+        checks.addAll(latency(s, mine));
+        checks.add(fired(actions));
+        checks.add(holds(actions, mine, to));
+        Verdict v = checks.stream().anyMatch(c -> c.verdict() == Verdict.FAIL) ? Verdict.FAIL
+                : checks.stream().anyMatch(c -> c.verdict() == Verdict.INCONCLUSIVE) ? Verdict.INCONCLUSIVE : Verdict.PASS;
+        return new Result(s.tenant(), from, to, v, checks);
+    }
+
+    private static Check availability(Settings s, List<ReplayInput.Event> events) {
+        long n = 0;
+        long bad = 0;
+        for (ReplayInput.Event e : events) {
+            if (e.event() instanceof RequestLatency r) {
+                n++;
+                if (r.getStatus() >= 500) {
+                    bad++;
+                }
+            }
+        }
+        double allowed = 1 - s.slo();
+        String rule = String.format(Locale.ROOT, "availability >= %s: PASS when P(X <= bad) < %s, FAIL when P(X >= bad) < %s, "
+                + "X ~ Binomial(requests, %s) (SPEC 3 test at %s confidence)", pct(s.slo()), num(1 - s.confidence()),
+                num(1 - s.confidence()), num(allowed), pct(s.confidence()));
+        if (n == 0) {
+            return new Check("availability", Verdict.INCONCLUSIVE, "no requests in the window", rule);
+        }
+        double pMet = Significance.probability(bad, n, allowed, false);
+        double pMissed = Significance.probability(bad, n, allowed, true);
+        Verdict v = pMet < 1 - s.confidence() ? Verdict.PASS : pMissed < 1 - s.confidence() ? Verdict.FAIL : Verdict.INCONCLUSIVE;
+        String figure = String.format(Locale.ROOT, "%s (%,d bad of %,d requests; P(met by luck) %s, P(missed by luck) %s)",
+                pct(1 - (double) bad / n), bad, n, num(pMet), num(pMissed));
+        return new Check("availability", v, figure, rule);
+    }
+
+    private static List<Check> latency(Settings s, List<ReplayInput.Event> events) {
+        Map<Op, Histogram> all = new EnumMap<>(Op.class);
+        Map<Op, Map<LocalDate, Histogram>> daily = new EnumMap<>(Op.class);
+        for (ReplayInput.Event e : events) {
+            if (e.event() instanceof RequestLatency r) {
+                long us = Math.round(r.getLatencyMs() * 1000.0);
+                all.computeIfAbsent(r.getOp(), o -> HistogramSerde.newHistogram()).recordValue(us);
+                daily.computeIfAbsent(r.getOp(), o -> new TreeMap<>())
+                        .computeIfAbsent(LocalDate.ofInstant(e.ts(), ZoneOffset.UTC), d -> HistogramSerde.newHistogram()).recordValue(us);
+            }
+        }
+        List<Check> out = new ArrayList<>();
+        s.latencyMs().forEach((op, byP) -> byP.forEach((p, limit) -> {
+            String name = op.name().toLowerCase(Locale.ROOT) + " p" + p;
+            String rule = String.format(Locale.ROOT, "%s p%d <= %s ms over the window and on every UTC day with %s requests (nearest rank)",
+                    op, p, num(limit), op);
+            Histogram h = all.get(op);
+            if (h == null) {
+                out.add(new Check(name, Verdict.INCONCLUSIVE, "no " + op + " requests in the window", rule));
+                return;
+            }
+            double overall = Percentiles.nearestRank(h, p);
+            LocalDate worstDay = null;
+            double worst = Double.NEGATIVE_INFINITY;
+            int over = 0;
+            for (Map.Entry<LocalDate, Histogram> d : daily.get(op).entrySet()) {
+                double v = Percentiles.nearestRank(d.getValue(), p);
+                if (v > limit) {
+                    over++;
+                }
+                if (v > worst) {
+                    worst = v;
+                    worstDay = d.getKey();
+                }
+            }
+            boolean fail = overall > limit || over > 0;
+            String figure = String.format(Locale.ROOT, "%s ms overall (%,d requests); worst day %s at %s ms; %d of %d days over %s ms",
+                    num(overall), h.getTotalCount(), worstDay, num(worst), over, daily.get(op).size(), num(limit));
+            out.add(new Check(name, fail ? Verdict.FAIL : Verdict.PASS, figure, rule));
+        }));
+        return out;
+    }
+
+    private static Check fired(List<TripwireAction> actions) {
+        Map<String, List<Instant>> firings = new TreeMap<>(); // tripwire -> firing times (one per decision)
+        java.util.Set<String> decisions = new java.util.HashSet<>();
+        for (TripwireAction a : actions) {
+            if (a.getAction() != ActionType.RESOLVED && decisions.add(a.getDecisionId())) {
+                firings.computeIfAbsent(a.getTripwire(), k -> new ArrayList<>()).add(a.getFiredAt());
+            }
+        }
+        String rule = "no tripwire fired in the window (a replay of its events with the engine's rules)";
+        if (firings.isEmpty()) {
+            return new Check("tripwires fired", Verdict.PASS, "none", rule);
+        }
+        List<String> parts = new ArrayList<>();
+        firings.forEach((tw, at) -> parts.add(tw + " ×" + at.size() + " (first " + at.get(0) + ")"));
+        return new Check("tripwires fired", Verdict.FAIL, String.join(", ", parts), rule);
+    }
+
+    /** A residency hold without its RESOLVED, or a ramp freeze still in force at the end and not lifted by an override. */
+    private static Check holds(List<TripwireAction> actions, List<ReplayInput.Event> events, Instant end) {
+        List<String> open = new ArrayList<>();
+        boolean held = false;
+        Instant heldSince = null;
+        Instant frozenUntil = null;
+        Instant frozenAt = null;
+        for (TripwireAction a : actions) {
+            if (a.getTripwire().equals("residency-violation") && a.getAction() == ActionType.REQUIRE_HITL) {
+                held = true;
+                heldSince = a.getFiredAt();
+            } else if (a.getTripwire().equals("residency-violation") && a.getAction() == ActionType.RESOLVED) {
+                held = false;
+            } else if (a.getAction() == ActionType.FREEZE_RAMP && a.getParams().get("until") != null) {
+                frozenAt = a.getFiredAt();
+                frozenUntil = Instant.parse(a.getParams().get("until"));
+            }
+        }
+        if (frozenAt != null) {
+            for (ReplayInput.Event e : events) {
+                if (e.event() instanceof HumanOverride o && o.getTripwire().equals("error-budget") && !o.getTs().isBefore(frozenAt)) {
+                    frozenUntil = null; // lifted early (SPEC 3)
+                }
+            }
+        }
+        if (held) {
+            open.add("residency hold since " + heldSince + " (no override)");
+        }
+        if (frozenUntil != null && frozenUntil.isAfter(end)) {
+            open.add("ramp frozen until " + frozenUntil);
+        }
+        return new Check("holds open at the end", open.isEmpty() ? Verdict.PASS : Verdict.FAIL,
+                open.isEmpty() ? "none" : String.join("; ", open), "no residency hold awaiting a human and no ramp freeze in force at " + end);
+    }
+
+    static String tenantOf(SpecificRecord e) {
+        return e.get(e.getSchema().getField("tenant").pos()).toString();
+    }
+
+    private static String pct(double v) {
+        return new java.math.BigDecimal(v * 100).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString() + "%";
+    }
+
+    private static String num(double v) {
+        if (v != 0 && Math.abs(v) < 1e-4) {
+            return String.format(Locale.ROOT, "%.2g", v);
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,212 @@
+package io.tripwire.cli.gate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tripwire.cli.DurationConverter;
+import io.tripwire.cli.InstantConverter;
+import io.tripwire.cli.ProgressBar;
+import io.tripwire.cli.RulesOptions;
+import io.tripwire.cli.TopicOptions;
+import io.tripwire.engine.replay.FileReplay;
+import io.tripwire.engine.replay.ReplayInput;
+import io.tripwire.engine.replay.TopicReplay;
+import io.tripwire.engine.rules.Rules;
+import io.tripwire.engine.tripwires.LatencyTripwire;
+import io.tripwire.schemas.Op;
+import io.tripwire.signing.ActionSigner;
+import io.tripwire.signing.Ed25519Keys;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/** {@code tripwire gate}: the readiness check of a wave, as a command a rollout script can call. */
+@Command(name = "gate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Readiness check of one tenant before a wave: PASS, FAIL or INCONCLUSIVE, with the figure and rule of each check.",
+            "",
+            "Over the tenant's events in [at - window, at): availability against --slo with the binomial test of SPEC 3 "
+                + "(PASS only when the data show the SLO is met, FAIL when they show it is missed, INCONCLUSIVE when a handful of "
+                + "requests shows neither); READ/WRITE p95 (and p99 when given) overall and on every UTC day; tripwires fired "
+                + "in the window (a replay of its events); holds still open at its end (a residency hold without an override, a "
+                + "ramp freeze in force). Same events in, same verdict out: give --at to pin the window.",
+            "",
+            "Events come from JSON-lines files (--input, repeatable; the window ends by default at the last event) or from the "
+                + "cluster's input topics (--bootstrap-server; the window ends by default now)."},
+        footer = {"", "Examples:",
+            "  ./tripwire gate --tenant TENANT_004 --window 14d --slo 0.994 --input recorded.jsonl",
+            "  ./tripwire gate --tenant TENANT_005 --window 14d --slo 0.994 --bootstrap-server broker:9092 \\",
+            "      --schema-registry-url http://registry:8081 --json",
+            "",
+            "Exit codes: 0 PASS; 1 FAIL; 3 INCONCLUSIVE; 2 error (bad command line, unreadable input, no cluster)."})
+public final class GateCommand implements Callable<Integer> {
+
+    @Option(names = "--tenant", required = true, paramLabel = "T", description = "The tenant to check.")
+    String tenant;
+
+    @Option(names = "--window", paramLabel = "D", defaultValue = "14d", converter = DurationConverter.class,
+            description = "How far back from --at the check looks, e.g. 14d, 24h. Default: ${DEFAULT-VALUE}.")
+    Duration window;
+
+    @Option(names = "--slo", paramLabel = "S", description = "Availability objective, e.g. 0.994. Default: the SLO of the rules' default service.")
+    Double slo;
+
+    @Option(names = "--confidence", paramLabel = "C", description = "Confidence of the availability test. Default: the rules' confidence, else 0.95.")
+    Double confidence;
+
+    @Option(names = "--read-p95", paramLabel = "MS", converter = MillisConverter.class,
+            description = "READ p95 limit, e.g. 350ms. Default: the read-latency tripwire's threshold.")
+    Double readP95;
+
+    @Option(names = "--write-p95", paramLabel = "MS", converter = MillisConverter.class,
+            description = "WRITE p95 limit, e.g. 700ms. Default: the write-latency tripwire's threshold.")
+    Double writeP95;
+
+    @Option(names = "--read-p99", paramLabel = "MS", converter = MillisConverter.class, description = "READ p99 limit; not checked unless given.")
+    Double readP99;
+
+    @Option(names = "--write-p99", paramLabel = "MS", converter = MillisConverter.class, description = "WRITE p99 limit; not checked unless given.")
+    Double writeP99;
+
+    @Option(names = "--input", paramLabel = "FILE.jsonl", description = "File mode: events in the JSON-lines form (repeatable).")
+    List<Path> inputs = new ArrayList<>();
+
+    @Option(names = "--at", paramLabel = "TS", converter = InstantConverter.class,
+            description = "End of the window (exclusive). Default: the last event's time + 1 ms (files), now (topics).")
+    Instant at;
+
+    @Option(names = "--json", description = "Print the result as JSON (for pipelines) instead of a table.")
+    boolean json;
+
+    @Mixin
+    TopicOptions topics;
+
+    @Mixin
+    RulesOptions rules;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Milliseconds from "350ms", "0.35s" or "350". */
+    public static final class MillisConverter implements CommandLine.ITypeConverter<Double> {
+        @Override
+        public Double convert(String v) {
+            String t = v.trim();
+            try {
+                if (t.endsWith("ms")) {
+                    return Double.parseDouble(t.substring(0, t.length() - 2));
+                }
+                if (t.endsWith("s")) {
+                    return Double.parseDouble(t.substring(0, t.length() - 1)) * 1000;
+                }
+                return Double.parseDouble(t);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + v + "' is not a duration in ms, e.g. 350ms or 0.35s");
+            }
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean topicMode = topics.bootstrapServer != null;
+        if (topicMode == !inputs.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give either --input FILE (repeatable) or --bootstrap-server");
+        }
+        if (slo != null && !(slo > 0 && slo < 1) || confidence != null && !(confidence > 0 && confidence < 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--slo and --confidence must be between 0 and 1 (exclusive)");
+        }
+        Rules r = rules.load();
+        Gate.Settings settings = new Gate.Settings(tenant, window, slo != null ? slo : r.sloOf(r.defaultService()),
+                confidence != null ? confidence : Double.isNaN(r.confidence()) ? 0.95 : r.confidence(), limits(r));
+        ReplayInput input;
+        Instant to = at;
+        try {
+            if (topicMode) {
+                to = to != null ? to : Instant.now();
+                input = topics.read(new TopicReplay.Window(to.minus(window), to, tenant), progress()).input();
+            } else {
+                List<ReplayInput.Event> events = new ArrayList<>();
+                for (Path p : inputs) {
+                    events.addAll(FileReplay.read(p, progress()).events());
+                }
+                input = new ReplayInput(events, List.of());
+                if (to == null) {
+                    to = events.stream().map(ReplayInput.Event::ts).max(Instant::compareTo).orElse(Instant.EPOCH).plusMillis(1);
+                }
+            }
+        } catch (TopicReplay.ReadException | java.io.IOException e) {
+            err.println("tripwire gate: " + e.getMessage());
+            return 2;
+        }
+        // the replay's actions are compared by tripwire and time only: an ephemeral key signs them
+        Gate.Result result = Gate.run(settings, to, input, r, new ActionSigner(Ed25519Keys.generate().getPrivate()));
+        if (json) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap(result)));
+        } else {
+            print(out, result);
+        }
+        out.flush();
+        return result.exitCode();
+    }
+
+    private Map<Op, Map<Integer, Double>> limits(Rules r) {
+        Map<Op, Map<Integer, Double>> m = new EnumMap<>(Op.class);
+        for (Op op : Op.values()) {
+            Map<Integer, Double> byP = new TreeMap<>();
+            Double p95 = op == Op.READ ? readP95 : writeP95;
+            Double p99 = op == Op.READ ? readP99 : writeP99;
+            if (p95 == null) {
+                p95 = r.tripwires().stream().filter(t -> t instanceof LatencyTripwire.Rule l && l.op().equals(op.name()) && l.percentile() == 95)
+                        .map(t -> ((LatencyTripwire.Rule) t).thresholdMs()).findFirst().orElse(null);
+            }
+            if (p95 != null) {
+                byP.put(95, p95);
+            }
+            if (p99 != null) {
+                byP.put(99, p99);
+            }
+            m.put(op, byP);
+        }
+        return m;
+    }
+
+    static Map<String, Object> toMap(Gate.Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tenant", r.tenant());
+        m.put("from", r.from().toString());
+        m.put("to", r.to().toString());
+        m.put("verdict", r.verdict().name());
+        m.put("exitCode", r.exitCode());
+        List<Map<String, Object>> checks = new ArrayList<>();
+        for (Gate.Check c : r.checks()) {
+            checks.add(new LinkedHashMap<>(Map.of("check", c.name(), "verdict", c.verdict().name(), "figure", c.figure(), "rule", c.rule())));
+        }
+        m.put("checks", checks);
+        return m;
+    }
+
+    private static void print(PrintWriter out, Gate.Result r) {
+        out.printf("gate %s over %s .. %s: %s%n", r.tenant(), r.from(), r.to(), r.verdict());
+        for (Gate.Check c : r.checks()) {
+            out.printf("  %-13s %-24s %s%n", c.verdict(), c.name(), c.figure());
+            out.printf("  %-13s %-24s rule: %s%n", "", "", c.rule());
+        }
+    }
+
+    private static ProgressBar progress() {
+        return new ProgressBar(System.err);
+    }
+}
