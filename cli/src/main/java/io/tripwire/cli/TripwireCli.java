@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
             "Kafka Streams tripwire engine: per-tenant SLO, policy and autonomy tripwires",
             "that fire within a second and emit signed, deduplicable action commands."},
         subcommands = {io.tripwire.cli.demo.DemoCommand.class, RunCommand.class, ExecuteCommand.class, ProduceCommand.class,
-            OverrideCommand.class, io.tripwire.cli.opa.OpaLogsCommand.class, ReplayCommand.class, io.tripwire.cli.gate.GateCommand.class, KeysCommand.class, io.tripwire.cli.bench.BenchCommand.class,
+            OverrideCommand.class, io.tripwire.cli.opa.OpaLogsCommand.class, ReplayCommand.class, io.tripwire.cli.gate.GateCommand.class, io.tripwire.cli.evidence.EvidenceCommand.class, KeysCommand.class, io.tripwire.cli.bench.BenchCommand.class,
             VersionCommand.class, CommandLine.HelpCommand.class})
 public final class TripwireCli implements Runnable {
 

@@ -133,7 +133,8 @@ public final class Gate {
                     op, p, num(limit), op);
             Histogram h = all.get(op);
             if (h == null) {
-                out.add(new Check(name, Verdict.INCONCLUSIVE, "no " + op + " requests in the window", rule));
+                // a limit no request could break is met: a tenant without writes is not held back by its write latency
+                out.add(new Check(name, Verdict.PASS, "no " + op + " requests in the window: nothing to check", rule));
                 return;
             }
             double overall = Percentiles.nearestRank(h, p);

@@ -81,8 +81,12 @@ public final class TopicReplay {
         }
     }
 
-    /** What was read: the input to replay, the input topics that do not exist (skipped), and how many records were scanned. */
-    public record Read(ReplayInput input, List<String> missingTopics, long recordsScanned) {
+    /**
+     * What was read: the input to replay, the input topics that do not exist (skipped), how many
+     * records were scanned, and the offset range read of each partition ({@code topic-partition} ->
+     * [first offset, end offset)), for an evidence manifest.
+     */
+    public record Read(ReplayInput input, List<String> missingTopics, long recordsScanned, Map<String, long[]> offsets) {
     }
 
     /** The cluster could not be read (unreachable, not authorized, no input topic, stalled). */
@@ -118,6 +122,12 @@ public final class TopicReplay {
         this.serdeConfig = Map.copyOf(serdeConfig);
         this.names = names;
         this.timeout = Duration.ofMillis(Long.parseLong(String.valueOf(consumerConfig.get(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG))));
+    }
+
+    private static Map<String, long[]> offsetRanges(Map<TopicPartition, Long> starts, Map<TopicPartition, Long> ends) {
+        Map<String, long[]> out = new java.util.TreeMap<>();
+        starts.forEach((tp, start) -> out.put(tp.topic() + "-" + tp.partition(), new long[] {start, ends.get(tp)}));
+        return out;
     }
 
     /** The consumer settings: {@code clientProperties} with no group, no commits, read_committed and no topic creation. */
@@ -220,7 +230,7 @@ public final class TopicReplay {
         events.sort(Pending.ORDER);
         refused.sort(Refused.ORDER);
         return new Read(new ReplayInput(events.stream().map(Pending::event).toList(), refused.stream().map(Refused::deadLetter).toList()),
-                List.copyOf(missing), scanned);
+                List.copyOf(missing), scanned, offsetRanges(starts, ends));
     }
 
     private Map<String, InputDeserializer<?>> readers(List<String> topics) {

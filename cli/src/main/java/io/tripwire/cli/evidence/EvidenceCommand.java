@@ -1,0 +1,355 @@
+package io.tripwire.cli.evidence;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tripwire.cli.InstantConverter;
+import io.tripwire.cli.ProgressBar;
+import io.tripwire.cli.RulesOptions;
+import io.tripwire.cli.TopicOptions;
+import io.tripwire.engine.replay.FileReplay;
+import io.tripwire.engine.replay.ReplayInput;
+import io.tripwire.engine.replay.ReplayOutput;
+import io.tripwire.engine.replay.TopicReplay;
+import io.tripwire.engine.report.Kpis;
+import io.tripwire.engine.report.ReportWriter;
+import io.tripwire.engine.rules.Rules;
+import io.tripwire.json.JsonForm;
+import io.tripwire.schemas.ActionResult;
+import io.tripwire.schemas.TripwireAction;
+import io.tripwire.signing.ActionSigner;
+import io.tripwire.signing.ActionVerifier;
+import io.tripwire.signing.Ed25519Keys;
+import io.tripwire.signing.Sha256;
+import io.tripwire.wire.InputDeserializer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code tripwire evidence}: the evidence bundle of a window, and {@code evidence verify} to check one. */
+@Command(name = "evidence", mixinStandardHelpOptions = true, sortOptions = false, subcommands = EvidenceCommand.Verify.class,
+        description = {"Write the evidence bundle of a time window: what the rules imply, what went out, and proof of both.",
+            "",
+            "Into --out: replay/ (actions, signals, dead letters and report.html of a replay of the window's events), "
+                + "actions-sent.jsonl (the action records that went out on tripwire-actions, firedAt in the window), "
+                + "comparison.md/.json (sent against implied: identical, or every record missing, unexpected, different or with a "
+                + "signature that does not verify against --public-key), results.jsonl (the executor's results joined to each action), "
+                + "kpis.md/.json (per tenant: availability, error budget remaining, p95/p99, burn, autonomy %%, compensation %%, HITL "
+                + "overrides, residency incidents, tripwires fired), actions-public.pem, and manifest.json: every artifact's SHA-256 "
+                + "and size, every source (topic partitions and offset ranges, or file hashes), signed with Ed25519. "
+                + "'evidence verify DIR' checks it all again. docs/evidence.md says what the bundle proves and what it does not.",
+            "",
+            "Events from the cluster (--bootstrap-server: the six input topics by record timestamp, tripwire-actions and "
+                + "action-results whole) or from files (--input, with --actions and --results for what went out)."},
+        footer = {"", "Examples:",
+            "  ./tripwire evidence --out v0.3.1-mc/evidence --from 2025-10-06T10:00:00Z --to 2025-10-06T11:00:00Z \\",
+            "      --bootstrap-server broker:9092 --schema-registry-url http://registry:8081 \\",
+            "      --public-key /etc/tripwire/keys/public.pem --signing-key evidence-key.pem",
+            "  ./tripwire evidence --out bundle --from 2025-10-06T10:00:00Z --to 2025-10-06T11:00:00Z \\",
+            "      --input demo-out/events.jsonl --actions demo-out/actions.jsonl --results demo-out/results.jsonl \\",
+            "      --public-key demo-out/public.pem",
+            "  ./tripwire evidence verify v0.3.1-mc/evidence",
+            "",
+            "Exit codes: 0 bundle written, sent = implied; 1 bundle written with differences (see comparison.md); 2 error."})
+public final class EvidenceCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Directory of the bundle (created; must be empty or absent). Required.")
+    Path out;
+
+    @Option(names = "--from", paramLabel = "TS", converter = InstantConverter.class, description = "Start of the window, inclusive.")
+    Instant from;
+
+    @Option(names = "--to", paramLabel = "TS", converter = InstantConverter.class, description = "End of the window, exclusive.")
+    Instant to;
+
+    @Option(names = "--tenant", paramLabel = "T", description = "Only this tenant's events and actions.")
+    String tenant;
+
+    @Option(names = "--public-key", paramLabel = "PEM",
+            description = "The engine's public key(s): every action record that went out must verify against one.")
+    Path publicKey;
+
+    @Option(names = "--signing-key", paramLabel = "PEM",
+            description = "Ed25519 private key that signs manifest.json. Default: a new key (its public half is in the manifest).")
+    Path signingKey;
+
+    @Option(names = "--input", paramLabel = "FILE.jsonl", description = "File mode: the recorded events (repeatable).")
+    List<Path> inputs = new ArrayList<>();
+
+    @Option(names = "--actions", paramLabel = "FILE.jsonl", description = "File mode: the action records that went out.")
+    Path actionsFile;
+
+    @Option(names = "--results", paramLabel = "FILE.jsonl", description = "File mode: the executor's results.")
+    Path resultsFile;
+
+    @Mixin
+    TopicOptions topics;
+
+    @Mixin
+    RulesOptions rules;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        // checked here, not by picocli: 'evidence verify DIR' takes none of them
+        if (out == null || from == null || to == null || publicKey == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out, --from, --to and --public-key are required "
+                    + "(or 'evidence verify DIR' to check a bundle)");
+        }
+        boolean topicMode = topics.bootstrapServer != null;
+        if (topicMode == !inputs.isEmpty() || !topicMode && actionsFile == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "give either --bootstrap-server, or --input FILE (repeatable) with --actions FILE [--results FILE]");
+        }
+        if (!from.isBefore(to)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--from " + from + " must be before --to " + to);
+        }
+        if (Files.exists(out) && (!Files.isDirectory(out) || Files.list(out).findAny().isPresent())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + ": exists and is not an empty directory");
+        }
+        List<PublicKey> engineKeys = Ed25519Keys.readPublic(publicKey);
+        KeyPair manifestKey = signingKey != null ? new KeyPair(publicOf(signingKey), Ed25519Keys.readPrivate(signingKey)) : Ed25519Keys.generate();
+        if (signingKey == null) {
+            err.println("tripwire evidence: no --signing-key: manifest.json is signed with a new key; its public half is in the manifest "
+                    + "(verify then proves the bundle is intact, not who made it)");
+        }
+        Rules r = rules.load();
+        List<Map<String, Object>> sources = new ArrayList<>();
+        ReplayInput input;
+        List<TripwireAction> sent;
+        List<ActionResult> results;
+        try {
+            if (topicMode) {
+                TopicReplay.Read read = topics.read(new TopicReplay.Window(from, to, tenant), new ProgressBar(System.err));
+                input = read.input();
+                sources.add(topicSource("events", read.offsets(), "record timestamp in [from, to)" + (tenant == null ? "" : ", key " + tenant)));
+                Map<String, Object> client = topics.client();
+                TopicDump.Dump actions = TopicDump.read(client, topics.names().actions(), Duration.ofSeconds(60));
+                sources.add(topicSource("actions", actions.offsets(), "whole topic; records with firedAt in [from, to) kept"));
+                sent = decode(actions.records(), TripwireAction.class);
+                TopicDump.Dump res = TopicDump.read(client, topics.names().results(), Duration.ofSeconds(60));
+                sources.add(topicSource("results", res.offsets(), "whole topic; results of the kept actions kept"));
+                results = decode(res.records(), ActionResult.class);
+            } else {
+                List<ReplayInput.Event> events = new ArrayList<>();
+                List<ReplayOutput.DeadLetter> rejected = new ArrayList<>();
+                for (Path p : inputs) {
+                    ReplayInput in = FileReplay.read(p, new ProgressBar(System.err));
+                    in.events().stream().filter(e -> inWindow(e.ts()) && (tenant == null || tenantOf(e).equals(tenant))).forEach(events::add);
+                    rejected.addAll(in.rejected());
+                    sources.add(fileSource("events", p));
+                }
+                input = new ReplayInput(events, rejected);
+                sent = readLines(actionsFile, TripwireAction.class);
+                sources.add(fileSource("actions", actionsFile));
+                results = resultsFile == null ? List.of() : readLines(resultsFile, ActionResult.class);
+                if (resultsFile != null) {
+                    sources.add(fileSource("results", resultsFile));
+                }
+            }
+        } catch (TopicReplay.ReadException | IllegalStateException | IOException | io.tripwire.wire.DecodeException e) {
+            err.println("tripwire evidence: " + e.getMessage());
+            return 2;
+        }
+        sent = sent.stream().filter(a -> inWindow(a.getFiredAt()) && (tenant == null || a.getTenant().equals(tenant))).toList();
+
+        Files.createDirectories(out);
+        // the replay signs with its own key: the comparison leaves signatures aside and checks the sent ones against --public-key
+        ReplayOutput replay = input.replay(r, new ActionSigner(Ed25519Keys.generate().getPrivate()), new ProgressBar(System.err));
+        FileReplay.write(replay, out.resolve("replay"));
+        ReportWriter.write(replay, r, out.resolve("replay").resolve("report.html"), "evidence " + from + " to " + to
+                + (tenant == null ? "" : " (" + tenant + ")"));
+        writeLines(out.resolve("actions-sent.jsonl"), sent.stream().map(JsonForm::write).toList());
+        Comparison c = Comparison.of(replay.actions(), sent, new ActionVerifier(engineKeys));
+        Files.writeString(out.resolve("comparison.md"), c.markdown());
+        Files.writeString(out.resolve("comparison.json"), JSON.writeValueAsString(c.toMap()) + "\n");
+        writeLines(out.resolve("results.jsonl"), joined(sent, results));
+        List<Kpis.Row> kpis = replay.kpis().rows(r, replay.actions(), replay.signals());
+        Files.writeString(out.resolve("kpis.md"), "# KPIs " + from + " to " + to + "\n\n" + Kpis.markdown(kpis));
+        Files.writeString(out.resolve("kpis.json"), JSON.writeValueAsString(kpis) + "\n");
+        Files.copy(publicKey, out.resolve("actions-public.pem"));
+        Map<String, Object> window = new LinkedHashMap<>();
+        window.put("from", from.toString());
+        window.put("to", to.toString());
+        window.put("tenant", tenant);
+        Manifest.write(out, window, sources, manifestKey);
+
+        stdout.printf("evidence %s .. %s%s -> %s%n", from, to, tenant == null ? "" : " (" + tenant + ")", out);
+        stdout.printf("  %,d events replayed, %,d actions implied, %,d sent: %s%n", replay.eventsRead(), c.implied(), c.sent(),
+                c.clean() ? "identical" : c.missing().size() + " missing, " + c.unexpected().size() + " unexpected, " + c.different().size()
+                        + " different, " + c.badSignatures().size() + " bad signatures (comparison.md)");
+        stdout.flush();
+        return c.clean() ? 0 : 1;
+    }
+
+    private boolean inWindow(Instant t) {
+        return !t.isBefore(from) && t.isBefore(to);
+    }
+
+    private static String tenantOf(ReplayInput.Event e) {
+        return e.event().get(e.event().getSchema().getField("tenant").pos()).toString();
+    }
+
+    private static PublicKey publicOf(Path privatePem) throws IOException {
+        // the public half of an Ed25519 private key: keys --out writes public.pem beside private.pem
+        Path pub = privatePem.resolveSibling("public.pem");
+        if (!Files.isRegularFile(pub)) {
+            throw new CommandLine.ParameterException(new CommandLine(new EvidenceCommand()),
+                    "--signing-key " + privatePem + ": expected public.pem beside it (as 'tripwire keys --out DIR' writes them)");
+        }
+        return Ed25519Keys.readPublic(pub).get(0);
+    }
+
+    private <T extends org.apache.avro.specific.SpecificRecord> List<T> decode(List<ConsumerRecord<byte[], byte[]>> records, Class<T> type)
+            throws IOException {
+        InputDeserializer<T> d = new InputDeserializer<>(type);
+        d.configure(topics.serde(), false);
+        List<T> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> rec : records) {
+            if (rec.value() != null) {
+                out.add(d.deserialize(rec.topic(), rec.value()));
+            }
+        }
+        return out;
+    }
+
+    private static <T> List<T> readLines(Path file, Class<T> type) throws IOException {
+        List<T> out = new ArrayList<>();
+        long n = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            n++;
+            if (!line.isBlank()) {
+                Object o = JsonForm.parseLine(line, n);
+                if (!type.isInstance(o)) {
+                    throw new IOException(file + ": line " + n + ": expected a " + type.getSimpleName() + ", got a " + o.getClass().getSimpleName());
+                }
+                out.add(type.cast(o));
+            }
+        }
+        return out;
+    }
+
+    /** One line per sent action: its id, what it was, and every result the executor wrote for it. */
+    private static List<String> joined(List<TripwireAction> sent, List<ActionResult> results) throws IOException {
+        Map<String, List<Object>> byId = new LinkedHashMap<>();
+        for (ActionResult res : results) {
+            byId.computeIfAbsent(res.getActionId(), k -> new ArrayList<>()).add(JSON.readTree(JsonForm.write(res)));
+        }
+        List<String> lines = new ArrayList<>();
+        ObjectMapper compact = new ObjectMapper();
+        for (TripwireAction a : sent) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("actionId", a.getActionId());
+            m.put("firedAt", a.getFiredAt().toString());
+            m.put("tenant", a.getTenant());
+            m.put("tripwire", a.getTripwire());
+            m.put("action", a.getAction().name());
+            m.put("results", byId.getOrDefault(a.getActionId(), List.of()));
+            lines.add(compact.writeValueAsString(m));
+        }
+        return lines;
+    }
+
+    private static void writeLines(Path file, List<String> lines) throws IOException {
+        Files.write(file, lines, StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, Object> topicSource(String what, Map<String, long[]> offsets, String selection) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("what", what);
+        s.put("selection", selection);
+        List<Map<String, Object>> parts = new ArrayList<>();
+        offsets.forEach((tp, range) -> parts.add(new LinkedHashMap<>(Map.of("partition", tp, "fromOffset", range[0], "toOffset", range[1]))));
+        s.put("partitions", parts);
+        return s;
+    }
+
+    private static Map<String, Object> fileSource(String what, Path file) throws IOException {
+        byte[] b = Files.readAllBytes(file);
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("what", what);
+        s.put("file", file.toString());
+        s.put("sha256", Sha256.hex(b));
+        s.put("size", (long) b.length);
+        return s;
+    }
+
+    /** {@code evidence verify DIR}: every hash, the manifest's signature, every sent action's signature, and sent = implied. */
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Check an evidence bundle: the manifest's signature, every artifact's hash and size (nothing missing, "
+                    + "changed or added), every action record in actions-sent.jsonl against actions-public.pem, and that they are "
+                    + "exactly the records replay/actions.jsonl implies. Names each file and record that does not match."},
+            footer = {"", "Exit codes: 0 verified; 1 problems (listed); 2 error."})
+    static final class Verify implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "DIR", description = "The bundle.")
+        Path dir;
+
+        @Option(names = "--public-key", paramLabel = "PEM", description = "Require the manifest to be signed by this key (else: the key it names).")
+        Path pinned;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            if (!Files.isDirectory(dir)) {
+                spec.commandLine().getErr().println("tripwire evidence verify: " + dir + ": not a directory");
+                return 2;
+            }
+            List<String> problems = new ArrayList<>(Manifest.verify(dir, pinned == null ? null : Ed25519Keys.readPublic(pinned).get(0)));
+            problems.addAll(actionsProblems(dir));
+            if (problems.isEmpty()) {
+                out.println("evidence " + dir + ": verified (manifest signature, every artifact, every action signature, sent = implied)");
+                out.flush();
+                return 0;
+            }
+            out.println("evidence " + dir + ": " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s"));
+            problems.forEach(p -> out.println("  " + p));
+            out.flush();
+            return 1;
+        }
+
+        /** The sent records against their key and against what the replay implies, recomputed from the bundle's own files. */
+        private static List<String> actionsProblems(Path dir) {
+            List<String> problems = new ArrayList<>();
+            Path sentFile = dir.resolve("actions-sent.jsonl");
+            try {
+                ActionVerifier v = new ActionVerifier(Ed25519Keys.readPublic(dir.resolve("actions-public.pem")));
+                Comparison c = Comparison.of(readLines(dir.resolve("replay").resolve("actions.jsonl"), TripwireAction.class),
+                        readLines(sentFile, TripwireAction.class), v);
+                c.badSignatures().forEach(p -> problems.add(sentFile + ": " + p));
+                c.unexpected().forEach(p -> problems.add(sentFile + ": " + p));
+                c.missing().forEach(p -> problems.add(sentFile + ": " + p));
+                c.different().forEach(p -> problems.add(sentFile + ": " + p));
+            } catch (IOException | RuntimeException e) {
+                problems.add(sentFile + ": cannot be checked: " + e.getMessage());
+            }
+            return problems;
+        }
+    }
+}
