@@ -59,7 +59,7 @@ public final class FileReplay {
         try (ReplayEngine engine = new ReplayEngine(rules, signer)) {
             InOrder inOrder = new InOrder(engine);
             long total = Files.size(input);
-            if (forEachLine(input, progress, "replaying", new Ingest(mapping), inOrder)) {
+            if (pipelined(input, progress, new Ingest(mapping), inOrder)) {
                 progress.update("replaying", total, total);
                 return inOrder.output();
             }
@@ -90,6 +90,98 @@ public final class FileReplay {
             }
         });
         return new ReplayInput(events, rejected);
+    }
+
+    /** One parsed line's outcome, handed from the reading thread to the replaying one. */
+    private record Item(SpecificRecord event, Instant ts, long line, String raw, ReplayOutput.DeadLetter rejected) {
+    }
+
+    private static final List<Item> END = List.of();
+
+    /**
+     * {@link #forEachLine} with the reading and parsing on a thread of its own, handing batches to
+     * this thread, which replays them in file order: on two cores the JSON work and the engine's
+     * overlap. False when {@code lines} stopped the pass (the reader is then told to stop).
+     */
+    private static boolean pipelined(Path input, Progress progress, Ingest ingest, Lines lines) throws IOException {
+        java.util.concurrent.BlockingQueue<List<Item>> queue = new java.util.concurrent.ArrayBlockingQueue<>(64);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            List<Item>[] batch = new List[] {new ArrayList<Item>(512)};
+            try {
+                forEachLine(input, progress, "replaying", ingest, new Lines() {
+                    @Override
+                    public boolean event(SpecificRecord e, Instant ts, long line, String raw) {
+                        return add(new Item(e, ts, line, raw, null));
+                    }
+
+                    @Override
+                    public void rejected(ReplayOutput.DeadLetter d) {
+                        add(new Item(null, null, d.line(), null, d));
+                    }
+
+                    private boolean add(Item item) {
+                        batch[0].add(item);
+                        if (batch[0].size() == 512) {
+                            put(queue, batch[0]);
+                            batch[0] = new ArrayList<>(512);
+                        }
+                        return !stop.get();
+                    }
+                });
+                put(queue, batch[0]);
+            } catch (Throwable t) {
+                failure.set(t);
+            } finally {
+                put(queue, END);
+            }
+        }, "replay-reader");
+        reader.setDaemon(true);
+        reader.start();
+        boolean inOrder = true;
+        try {
+            for (List<Item> b = take(queue); b != END; b = take(queue)) {
+                for (int i = 0; i < b.size() && inOrder; i++) {
+                    Item it = b.get(i);
+                    if (it.rejected() != null) {
+                        lines.rejected(it.rejected());
+                    } else if (!lines.event(it.event(), it.ts(), it.line(), it.raw())) {
+                        inOrder = false;
+                        stop.set(true);
+                    }
+                }
+            }
+        } finally {
+            stop.set(true);
+            queue.clear(); // a reader blocked on a full queue gets to finish
+        }
+        Throwable t = failure.get();
+        if (t instanceof IOException io) {
+            throw io;
+        } else if (t instanceof RuntimeException re) {
+            throw re;
+        } else if (t != null) {
+            throw new IllegalStateException("replay reader failed", t);
+        }
+        return inOrder;
+    }
+
+    private static void put(java.util.concurrent.BlockingQueue<List<Item>> q, List<Item> b) {
+        try {
+            q.put(b);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static List<Item> take(java.util.concurrent.BlockingQueue<List<Item>> q) {
+        try {
+            return q.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return END;
+        }
     }
 
     /** What a pass over a file's lines does with each one. */
