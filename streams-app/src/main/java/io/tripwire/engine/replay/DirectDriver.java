@@ -9,6 +9,7 @@ import io.tripwire.engine.topology.TripwireTopology;
 import io.tripwire.schemas.TripwireAction;
 import io.tripwire.signing.ActionSigner;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -41,7 +42,10 @@ final class DirectDriver implements ReplayDriver {
     private long wallClock;
 
     DirectDriver(Rules rules, ActionSigner signer, long wallClockStart) {
-        context = new MockProcessorContext<>(new Properties());
+        Properties config = new Properties();
+        // as the live engine sets it (StreamsSettings); without it every StreamsConfig made here logs a warning
+        config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        context = new MockProcessorContext<>(config);
         wallClock = wallClockStart;
         context.setCurrentSystemTimeMs(wallClock);
         for (StoreBuilder<KeyValueStore<String, ?>> b : TripwireTopology.stores()) {
