@@ -18,7 +18,6 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -194,14 +193,13 @@ public final class ReplayCommand implements Callable<Integer> {
     private ReplayInput readTopics(TopicReplay.Window window, PrintWriter stdout, PrintWriter err) throws Exception {
         Topics t = source.topics;
         Map<String, Object> client;
+        Map<String, Object> serde;
         try {
-            client = ClientOptions.commandProperties(t.commandConfig);
+            client = TopicOptions.clientConfig(t.commandConfig, t.bootstrapServer);
+            serde = TopicOptions.serdeConfig(t.commandConfig, t.schemaRegistryUrl);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Map<String, Object> serde = new HashMap<>(client);
-        serde.put("schema.registry.url", t.schemaRegistryUrl);
-        client.put("bootstrap.servers", t.bootstrapServer);
         TopicReplay.Read read = new TopicReplay(client, serde, TopicNames.withPrefix(t.topicPrefix)).read(window, progress());
         read.missingTopics().forEach(topic -> err.println("tripwire replay: warning: topic " + topic + " does not exist; skipped"));
         err.flush();

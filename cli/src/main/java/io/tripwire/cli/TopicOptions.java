@@ -3,6 +3,7 @@ package io.tripwire.cli;
 import io.tripwire.engine.replay.FileReplay;
 import io.tripwire.engine.replay.TopicReplay;
 import io.tripwire.engine.topology.TopicNames;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -14,7 +15,7 @@ import java.util.Map;
 public final class TopicOptions {
 
     @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT",
-            description = "Topic mode: Kafka bootstrap servers (instead of --input). Env: TRIPWIRE_BOOTSTRAP_SERVERS.")
+            description = "Topic mode: Kafka bootstrap servers (instead of --input).")
     public String bootstrapServer;
 
     @Option(names = "--command-config", paramLabel = "FILE",
@@ -30,24 +31,40 @@ public final class TopicOptions {
             description = "PREFIX in front of every topic name, as given to the engine.")
     String topicPrefix;
 
-    /** The bootstrap servers: the option, else TRIPWIRE_BOOTSTRAP_SERVERS, else null (file mode). */
-    public String bootstrap() {
-        return bootstrapServer != null ? bootstrapServer : System.getenv("TRIPWIRE_BOOTSTRAP_SERVERS");
-    }
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec mixee;
 
     public TopicNames names() {
         return TopicNames.withPrefix(topicPrefix);
     }
 
-    /** Kafka client settings of the command config, with the bootstrap servers. */
+    /** Kafka client settings of the command config, with the bootstrap servers; a bad --command-config is a usage error (exit 2). */
     public Map<String, Object> client() throws IOException {
-        Map<String, Object> c = ClientOptions.commandProperties(commandConfig);
-        c.put("bootstrap.servers", bootstrap());
-        return c;
+        try {
+            return clientConfig(commandConfig, bootstrapServer);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(mixee.commandLine(), e.getMessage());
+        }
     }
 
     /** Serde settings: the command config (registry credentials) and the registry URL. */
     public Map<String, Object> serde() throws IOException {
+        try {
+            return serdeConfig(commandConfig, schemaRegistryUrl);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(mixee.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The properties of {@code commandConfig} (may be null) with the bootstrap servers: how every topic mode reads. */
+    static Map<String, Object> clientConfig(Path commandConfig, String bootstrapServers) throws IOException {
+        Map<String, Object> c = ClientOptions.commandProperties(commandConfig);
+        c.put("bootstrap.servers", bootstrapServers);
+        return c;
+    }
+
+    /** The properties of {@code commandConfig} (registry credentials) with the schema registry URL, for the Avro serde. */
+    static Map<String, Object> serdeConfig(Path commandConfig, String schemaRegistryUrl) throws IOException {
         Map<String, Object> s = new HashMap<>(ClientOptions.commandProperties(commandConfig));
         s.put("schema.registry.url", schemaRegistryUrl);
         return s;

@@ -130,8 +130,18 @@ public final class EvidenceCommand implements Callable<Integer> {
         if (Files.exists(out) && (!Files.isDirectory(out) || Files.list(out).findAny().isPresent())) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + ": exists and is not an empty directory");
         }
-        List<PublicKey> engineKeys = Ed25519Keys.readPublic(publicKey);
-        KeyPair manifestKey = signingKey != null ? new KeyPair(publicOf(signingKey), Ed25519Keys.readPrivate(signingKey)) : Ed25519Keys.generate();
+        List<PublicKey> engineKeys;
+        KeyPair manifestKey;
+        try {
+            engineKeys = Ed25519Keys.readPublic(publicKey);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--public-key " + publicKey + ": " + why(e));
+        }
+        try {
+            manifestKey = signingKey != null ? new KeyPair(publicOf(signingKey), Ed25519Keys.readPrivate(signingKey)) : Ed25519Keys.generate();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--signing-key " + signingKey + ": " + why(e));
+        }
         if (signingKey == null) {
             err.println("tripwire evidence: no --signing-key: manifest.json is signed with a new key; its public half is in the manifest "
                     + "(verify then proves the bundle is intact, not who made it)");
@@ -217,10 +227,14 @@ public final class EvidenceCommand implements Callable<Integer> {
         // the public half of an Ed25519 private key: keys --out writes public.pem beside private.pem
         Path pub = privatePem.resolveSibling("public.pem");
         if (!Files.isRegularFile(pub)) {
-            throw new CommandLine.ParameterException(new CommandLine(new EvidenceCommand()),
-                    "--signing-key " + privatePem + ": expected public.pem beside it (as 'tripwire keys --out DIR' writes them)");
+            throw new IllegalArgumentException("expected public.pem beside it (as 'tripwire keys --out DIR' writes them)");
         }
         return Ed25519Keys.readPublic(pub).get(0);
+    }
+
+    /** What was wrong with a key file, in a few words. */
+    private static String why(Exception e) {
+        return e instanceof java.nio.file.NoSuchFileException ? "file not found" : e.getMessage();
     }
 
     private <T extends org.apache.avro.specific.SpecificRecord> List<T> decode(List<ConsumerRecord<byte[], byte[]>> records, Class<T> type)
@@ -282,7 +296,13 @@ public final class EvidenceCommand implements Callable<Integer> {
         s.put("what", what);
         s.put("selection", selection);
         List<Map<String, Object>> parts = new ArrayList<>();
-        offsets.forEach((tp, range) -> parts.add(new LinkedHashMap<>(Map.of("partition", tp, "fromOffset", range[0], "toOffset", range[1]))));
+        offsets.forEach((tp, range) -> {
+            Map<String, Object> part = new LinkedHashMap<>(); // in this order on the page (Map.of's order changes from run to run)
+            part.put("partition", tp);
+            part.put("fromOffset", range[0]);
+            part.put("toOffset", range[1]);
+            parts.add(part);
+        });
         s.put("partitions", parts);
         return s;
     }

@@ -46,7 +46,11 @@ final class Manifest {
         List<Map<String, Object>> artifacts = new ArrayList<>();
         for (Path f : files(dir)) {
             byte[] b = Files.readAllBytes(dir.resolve(f));
-            artifacts.add(new LinkedHashMap<>(Map.of("path", f.toString().replace('\\', '/'), "sha256", Sha256.hex(b), "size", (long) b.length)));
+            Map<String, Object> a = new LinkedHashMap<>(); // in this order on the page (Map.of's order changes from run to run)
+            a.put("path", f.toString().replace('\\', '/'));
+            a.put("sha256", Sha256.hex(b));
+            a.put("size", (long) b.length);
+            artifacts.add(a);
         }
         m.put("artifacts", artifacts);
         m.put("signer", Ed25519Keys.publicPem(signer.getPublic()));

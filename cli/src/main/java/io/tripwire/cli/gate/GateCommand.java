@@ -192,7 +192,12 @@ public final class GateCommand implements Callable<Integer> {
         m.put("exitCode", r.exitCode());
         List<Map<String, Object>> checks = new ArrayList<>();
         for (Gate.Check c : r.checks()) {
-            checks.add(new LinkedHashMap<>(Map.of("check", c.name(), "verdict", c.verdict().name(), "figure", c.figure(), "rule", c.rule())));
+            Map<String, Object> check = new LinkedHashMap<>(); // in this order for every run (Map.of's order changes from run to run)
+            check.put("check", c.name());
+            check.put("verdict", c.verdict().name());
+            check.put("figure", c.figure());
+            check.put("rule", c.rule());
+            checks.add(check);
         }
         m.put("checks", checks);
         return m;

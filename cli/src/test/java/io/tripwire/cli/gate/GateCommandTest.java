@@ -84,5 +84,15 @@ class GateCommandTest {
         assertThat(a.exit()).isEqualTo(1); // the autonomy pilot's throttle and alert fired
         assertThat(gate("--tenant", "T").exit()).isEqualTo(2);
         assertThat(gate("--tenant", "T", "--input", "no-such.jsonl").exit()).isEqualTo(2);
+        Run badConfig = gate("--tenant", "T", "--bootstrap-server", "127.0.0.1:1", "--command-config", "no-such.properties");
+        assertThat(badConfig.exit()).isEqualTo(2);
+        assertThat(badConfig.err()).contains("--command-config no-such.properties: file not found").doesNotContain("Exception");
+    }
+
+    @Test
+    void theJsonKeepsItsFieldOrderForPipelines() {
+        Run r = gate("--tenant", "TENANT_002", "--input", WAVE_A, "--json");
+        assertThat(r.out()).containsPattern("\\{\\s*\"tenant\" : \"TENANT_002\",\\s*\"from\" : [^,]+,\\s*\"to\" : [^,]+,\\s*\"verdict\"")
+                .containsPattern("\\{\\s*\"check\" : \"availability\",\\s*\"verdict\" : \"\\w+\",\\s*\"figure\" : \"[^\"]*\",\\s*\"rule\"");
     }
 }
