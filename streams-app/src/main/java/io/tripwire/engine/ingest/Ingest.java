@@ -6,6 +6,8 @@ import org.apache.avro.specific.SpecificRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
  * The engine's on-ramps for what other tools write (docs/ingest.md): OTLP traces and metrics from
@@ -61,44 +63,30 @@ public final class Ingest {
     public Mapped map(Form form, byte[] value, String where) {
         List<SpecificRecord> events = new ArrayList<>();
         List<DecodeException> refused = new ArrayList<>();
-        int skipped = 0;
-        switch (form) {
-            case OTLP_TRACES -> {
-                for (OtlpSpan s : OtlpDecoder.spans(value, where)) {
-                    if (!SpanMapping.isRequest(s)) {
-                        skipped++;
-                        continue;
-                    }
-                    try {
-                        events.add(spans.map(s, where));
-                    } catch (DecodeException e) {
-                        refused.add(e);
-                    }
-                }
-            }
-            case OTLP_METRICS -> {
-                for (OtlpPoint p : OtlpDecoder.points(value, where)) {
-                    if (!metrics.isRead(p)) {
-                        skipped++;
-                        continue;
-                    }
-                    try {
-                        events.add(metrics.map(p, where));
-                    } catch (DecodeException e) {
-                        refused.add(e);
-                    }
-                }
-            }
-            case OPA_DECISION -> {
-                try {
-                    events.add(opa.map(OpaDecisionLog.parse(value, where), where));
-                } catch (DecodeException e) {
-                    refused.add(e);
-                }
-            }
-            default -> throw new IllegalArgumentException(String.valueOf(form));
-        }
+        int skipped = switch (form) {
+            case OTLP_TRACES -> mapEach(OtlpDecoder.spans(value, where), SpanMapping::isRequest, spans::map, where, events, refused);
+            case OTLP_METRICS -> mapEach(OtlpDecoder.points(value, where), metrics::isRead, metrics::map, where, events, refused);
+            case OPA_DECISION -> mapEach(List.of(value), v -> true, (v, w) -> opa.map(OpaDecisionLog.parse(v, w), w), where, events, refused);
+        };
         return new Mapped(events, refused, skipped);
+    }
+
+    /** Maps each wanted item into {@code events}, each refused one into {@code refused}; the count of those not wanted (skipped). */
+    private static <T> int mapEach(List<T> items, Predicate<T> wanted, BiFunction<T, String, SpecificRecord> mapper, String where,
+                                   List<SpecificRecord> events, List<DecodeException> refused) {
+        int skipped = 0;
+        for (T item : items) {
+            if (!wanted.test(item)) {
+                skipped++;
+                continue;
+            }
+            try {
+                events.add(mapper.apply(item, where));
+            } catch (DecodeException e) {
+                refused.add(e);
+            }
+        }
+        return skipped;
     }
 
     public Mapped map(Form form, String line, String where) {

@@ -23,6 +23,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code replay --input FILE.jsonl --out DIR} (SPEC section 5): reads the JSON-lines form, rejects
@@ -104,33 +108,14 @@ public final class FileReplay {
      * overlap. False when {@code lines} stopped the pass (the reader is then told to stop).
      */
     private static boolean pipelined(Path input, Progress progress, Ingest ingest, Lines lines) throws IOException {
-        java.util.concurrent.BlockingQueue<List<Item>> queue = new java.util.concurrent.ArrayBlockingQueue<>(64);
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        BlockingQueue<List<Item>> queue = new ArrayBlockingQueue<>(64);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread reader = new Thread(() -> {
-            List<Item>[] batch = new List[] {new ArrayList<Item>(512)};
+            Batches batches = new Batches(queue, stop);
             try {
-                forEachLine(input, progress, "replaying", ingest, new Lines() {
-                    @Override
-                    public boolean event(SpecificRecord e, Instant ts, long line, String raw) {
-                        return add(new Item(e, ts, line, raw, null));
-                    }
-
-                    @Override
-                    public void rejected(ReplayOutput.DeadLetter d) {
-                        add(new Item(null, null, d.line(), null, d));
-                    }
-
-                    private boolean add(Item item) {
-                        batch[0].add(item);
-                        if (batch[0].size() == 512) {
-                            put(queue, batch[0]);
-                            batch[0] = new ArrayList<>(512);
-                        }
-                        return !stop.get();
-                    }
-                });
-                put(queue, batch[0]);
+                forEachLine(input, progress, "replaying", ingest, batches);
+                batches.flush();
             } catch (Throwable t) {
                 failure.set(t);
             } finally {
@@ -167,7 +152,42 @@ public final class FileReplay {
         return inOrder;
     }
 
-    private static void put(java.util.concurrent.BlockingQueue<List<Item>> q, List<Item> b) {
+    /** The reading thread's side: parsed lines gathered into batches of 512 and queued; false once the replaying side stopped. */
+    private static final class Batches implements Lines {
+        private final BlockingQueue<List<Item>> queue;
+        private final AtomicBoolean stop;
+        private List<Item> batch = new ArrayList<>(512);
+
+        Batches(BlockingQueue<List<Item>> queue, AtomicBoolean stop) {
+            this.queue = queue;
+            this.stop = stop;
+        }
+
+        @Override
+        public boolean event(SpecificRecord e, Instant ts, long line, String raw) {
+            return add(new Item(e, ts, line, raw, null));
+        }
+
+        @Override
+        public void rejected(ReplayOutput.DeadLetter d) {
+            add(new Item(null, null, d.line(), null, d));
+        }
+
+        private boolean add(Item item) {
+            batch.add(item);
+            if (batch.size() == 512) {
+                flush();
+            }
+            return !stop.get();
+        }
+
+        void flush() {
+            put(queue, batch);
+            batch = new ArrayList<>(512);
+        }
+    }
+
+    private static void put(BlockingQueue<List<Item>> q, List<Item> b) {
         try {
             q.put(b);
         } catch (InterruptedException e) {
@@ -175,7 +195,7 @@ public final class FileReplay {
         }
     }
 
-    private static List<Item> take(java.util.concurrent.BlockingQueue<List<Item>> q) {
+    private static List<Item> take(BlockingQueue<List<Item>> q) {
         try {
             return q.take();
         } catch (InterruptedException e) {
