@@ -2,8 +2,11 @@ package io.tripwire.cli.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tripwire.engine.ingest.IngestSettings;
 import io.tripwire.engine.topology.EngineTopics.ActionFormat;
+import io.tripwire.engine.topology.Ingestion;
 import io.tripwire.engine.topology.TopicNames;
 
 import java.io.IOException;
@@ -99,7 +102,7 @@ final class EngineConfigLoader {
             throw new EngineConfigException(file + ": expected a mapping of settings at the top (keys: " + String.join(", ", TOP_KEYS) + ")");
         }
         onlyKeys(root, "", TOP_KEYS);
-        Map<String, String> envPaths = applyEnv((com.fasterxml.jackson.databind.node.ObjectNode) root);
+        Map<String, String> envPaths = applyEnv((ObjectNode) root);
         Map<String, String> values = new LinkedHashMap<>();
         for (String key : List.of("application-id", "bootstrap-servers", "schema-registry-url", "state-dir", "rules",
                 "signing-key", "action-format")) {
@@ -130,7 +133,7 @@ final class EngineConfigLoader {
      * returns key -> variable of those applied (paths from the environment are relative to the
      * working directory, not to the file).
      */
-    private Map<String, String> applyEnv(com.fasterxml.jackson.databind.node.ObjectNode root) {
+    private Map<String, String> applyEnv(ObjectNode root) {
         Map<String, String> applied = new LinkedHashMap<>();
         for (String key : SCALAR_KEYS) {
             String var = envName(key);
@@ -138,11 +141,11 @@ final class EngineConfigLoader {
             if (v == null || v.isBlank()) {
                 continue;
             }
-            com.fasterxml.jackson.databind.node.ObjectNode at = root;
+            ObjectNode at = root;
             String[] parts = key.split("\\.");
             for (int i = 0; i < parts.length - 1; i++) {
                 JsonNode next = at.get(parts[i]);
-                at = next instanceof com.fasterxml.jackson.databind.node.ObjectNode o ? o : at.putObject(parts[i]);
+                at = next instanceof ObjectNode o ? o : at.putObject(parts[i]);
             }
             at.put(parts[parts.length - 1], v.trim());
             origin.put(key, var + " (environment)");
@@ -227,24 +230,24 @@ final class EngineConfigLoader {
                 names.get(6), names.get(7), names.get(8), names.get(9));
     }
 
-    private io.tripwire.engine.topology.Ingestion ingestion(JsonNode root) {
+    private Ingestion ingestion(JsonNode root) {
         Map<String, String> otlp = stringMap(root.get("otlp"), "otlp");
         onlyKeys(root.get("otlp"), "otlp.", OTLP_KEYS);
         Map<String, String> opa = stringMap(root.get("opa"), "opa");
         onlyKeys(root.get("opa"), "opa.", OPA_KEYS);
-        io.tripwire.engine.ingest.IngestSettings d = io.tripwire.engine.ingest.IngestSettings.DEFAULTS;
-        io.tripwire.engine.ingest.IngestSettings mapping;
+        IngestSettings d = IngestSettings.DEFAULTS;
+        IngestSettings mapping;
         try {
-            mapping = new io.tripwire.engine.ingest.IngestSettings(
+            mapping = new IngestSettings(
                     otlp.getOrDefault("tenant-attribute", d.tenantAttribute()), otlp.getOrDefault("op-attribute", d.opAttribute()),
                     otlp.getOrDefault("service-attribute", d.serviceAttribute()),
-                    io.tripwire.engine.ingest.IngestSettings.pairs(where("otlp.services"), otlp.get("services")),
+                    IngestSettings.pairs(where("otlp.services"), otlp.get("services")),
                     otlp.getOrDefault("default-service", d.defaultService()),
                     otlp.containsKey("metrics") ? List.of(otlp.get("metrics").split("\\s*,\\s*")) : d.metrics(),
                     opa.getOrDefault("tenant-path", d.tenantPath()), opa.getOrDefault("op-id-path", d.opIdPath()),
                     opa.getOrDefault("residency-zone-path", d.residencyZonePath()), opa.getOrDefault("data-zone-path", d.dataZonePath()),
                     opa.getOrDefault("purpose-path", d.purposePath()),
-                    io.tripwire.engine.ingest.IngestSettings.pairs(where("opa.policies"), opa.get("policies")));
+                    IngestSettings.pairs(where("opa.policies"), opa.get("policies")));
         } catch (IllegalArgumentException e) {
             throw new EngineConfigException(e.getMessage());
         }
@@ -258,7 +261,7 @@ final class EngineConfigLoader {
         if (strict != null && !strict.equals("true") && !strict.equals("false")) {
             throw new EngineConfigException(where("strict-keys") + ": '" + strict + "' is not allowed; use true or false");
         }
-        return new io.tripwire.engine.topology.Ingestion(blankToNull(otlp.get("spans-topic")), blankToNull(otlp.get("metrics-topic")),
+        return new Ingestion(blankToNull(otlp.get("spans-topic")), blankToNull(otlp.get("metrics-topic")),
                 blankToNull(opa.get("topic")), mapping, "true".equals(strict), 0);
     }
 
