@@ -2,6 +2,7 @@ package io.tripwire.cli.bench;
 
 import io.tripwire.cli.SyntheticRequests;
 import io.tripwire.engine.TripwireEngine;
+import io.tripwire.engine.replay.ReplayEngine;
 import io.tripwire.engine.rules.RulesLoader;
 import io.tripwire.engine.rules.Rules;
 import io.tripwire.engine.topology.EngineTopics;
@@ -201,20 +202,25 @@ public final class BenchCommand implements Callable<Integer> {
         AvroDeserializer<RequestLatency> d = new AvroDeserializer<>(RequestLatency.class);
         d.configure(cc, false);
         long checksum = 0;
+        double consumerSteady;
         try (KafkaConsumer<String, RequestLatency> c = new KafkaConsumer<>(cc, new StringDeserializer(), d)) {
             List<TopicPartition> tps = List.of(new TopicPartition(names.requests(), 0), new TopicPartition(names.requests(), 1));
             c.assign(tps);
             c.seekToBeginning(tps);
+            Steady steady = new Steady(n);
             while (read < n) {
                 for (ConsumerRecord<String, RequestLatency> r : c.poll(Duration.ofMillis(200))) {
                     checksum += r.value().getStatus();
                     read++;
                 }
+                steady.sample(System.nanoTime(), read);
             }
+            consumerSteady = steady.rate();
         }
         double consumerS = (System.nanoTime() - c0) / 1e9;
         double consumerRate = n / consumerS;
-        report.line("  consumer: %,d events in %.2f s = %,.0f events/s (checksum %d)", read, consumerS, consumerRate, checksum);
+        report.line("  consumer: %,d events in %.2f s = %,.0f events/s; steady (10%%-90%%) %,.0f events/s (checksum %d)",
+                read, consumerS, consumerRate, consumerSteady, checksum);
 
         // the engine, exactly_once_v2, from start until its committed offsets reach the end. First a run with
         // Kafka Streams' per-record readiness check off (max.task.idle.ms=-1, see BENCHMARKS.md), then the
@@ -233,21 +239,28 @@ public final class BenchCommand implements Callable<Integer> {
         report.figure("engine_startup_s", run.startupS());
         report.figure("consumer_events_per_s", Math.round(consumerRate));
         report.figure("ratio", run.rate() / consumerRate);
+        report.figure("consumer_steady_events_per_s", Math.round(consumerSteady));
+        report.figure("engine_steady_events_per_s", Math.round(run.steadyRate()));
+        report.figure("ratio_steady", run.steadyRate() / consumerSteady);
         if (idleOff != null) {
             report.line("  with %s=-1: ratio engine/consumer = %.3f (%.2fx the engine's default)", MAX_TASK_IDLE,
                     idleOff.rate() / consumerRate, idleOff.rate() / run.rate());
             report.figure("engine_idle_off_events_per_s", Math.round(idleOff.rate()));
             report.figure("ratio_idle_off", idleOff.rate() / consumerRate);
+            report.figure("ratio_idle_off_steady", idleOff.steadyRate() / consumerSteady);
         }
         EngineRun floor = floorRun(names, n, true);
         report.line("  framework floor: ratio %.3f to the consumer; the engine reaches %.2f of it", floor.rate() / consumerRate, run.rate() / floor.rate());
         report.figure("floor_events_per_s", Math.round(floor.rate()));
         report.figure("ratio_floor", floor.rate() / consumerRate);
+        report.figure("ratio_floor_steady", floor.steadyRate() / consumerSteady);
         EngineRun floor1 = floorRun(names, n, false);
         report.line("  framework floor, request topic alone: ratio %.3f to the consumer (%.2fx the six-input floor)",
                 floor1.rate() / consumerRate, floor1.rate() / floor.rate());
         report.figure("floor_requests_only_events_per_s", Math.round(floor1.rate()));
         report.figure("ratio_floor_requests_only", floor1.rate() / consumerRate);
+        report.figure("ratio_floor_requests_only_steady", floor1.steadyRate() / consumerSteady);
+        processorAlone(n);
         if (!noProfile) {
             // last, and apart: JFR's profile settings slow the engine down (BENCHMARKS.md, "The profiler's cost"),
             // and the floor runs after it were slower too in full runs, so no figure above comes from a profiled JVM
@@ -259,8 +272,76 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static final String MAX_TASK_IDLE = "max.task.idle.ms";
 
-    /** One engine run over the pre-produced topic: rates from start and from RUNNING, and start-up time. */
-    private record EngineRun(double rate, double rateFromRunning, double startupS) {
+    /**
+     * The engine's processor and stores with no Kafka at all: replay's direct driver (the same
+     * {@code TripwireProcessor}, {@code MockProcessorContext}, changelogs off) fed the same synthetic
+     * events, already decoded, on this one thread, in rounds on a fresh engine each; the last round (JIT warm)
+     * is the figure. What the engine's own work costs per event, apart from the framework and the broker.
+     */
+    private void processorAlone(long n) {
+        int count = (int) Math.min(n, 1_000_000);
+        report.line("-- the processor alone: %,d decoded request events through replay's direct driver, one thread, no Kafka", count);
+        SyntheticRequests gen = new SyntheticRequests(TENANTS, 0.0, 42);
+        RequestLatency[] events = new RequestLatency[count];
+        long t0 = System.currentTimeMillis();
+        for (int i = 0; i < count; i++) {
+            events[i] = gen.next();
+            events[i].setTs(Instant.ofEpochMilli(t0 + i / 200)); // 200 events per ms, as the pre-produced topic
+        }
+        double rate = 0;
+        for (int round = 1; round <= 4; round++) {
+            try (ReplayEngine engine = new ReplayEngine(rules, signer)) {
+                long s0 = System.nanoTime();
+                for (int i = 0; i < count; i++) {
+                    engine.send(events[i], i + 1L, null);
+                }
+                double s = (System.nanoTime() - s0) / 1e9;
+                rate = count / s;
+                report.line("  round %d: %.2f s = %,.0f events/s (%.2f us per event), %d actions",
+                        round, s, rate, 1e6 / rate, engine.output().actions().size());
+            }
+        }
+        report.figure("processor_events_per_s", Math.round(rate));
+    }
+
+    /**
+     * One engine run over the pre-produced topic: rates from start and from RUNNING, start-up time, and
+     * the steady rate (from the sample where 10% of the events are committed to the one where 90% are).
+     */
+    private record EngineRun(double rate, double rateFromRunning, double startupS, double steadyRate) {
+    }
+
+    /**
+     * The rate between the first progress sample at or past 10% of {@code n} and the first at or past 90%:
+     * what an application sustains once it runs, without its start (group join, changelog restoration,
+     * transactional producer set-up, JIT) or the last commit. Samples come every 50 ms or so.
+     */
+    static final class Steady {
+        private final long n;
+        private long t10 = -1;
+        private long c10;
+        private long t90 = -1;
+        private long c90;
+
+        Steady(long n) {
+            this.n = n;
+        }
+
+        void sample(long nanos, long done) {
+            if (t10 < 0 && done >= n / 10) {
+                t10 = nanos;
+                c10 = done;
+            }
+            if (t90 < 0 && done >= n - n / 10) {
+                t90 = nanos;
+                c90 = done;
+            }
+        }
+
+        /** Events per second between the two samples; NaN if they are the same sample (a run too short to tell). */
+        double rate() {
+            return t90 > t10 && t10 >= 0 ? (c90 - c10) / ((t90 - t10) / 1e9) : Double.NaN;
+        }
     }
 
     /** A Kafka Streams application under measurement. */
@@ -321,20 +402,24 @@ public final class BenchCommand implements Callable<Integer> {
         long e0 = System.nanoTime();
         double runningS;
         double engineS;
+        Steady steady = new Steady(n);
         try (App engine = starter.start(appId); Admin admin = Admin.create(clientConfig())) {
+            List<TopicPartition> tps = List.of(new TopicPartition(names.requests(), 0), new TopicPartition(names.requests(), 1));
+            Map<TopicPartition, Long> end = endOffsets(admin, tps);
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (engine.streams().state() != org.apache.kafka.streams.KafkaStreams.State.RUNNING) {
                 if (System.nanoTime() > deadline || engine.streams().state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
                     throw new IllegalStateException("not RUNNING after 120 s: " + engine.streams().state());
                 }
+                // a stream thread can process before the client reports RUNNING: the steady rate samples from the start
+                steady.sample(System.nanoTime(), committedSoFar(admin, appId, tps, end));
                 Thread.sleep(20);
             }
             runningS = (System.nanoTime() - e0) / 1e9;
-            List<TopicPartition> tps = List.of(new TopicPartition(names.requests(), 0), new TopicPartition(names.requests(), 1));
-            Map<TopicPartition, Long> end = endOffsets(admin, tps);
             long lastPrint = System.nanoTime();
             while (true) {
                 long committed = committed(admin, appId, tps, end);
+                steady.sample(System.nanoTime(), committed);
                 if (committed >= n) {
                     break;
                 }
@@ -351,9 +436,9 @@ public final class BenchCommand implements Callable<Integer> {
             engineS = (System.nanoTime() - e0) / 1e9;
         }
         double loadAfter = Machine.load1();
-        EngineRun run = new EngineRun(n / engineS, n / (engineS - runningS), runningS);
-        report.line("  %,d events in %.2f s (RUNNING after %.2f s) = %,.0f events/s from start, %,.0f events/s from RUNNING",
-                n, engineS, runningS, run.rate(), run.rateFromRunning());
+        EngineRun run = new EngineRun(n / engineS, n / (engineS - runningS), runningS, steady.rate());
+        report.line("  %,d events in %.2f s (RUNNING after %.2f s) = %,.0f events/s from start, %,.0f events/s from RUNNING, steady (10%%-90%%) %,.0f events/s",
+                n, engineS, runningS, run.rate(), run.rateFromRunning(), run.steadyRate());
         report.line("  load average 1m before/after: %.2f / %.2f", loadBefore, loadAfter);
         if (profile != null) {
             for (String l : profile.stopAndSummarise("StreamThread", 15)) {
@@ -370,6 +455,15 @@ public final class BenchCommand implements Callable<Integer> {
         Map<TopicPartition, Long> out = new HashMap<>();
         admin.listOffsets(spec).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
         return out;
+    }
+
+    /** As {@link #committed}, 0 while the group is not known to the broker yet (the application is joining). */
+    private static long committedSoFar(Admin admin, String group, List<TopicPartition> tps, Map<TopicPartition, Long> end) throws Exception {
+        try {
+            return committed(admin, group, tps, end);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return 0;
+        }
     }
 
     /** Events covered by the group's committed offsets (capped at the end offsets). */

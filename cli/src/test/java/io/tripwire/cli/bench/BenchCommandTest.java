@@ -30,6 +30,21 @@ class BenchCommandTest {
     }
 
     @Test
+    void steadyRateIsTakenBetweenTheSamplesAt10And90Percent() {
+        BenchCommand.Steady s = new BenchCommand.Steady(1_000);
+        s.sample(0, 0);          // start-up: nothing committed yet
+        s.sample(4_000_000_000L, 50);
+        s.sample(5_000_000_000L, 120); // first at or past 10%
+        s.sample(6_000_000_000L, 500);
+        s.sample(7_000_000_000L, 920); // first at or past 90%
+        s.sample(9_000_000_000L, 1_000);
+        assertThat(s.rate()).isEqualTo(400.0); // (920 - 120) events in 2 s; the slow start does not count
+        BenchCommand.Steady once = new BenchCommand.Steady(1_000);
+        once.sample(1_000_000_000L, 1_000); // one sample past both marks: too short a run to tell
+        assertThat(once.rate()).isNaN();
+    }
+
+    @Test
     void overridesAndEngineSettings() {
         BenchCommand c = parse("--quick", "--events", "1000", "--trials", "5", "--phases", "latency",
                 "--engine-config", "commit.interval.ms=1000,statestore.cache.max.bytes=0");
