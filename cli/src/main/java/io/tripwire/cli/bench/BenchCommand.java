@@ -124,6 +124,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private BenchReport report;
     private String bootstrap;
+    private long brokerPid = -1;
     private Path work;
     private Rules rules;
     private final ActionSigner signer = new ActionSigner(Ed25519Keys.generate().getPrivate());
@@ -149,6 +150,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         try (BrokerProcess broker = BrokerProcess.start(work.resolve("broker-logs"), "1g")) {
             bootstrap = broker.bootstrap();
+            brokerPid = broker.pid();
             report.line("broker: separate JVM pid %d at %s", broker.pid(), bootstrap);
             if (plan.phases().contains("throughput")) {
                 throughput(plan.events());
@@ -194,6 +196,8 @@ public final class BenchCommand implements Callable<Integer> {
         // the plain consumer: read and deserialize every record
         report.line("-- plain KafkaConsumer (Avro deserializer), same topic");
         long c0 = System.nanoTime();
+        double consumerCpu0 = Machine.cpuSeconds(ProcessHandle.current().pid());
+        double consumerBrokerCpu0 = Machine.cpuSeconds(brokerPid);
         long read = 0;
         Map<String, Object> cc = clientConfig();
         cc.put("group.id", "bench-consumer-" + UUID.randomUUID());
@@ -219,8 +223,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         double consumerS = (System.nanoTime() - c0) / 1e9;
         double consumerRate = n / consumerS;
+        double consumerCpuUs = (Machine.cpuSeconds(ProcessHandle.current().pid()) - consumerCpu0) * 1e6 / n;
+        double consumerBrokerCpuUs = (Machine.cpuSeconds(brokerPid) - consumerBrokerCpu0) * 1e6 / n;
         report.line("  consumer: %,d events in %.2f s = %,.0f events/s; steady (10%%-90%%) %,.0f events/s (checksum %d)",
                 read, consumerS, consumerRate, consumerSteady, checksum);
+        report.line("  CPU over the run: this JVM %.2f us per event, broker JVM %.2f us per event", consumerCpuUs, consumerBrokerCpuUs);
 
         // the engine, exactly_once_v2, from start until its committed offsets reach the end. First a run with
         // Kafka Streams' per-record readiness check off (max.task.idle.ms=-1, see BENCHMARKS.md), then the
@@ -240,8 +247,12 @@ public final class BenchCommand implements Callable<Integer> {
         report.figure("consumer_events_per_s", Math.round(consumerRate));
         report.figure("ratio", run.rate() / consumerRate);
         report.figure("consumer_steady_events_per_s", Math.round(consumerSteady));
+        report.figure("consumer_cpu_us_per_event", consumerCpuUs);
+        report.figure("consumer_broker_cpu_us_per_event", consumerBrokerCpuUs);
         report.figure("engine_steady_events_per_s", Math.round(run.steadyRate()));
         report.figure("ratio_steady", run.steadyRate() / consumerSteady);
+        report.figure("engine_cpu_us_per_event", run.cpuUs());
+        report.figure("engine_broker_cpu_us_per_event", run.brokerCpuUs());
         if (idleOff != null) {
             report.line("  with %s=-1: ratio engine/consumer = %.3f (%.2fx the engine's default)", MAX_TASK_IDLE,
                     idleOff.rate() / consumerRate, idleOff.rate() / run.rate());
@@ -254,6 +265,8 @@ public final class BenchCommand implements Callable<Integer> {
         report.figure("floor_events_per_s", Math.round(floor.rate()));
         report.figure("ratio_floor", floor.rate() / consumerRate);
         report.figure("ratio_floor_steady", floor.steadyRate() / consumerSteady);
+        report.figure("floor_cpu_us_per_event", floor.cpuUs());
+        report.figure("floor_broker_cpu_us_per_event", floor.brokerCpuUs());
         EngineRun floor1 = floorRun(names, n, false);
         report.line("  framework floor, request topic alone: ratio %.3f to the consumer (%.2fx the six-input floor)",
                 floor1.rate() / consumerRate, floor1.rate() / floor.rate());
@@ -308,7 +321,7 @@ public final class BenchCommand implements Callable<Integer> {
      * One engine run over the pre-produced topic: rates from start and from RUNNING, start-up time, and
      * the steady rate (from the sample where 10% of the events are committed to the one where 90% are).
      */
-    private record EngineRun(double rate, double rateFromRunning, double startupS, double steadyRate) {
+    private record EngineRun(double rate, double rateFromRunning, double startupS, double steadyRate, double cpuUs, double brokerCpuUs) {
     }
 
     /**
@@ -403,6 +416,8 @@ public final class BenchCommand implements Callable<Integer> {
         double runningS;
         double engineS;
         Steady steady = new Steady(n);
+        double selfCpu0 = Machine.cpuSeconds(ProcessHandle.current().pid());
+        double brokerCpu0 = Machine.cpuSeconds(brokerPid);
         try (App engine = starter.start(appId); Admin admin = Admin.create(clientConfig())) {
             List<TopicPartition> tps = List.of(new TopicPartition(names.requests(), 0), new TopicPartition(names.requests(), 1));
             Map<TopicPartition, Long> end = endOffsets(admin, tps);
@@ -436,10 +451,16 @@ public final class BenchCommand implements Callable<Integer> {
             engineS = (System.nanoTime() - e0) / 1e9;
         }
         double loadAfter = Machine.load1();
-        EngineRun run = new EngineRun(n / engineS, n / (engineS - runningS), runningS, steady.rate());
+        // where the two cores went: this JVM (the application, its clients, JIT, GC; the progress polling is small)
+        // and the broker's JVM (fetches, transactions, changelog and output writes)
+        double selfCpu = Machine.cpuSeconds(ProcessHandle.current().pid()) - selfCpu0;
+        double brokerCpu = Machine.cpuSeconds(brokerPid) - brokerCpu0;
+        EngineRun run = new EngineRun(n / engineS, n / (engineS - runningS), runningS, steady.rate(), selfCpu * 1e6 / n, brokerCpu * 1e6 / n);
         report.line("  %,d events in %.2f s (RUNNING after %.2f s) = %,.0f events/s from start, %,.0f events/s from RUNNING, steady (10%%-90%%) %,.0f events/s",
                 n, engineS, runningS, run.rate(), run.rateFromRunning(), run.steadyRate());
         report.line("  load average 1m before/after: %.2f / %.2f", loadBefore, loadAfter);
+        report.line("  CPU over the run: this JVM %.1f s (%.2f us per event), broker JVM %.1f s (%.2f us per event)",
+                selfCpu, run.cpuUs(), brokerCpu, run.brokerCpuUs());
         if (profile != null) {
             for (String l : profile.stopAndSummarise("StreamThread", 15)) {
                 report.line("  %s", l);

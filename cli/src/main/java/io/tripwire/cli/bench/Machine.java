@@ -50,6 +50,11 @@ final class Machine {
         return Runtime.getRuntime().maxMemory() / (1024 * 1024);
     }
 
+    /** CPU time (user + system, all threads) a process has used so far, in seconds; NaN where the OS does not say. */
+    static double cpuSeconds(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    }
+
     /** VmRSS of a process in MB, or -1 where /proc is not there. */
     static long rssMb(long pid) {
         try {
