@@ -196,8 +196,7 @@ public final class BenchCommand implements Callable<Integer> {
         // the plain consumer: read and deserialize every record
         report.line("-- plain KafkaConsumer (Avro deserializer), same topic");
         long c0 = System.nanoTime();
-        double consumerCpu0 = Machine.cpuSeconds(ProcessHandle.current().pid());
-        double consumerBrokerCpu0 = Machine.cpuSeconds(brokerPid);
+        Machine.Cpu consumerCpu0 = Machine.Cpu.now(brokerPid);
         long read = 0;
         Map<String, Object> cc = clientConfig();
         cc.put("group.id", "bench-consumer-" + UUID.randomUUID());
@@ -223,8 +222,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         double consumerS = (System.nanoTime() - c0) / 1e9;
         double consumerRate = n / consumerS;
-        double consumerCpuUs = (Machine.cpuSeconds(ProcessHandle.current().pid()) - consumerCpu0) * 1e6 / n;
-        double consumerBrokerCpuUs = (Machine.cpuSeconds(brokerPid) - consumerBrokerCpu0) * 1e6 / n;
+        Machine.Cpu consumerCpu = consumerCpu0.since();
+        double consumerCpuUs = consumerCpu.self() * 1e6 / n;
+        double consumerBrokerCpuUs = consumerCpu.other() * 1e6 / n;
         report.line("  consumer: %,d events in %.2f s = %,.0f events/s; steady (10%%-90%%) %,.0f events/s (checksum %d)",
                 read, consumerS, consumerRate, consumerSteady, checksum);
         report.line("  CPU over the run: this JVM %.2f us per event, broker JVM %.2f us per event", consumerCpuUs, consumerBrokerCpuUs);
@@ -416,8 +416,7 @@ public final class BenchCommand implements Callable<Integer> {
         double runningS;
         double engineS;
         Steady steady = new Steady(n);
-        double selfCpu0 = Machine.cpuSeconds(ProcessHandle.current().pid());
-        double brokerCpu0 = Machine.cpuSeconds(brokerPid);
+        Machine.Cpu cpu0 = Machine.Cpu.now(brokerPid);
         try (App engine = starter.start(appId); Admin admin = Admin.create(clientConfig())) {
             List<TopicPartition> tps = List.of(new TopicPartition(names.requests(), 0), new TopicPartition(names.requests(), 1));
             Map<TopicPartition, Long> end = endOffsets(admin, tps);
@@ -453,8 +452,9 @@ public final class BenchCommand implements Callable<Integer> {
         double loadAfter = Machine.load1();
         // where the two cores went: this JVM (the application, its clients, JIT, GC; the progress polling is small)
         // and the broker's JVM (fetches, transactions, changelog and output writes)
-        double selfCpu = Machine.cpuSeconds(ProcessHandle.current().pid()) - selfCpu0;
-        double brokerCpu = Machine.cpuSeconds(brokerPid) - brokerCpu0;
+        Machine.Cpu used = cpu0.since();
+        double selfCpu = used.self();
+        double brokerCpu = used.other();
         EngineRun run = new EngineRun(n / engineS, n / (engineS - runningS), runningS, steady.rate(), selfCpu * 1e6 / n, brokerCpu * 1e6 / n);
         report.line("  %,d events in %.2f s (RUNNING after %.2f s) = %,.0f events/s from start, %,.0f events/s from RUNNING, steady (10%%-90%%) %,.0f events/s",
                 n, engineS, runningS, run.rate(), run.rateFromRunning(), run.steadyRate());

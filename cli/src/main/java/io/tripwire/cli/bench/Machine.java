@@ -55,6 +55,20 @@ final class Machine {
         return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
+    /** The CPU seconds used so far by this JVM and by another process (the broker's JVM): taken before a run, read after it. */
+    record Cpu(double self, double other, long otherPid) {
+
+        static Cpu now(long otherPid) {
+            return new Cpu(cpuSeconds(ProcessHandle.current().pid()), cpuSeconds(otherPid), otherPid);
+        }
+
+        /** What each process has used since this snapshot, in seconds. */
+        Cpu since() {
+            Cpu now = now(otherPid);
+            return new Cpu(now.self - self, now.other - other, otherPid);
+        }
+    }
+
     /** VmRSS of a process in MB, or -1 where /proc is not there. */
     static long rssMb(long pid) {
         try {
