@@ -99,6 +99,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Extra Kafka Streams settings for the engine under test (e.g. commit.interval.ms=1000), to compare variants.")
     Map<String, String> engineConfig = new HashMap<>();
 
+    @Option(names = "--repeat", paramLabel = "R", defaultValue = "1",
+            description = "Run the measured engine R times on the same topic and report the last (JIT-warmest) run; each run is printed (default 1).")
+    int repeat;
+
     @Option(names = "--no-profile", description = "Do not record a JFR profile of the throughput phase.")
     boolean noProfile;
 
@@ -114,6 +118,9 @@ public final class BenchCommand implements Callable<Integer> {
         int r = rate != null ? rate : quick ? 5_000 : 20_000;
         int t = trials != null ? trials : quick ? 300 : 1_000;
         List<String> p = phases != null ? phases : quick ? List.of("throughput", "latency") : List.of("throughput", "latency", "state");
+        if (repeat < 1) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--repeat must be at least 1, not " + repeat);
+        }
         for (String phase : p) {
             if (!List.of("throughput", "latency", "state").contains(phase)) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "unknown phase: " + phase);
@@ -193,7 +200,89 @@ public final class BenchCommand implements Callable<Integer> {
         report.line("  produced in %.1f s (%,.0f events/s)", produceS, n / produceS);
         report.figure("produce_events_per_s", n / produceS);
 
-        // the plain consumer: read and deserialize every record
+        // the plain consumer: read and deserialize every record (with --repeat, as often as the engine, the last run counts)
+        ConsumerRun consumer = consumerRun(names, n);
+        for (int i = 2; i <= repeat; i++) {
+            report.line("-- the plain consumer again (run %d of %d)", i, repeat);
+            consumer = consumerRun(names, n);
+        }
+        double consumerRate = consumer.rate();
+        double consumerSteady = consumer.steadyRate();
+        double consumerCpuUs = consumer.cpuUs();
+        double consumerBrokerCpuUs = consumer.brokerCpuUs();
+
+        // the engine, exactly_once_v2, from start until its committed offsets reach the end. First a run with
+        // Kafka Streams' per-record readiness check off (max.task.idle.ms=-1, see BENCHMARKS.md), then the
+        // measured run with the engine's settings: if anything, JIT warm-up favours the second run
+        EngineRun idleOff = null;
+        if (!engineConfig.containsKey(MAX_TASK_IDLE)) {
+            Map<String, String> off = new HashMap<>(engineConfig);
+            off.put(MAX_TASK_IDLE, "-1");
+            idleOff = engineRun(names, n, off, null);
+        }
+        EngineRun run = engineRun(names, n, engineConfig, null);
+        if (repeat > 1) {
+            report.figure("engine_first_events_per_s", Math.round(run.rate()));
+            report.figure("engine_first_steady_events_per_s", Math.round(run.steadyRate()));
+            for (int i = 2; i <= repeat; i++) {
+                report.line("-- the engine again (run %d of %d): the JIT warmer, the same topic", i, repeat);
+                run = engineRun(names, n, engineConfig, null);
+            }
+        }
+        report.line("  ratio engine/consumer = %.3f", run.rate() / consumerRate);
+        report.figure("events", n);
+        report.figure("engine_events_per_s", Math.round(run.rate()));
+        report.figure("engine_events_per_s_from_running", Math.round(run.rateFromRunning()));
+        report.figure("engine_startup_s", run.startupS());
+        report.figure("consumer_events_per_s", Math.round(consumerRate));
+        report.figure("ratio", run.rate() / consumerRate);
+        report.figure("consumer_steady_events_per_s", Math.round(consumerSteady));
+        report.figure("consumer_cpu_us_per_event", consumerCpuUs);
+        report.figure("consumer_broker_cpu_us_per_event", consumerBrokerCpuUs);
+        report.figure("engine_steady_events_per_s", Math.round(run.steadyRate()));
+        report.figure("ratio_steady", run.steadyRate() / consumerSteady);
+        report.figure("engine_cpu_us_per_event", run.cpuUs());
+        report.figure("engine_broker_cpu_us_per_event", run.brokerCpuUs());
+        report.figure("engine_stream_threads_cpu_us_per_event", run.us(run.threads().stream()));
+        report.figure("engine_jit_cpu_us_per_event", run.us(run.threads().jit()));
+        report.figure("engine_gc_cpu_us_per_event", run.us(run.threads().gc()));
+        if (idleOff != null) {
+            report.line("  with %s=-1: ratio engine/consumer = %.3f (%.2fx the engine's default)", MAX_TASK_IDLE,
+                    idleOff.rate() / consumerRate, idleOff.rate() / run.rate());
+            report.figure("engine_idle_off_events_per_s", Math.round(idleOff.rate()));
+            report.figure("ratio_idle_off", idleOff.rate() / consumerRate);
+            report.figure("ratio_idle_off_steady", idleOff.steadyRate() / consumerSteady);
+        }
+        EngineRun floor = floorRun(names, n, true);
+        report.line("  framework floor: ratio %.3f to the consumer; the engine reaches %.2f of it", floor.rate() / consumerRate, run.rate() / floor.rate());
+        report.figure("floor_events_per_s", Math.round(floor.rate()));
+        report.figure("ratio_floor", floor.rate() / consumerRate);
+        report.figure("ratio_floor_steady", floor.steadyRate() / consumerSteady);
+        report.figure("floor_cpu_us_per_event", floor.cpuUs());
+        report.figure("floor_broker_cpu_us_per_event", floor.brokerCpuUs());
+        report.figure("floor_stream_threads_cpu_us_per_event", floor.us(floor.threads().stream()));
+        report.figure("floor_jit_cpu_us_per_event", floor.us(floor.threads().jit()));
+        EngineRun floor1 = floorRun(names, n, false);
+        report.line("  framework floor, request topic alone: ratio %.3f to the consumer (%.2fx the six-input floor)",
+                floor1.rate() / consumerRate, floor1.rate() / floor.rate());
+        report.figure("floor_requests_only_events_per_s", Math.round(floor1.rate()));
+        report.figure("ratio_floor_requests_only", floor1.rate() / consumerRate);
+        report.figure("ratio_floor_requests_only_steady", floor1.steadyRate() / consumerSteady);
+        processorAlone(n);
+        if (!noProfile) {
+            // last, and apart: JFR's profile settings slow the engine down (BENCHMARKS.md, "The profiler's cost"),
+            // and the floor runs after it were slower too in full runs, so no figure above comes from a profiled JVM
+            report.line("-- the profile: the engine as configured once more, under JFR (its rate is not the figure above)");
+            EngineRun profiled = engineRun(names, n, engineConfig, work.resolve("engine-throughput.jfr"));
+            report.figure("engine_profiled_events_per_s", Math.round(profiled.rate()));
+        }
+    }
+
+    /** One read of the pre-produced topic by a plain consumer: rates from start and steady, CPU per event of both JVMs. */
+    private record ConsumerRun(double rate, double steadyRate, double cpuUs, double brokerCpuUs) {
+    }
+
+    private ConsumerRun consumerRun(TopicNames names, long n) {
         report.line("-- plain KafkaConsumer (Avro deserializer), same topic");
         long c0 = System.nanoTime();
         Machine.Cpu consumerCpu0 = Machine.Cpu.now(brokerPid);
@@ -221,66 +310,12 @@ public final class BenchCommand implements Callable<Integer> {
             consumerSteady = steady.rate();
         }
         double consumerS = (System.nanoTime() - c0) / 1e9;
-        double consumerRate = n / consumerS;
         Machine.Cpu consumerCpu = consumerCpu0.since();
-        double consumerCpuUs = consumerCpu.self() * 1e6 / n;
-        double consumerBrokerCpuUs = consumerCpu.other() * 1e6 / n;
+        ConsumerRun run = new ConsumerRun(n / consumerS, consumerSteady, consumerCpu.self() * 1e6 / n, consumerCpu.other() * 1e6 / n);
         report.line("  consumer: %,d events in %.2f s = %,.0f events/s; steady (10%%-90%%) %,.0f events/s (checksum %d)",
-                read, consumerS, consumerRate, consumerSteady, checksum);
-        report.line("  CPU over the run: this JVM %.2f us per event, broker JVM %.2f us per event", consumerCpuUs, consumerBrokerCpuUs);
-
-        // the engine, exactly_once_v2, from start until its committed offsets reach the end. First a run with
-        // Kafka Streams' per-record readiness check off (max.task.idle.ms=-1, see BENCHMARKS.md), then the
-        // measured run with the engine's settings: if anything, JIT warm-up favours the second run
-        EngineRun idleOff = null;
-        if (!engineConfig.containsKey(MAX_TASK_IDLE)) {
-            Map<String, String> off = new HashMap<>(engineConfig);
-            off.put(MAX_TASK_IDLE, "-1");
-            idleOff = engineRun(names, n, off, null);
-        }
-        EngineRun run = engineRun(names, n, engineConfig, null);
-        report.line("  ratio engine/consumer = %.3f", run.rate() / consumerRate);
-        report.figure("events", n);
-        report.figure("engine_events_per_s", Math.round(run.rate()));
-        report.figure("engine_events_per_s_from_running", Math.round(run.rateFromRunning()));
-        report.figure("engine_startup_s", run.startupS());
-        report.figure("consumer_events_per_s", Math.round(consumerRate));
-        report.figure("ratio", run.rate() / consumerRate);
-        report.figure("consumer_steady_events_per_s", Math.round(consumerSteady));
-        report.figure("consumer_cpu_us_per_event", consumerCpuUs);
-        report.figure("consumer_broker_cpu_us_per_event", consumerBrokerCpuUs);
-        report.figure("engine_steady_events_per_s", Math.round(run.steadyRate()));
-        report.figure("ratio_steady", run.steadyRate() / consumerSteady);
-        report.figure("engine_cpu_us_per_event", run.cpuUs());
-        report.figure("engine_broker_cpu_us_per_event", run.brokerCpuUs());
-        if (idleOff != null) {
-            report.line("  with %s=-1: ratio engine/consumer = %.3f (%.2fx the engine's default)", MAX_TASK_IDLE,
-                    idleOff.rate() / consumerRate, idleOff.rate() / run.rate());
-            report.figure("engine_idle_off_events_per_s", Math.round(idleOff.rate()));
-            report.figure("ratio_idle_off", idleOff.rate() / consumerRate);
-            report.figure("ratio_idle_off_steady", idleOff.steadyRate() / consumerSteady);
-        }
-        EngineRun floor = floorRun(names, n, true);
-        report.line("  framework floor: ratio %.3f to the consumer; the engine reaches %.2f of it", floor.rate() / consumerRate, run.rate() / floor.rate());
-        report.figure("floor_events_per_s", Math.round(floor.rate()));
-        report.figure("ratio_floor", floor.rate() / consumerRate);
-        report.figure("ratio_floor_steady", floor.steadyRate() / consumerSteady);
-        report.figure("floor_cpu_us_per_event", floor.cpuUs());
-        report.figure("floor_broker_cpu_us_per_event", floor.brokerCpuUs());
-        EngineRun floor1 = floorRun(names, n, false);
-        report.line("  framework floor, request topic alone: ratio %.3f to the consumer (%.2fx the six-input floor)",
-                floor1.rate() / consumerRate, floor1.rate() / floor.rate());
-        report.figure("floor_requests_only_events_per_s", Math.round(floor1.rate()));
-        report.figure("ratio_floor_requests_only", floor1.rate() / consumerRate);
-        report.figure("ratio_floor_requests_only_steady", floor1.steadyRate() / consumerSteady);
-        processorAlone(n);
-        if (!noProfile) {
-            // last, and apart: JFR's profile settings slow the engine down (BENCHMARKS.md, "The profiler's cost"),
-            // and the floor runs after it were slower too in full runs, so no figure above comes from a profiled JVM
-            report.line("-- the profile: the engine as configured once more, under JFR (its rate is not the figure above)");
-            EngineRun profiled = engineRun(names, n, engineConfig, work.resolve("engine-throughput.jfr"));
-            report.figure("engine_profiled_events_per_s", Math.round(profiled.rate()));
-        }
+                read, consumerS, run.rate(), consumerSteady, checksum);
+        report.line("  CPU over the run: this JVM %.2f us per event, broker JVM %.2f us per event", run.cpuUs(), run.brokerCpuUs());
+        return run;
     }
 
     private static final String MAX_TASK_IDLE = "max.task.idle.ms";
@@ -321,7 +356,12 @@ public final class BenchCommand implements Callable<Integer> {
      * One engine run over the pre-produced topic: rates from start and from RUNNING, start-up time, and
      * the steady rate (from the sample where 10% of the events are committed to the one where 90% are).
      */
-    private record EngineRun(double rate, double rateFromRunning, double startupS, double steadyRate, double cpuUs, double brokerCpuUs) {
+    private record EngineRun(double rate, double rateFromRunning, double startupS, double steadyRate, double cpuUs, double brokerCpuUs,
+                             Machine.Threads threads, long n) {
+        /** CPU of one kind of this JVM's threads over the run, in us per event. */
+        double us(double seconds) {
+            return seconds * 1e6 / n;
+        }
     }
 
     /**
@@ -417,6 +457,8 @@ public final class BenchCommand implements Callable<Integer> {
         double engineS;
         Steady steady = new Steady(n);
         Machine.Cpu cpu0 = Machine.Cpu.now(brokerPid);
+        Machine.Threads threads0 = Machine.Threads.now();
+        Machine.Threads threads;
         try (App engine = starter.start(appId); Admin admin = Admin.create(clientConfig())) {
             List<TopicPartition> tps = List.of(new TopicPartition(names.requests(), 0), new TopicPartition(names.requests(), 1));
             Map<TopicPartition, Long> end = endOffsets(admin, tps);
@@ -448,6 +490,8 @@ public final class BenchCommand implements Callable<Integer> {
                 Thread.sleep(50);
             }
             engineS = (System.nanoTime() - e0) / 1e9;
+            threads = threads0.since(); // before close: the stream threads end with it
+            internalWrites(admin, appId, n);
         }
         double loadAfter = Machine.load1();
         // where the two cores went: this JVM (the application, its clients, JIT, GC; the progress polling is small)
@@ -455,12 +499,15 @@ public final class BenchCommand implements Callable<Integer> {
         Machine.Cpu used = cpu0.since();
         double selfCpu = used.self();
         double brokerCpu = used.other();
-        EngineRun run = new EngineRun(n / engineS, n / (engineS - runningS), runningS, steady.rate(), selfCpu * 1e6 / n, brokerCpu * 1e6 / n);
+        EngineRun run = new EngineRun(n / engineS, n / (engineS - runningS), runningS, steady.rate(), selfCpu * 1e6 / n, brokerCpu * 1e6 / n,
+                threads, n);
         report.line("  %,d events in %.2f s (RUNNING after %.2f s) = %,.0f events/s from start, %,.0f events/s from RUNNING, steady (10%%-90%%) %,.0f events/s",
                 n, engineS, runningS, run.rate(), run.rateFromRunning(), run.steadyRate());
         report.line("  load average 1m before/after: %.2f / %.2f", loadBefore, loadAfter);
         report.line("  CPU over the run: this JVM %.1f s (%.2f us per event), broker JVM %.1f s (%.2f us per event)",
                 selfCpu, run.cpuUs(), brokerCpu, run.brokerCpuUs());
+        report.line("  this JVM by thread, us per event: stream threads %.2f, Kafka client I/O %.2f, GC %.2f, JIT %.2f, other %.2f",
+                run.us(threads.stream()), run.us(threads.clientIo()), run.us(threads.gc()), run.us(threads.jit()), run.us(threads.other()));
         if (profile != null) {
             for (String l : profile.stopAndSummarise("StreamThread", 15)) {
                 report.line("  %s", l);
@@ -468,6 +515,35 @@ public final class BenchCommand implements Callable<Integer> {
             profile.close();
         }
         return run;
+    }
+
+    /**
+     * What the run wrote to its own internal topics (changelogs, repartition topics): their end offsets
+     * (records plus transaction markers, one per partition a transaction touched) and their size on the
+     * broker's disk, per input event. Part of the broker's share of the run's CPU.
+     */
+    private void internalWrites(Admin admin, String appId, long n) throws Exception {
+        List<String> internal = admin.listTopics().names().get().stream().filter(t -> t.startsWith(appId + "-")).sorted().toList();
+        if (internal.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetSpec> spec = new HashMap<>();
+        admin.describeTopics(internal).allTopicNames().get().values().forEach(d -> d.partitions()
+                .forEach(p -> spec.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+        long offsets = 0;
+        for (var e : admin.listOffsets(spec).all().get().values()) {
+            offsets += e.offset();
+        }
+        long bytes = 0;
+        for (var dir : admin.describeLogDirs(List.of(1)).allDescriptions().get().getOrDefault(1, Map.of()).values()) {
+            for (var r : dir.replicaInfos().entrySet()) {
+                if (r.getKey().topic().startsWith(appId + "-")) {
+                    bytes += r.getValue().size();
+                }
+            }
+        }
+        report.line("  internal topics (%d, %d partitions): %,d offsets (records and markers, %.3f per event), %,d bytes (%.1f per event)",
+                internal.size(), spec.size(), offsets, (double) offsets / n, bytes, (double) bytes / n);
     }
 
     private static Map<TopicPartition, Long> endOffsets(Admin admin, List<TopicPartition> tps) throws Exception {

@@ -69,6 +69,79 @@ final class Machine {
         }
     }
 
+    /**
+     * This JVM's CPU time by kind of thread, in seconds: Kafka Streams' stream threads and the Kafka
+     * clients' I/O threads (from the JVM's per-thread CPU times, by thread name), the garbage collector
+     * and the JIT compilers (from /proc/self/task, by the native thread names HotSpot gives them), and
+     * the rest of the process (the bench's main thread, VM threads, threads that ended).
+     */
+    record Threads(double stream, double clientIo, double gc, double jit, double total) {
+
+        private static final double TICK = 0.01; // USER_HZ: 100 on Linux (getconf CLK_TCK)
+
+        static Threads now() {
+            double stream = 0;
+            double io = 0;
+            java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+                if (t == null) {
+                    continue;
+                }
+                long ns = mx.getThreadCpuTime(t.getThreadId());
+                if (ns < 0) {
+                    continue;
+                }
+                String name = t.getThreadName();
+                if (name.contains("-StreamThread-")) {
+                    stream += ns / 1e9;
+                } else if (name.contains("kafka-producer-network-thread") || name.contains("heartbeat")
+                        || name.contains("consumer_background") || name.contains("kafka-admin-client-thread")) {
+                    io += ns / 1e9;
+                }
+            }
+            double gc = 0;
+            double jit = 0;
+            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        String comm = Files.readString(task.resolve("comm")).trim();
+                        boolean isGc = comm.startsWith("GC Thread") || comm.startsWith("G1 ");
+                        boolean isJit = comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler");
+                        if (isGc || isJit) {
+                            String stat = Files.readString(task.resolve("stat"));
+                            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            double s = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK; // utime, stime
+                            if (isGc) {
+                                gc += s;
+                            } else {
+                                jit += s;
+                            }
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended while we looked
+                    }
+                }
+            } catch (IOException e) {
+                gc = Double.NaN;
+                jit = Double.NaN;
+            }
+            return new Threads(stream, io, gc, jit, cpuSeconds(ProcessHandle.current().pid()));
+        }
+
+        /**
+         * What each kind used since this snapshot. Call it while the run's threads still live: a stream
+         * thread that ended is no longer counted as one (its time is then in {@code other}).
+         */
+        Threads since() {
+            Threads now = now();
+            return new Threads(now.stream - stream, now.clientIo - clientIo, now.gc - gc, now.jit - jit, now.total - total);
+        }
+
+        double other() {
+            return total - stream - clientIo - gc - jit;
+        }
+    }
+
     /** VmRSS of a process in MB, or -1 where /proc is not there. */
     static long rssMb(long pid) {
         try {

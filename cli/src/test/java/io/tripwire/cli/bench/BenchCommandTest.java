@@ -58,6 +58,13 @@ class BenchCommandTest {
     }
 
     @Test
+    void repeatIsAtLeastOne() {
+        assertThat(parse().repeat).isOne();
+        assertThat(parse("--repeat", "3").repeat).isEqualTo(3);
+        assertThatThrownBy(() -> parse("--repeat", "0").plan()).hasMessageContaining("--repeat must be at least 1, not 0");
+    }
+
+    @Test
     void numbersPrintPlainlyWithAtMostThreeDecimals() {
         assertThat(BenchReport.format(12345.0)).isEqualTo("12345");
         assertThat(BenchReport.format(0.5)).isEqualTo("0.5");
