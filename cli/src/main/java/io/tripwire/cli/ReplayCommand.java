@@ -139,6 +139,16 @@ public final class ReplayCommand implements Callable<Integer> {
             Rules r = rules.load();
             output = FileReplay.run(source.input, r, signer, mapping(), progress());
             writeInto(output, r, out);
+        } else if (compare == null) {
+            // one pass over the topics too, the records replayed as they are read (in memory only if a partition is out of time order)
+            Rules r = rules.load();
+            try {
+                output = replayTopics(window, r, signer, stdout, err);
+            } catch (TopicReplay.ReadException e) {
+                err.println("tripwire replay: " + e.getMessage());
+                return 1;
+            }
+            writeInto(output, r, out);
         } else {
             ReplayInput input;
             try {
@@ -147,10 +157,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 err.println("tripwire replay: " + e.getMessage());
                 return 1;
             }
-            if (compare != null) {
-                return compare(input, signer, stdout);
-            }
-            output = replayInto(input, rules.load(), signer, out);
+            return compare(input, signer, stdout);
         }
         long ms = (System.nanoTime() - started) / 1_000_000;
         Map<String, Integer> byTripwire = new TreeMap<>();
@@ -190,23 +197,39 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private ReplayInput readTopics(TopicReplay.Window window, PrintWriter stdout, PrintWriter err) throws Exception {
+    private TopicReplay topicReader() throws java.io.IOException {
         Topics t = source.topics;
-        Map<String, Object> client;
-        Map<String, Object> serde;
         try {
-            client = TopicOptions.clientConfig(t.commandConfig, t.bootstrapServer);
-            serde = TopicOptions.serdeConfig(t.commandConfig, t.schemaRegistryUrl);
+            return new TopicReplay(TopicOptions.clientConfig(t.commandConfig, t.bootstrapServer),
+                    TopicOptions.serdeConfig(t.commandConfig, t.schemaRegistryUrl), TopicNames.withPrefix(t.topicPrefix));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        TopicReplay.Read read = new TopicReplay(client, serde, TopicNames.withPrefix(t.topicPrefix)).read(window, progress());
-        read.missingTopics().forEach(topic -> err.println("tripwire replay: warning: topic " + topic + " does not exist; skipped"));
-        err.flush();
-        stdout.printf("read %,d records of %s from %s to %s%s: %,d events, %,d unreadable%n", read.recordsScanned(), t.bootstrapServer,
-                window.from(), window.to(), window.tenant() == null ? "" : " for " + window.tenant(),
-                read.input().events().size(), read.input().rejected().size());
+    }
+
+    /** Reads the topics into memory, for a compare (two replays of one input). */
+    private ReplayInput readTopics(TopicReplay.Window window, PrintWriter stdout, PrintWriter err) throws Exception {
+        TopicReplay.Read read = topicReader().read(window, progress());
+        printRead(window, read.missingTopics(), read.recordsScanned(), read.input().events().size(), read.input().rejected().size(), "",
+                stdout, err);
         return read.input();
+    }
+
+    /** Reads and replays the topics in one pass. */
+    private ReplayOutput replayTopics(TopicReplay.Window window, Rules r, ActionSigner signer, PrintWriter stdout, PrintWriter err)
+            throws java.io.IOException {
+        TopicReplay.Replayed replayed = topicReader().replay(window, r, signer, progress());
+        printRead(window, replayed.missingTopics(), replayed.recordsScanned(), replayed.events(), replayed.unreadable(),
+                replayed.streamed() ? ", replayed as read" : ", a partition out of time order: read again and sorted in memory", stdout, err);
+        return replayed.output();
+    }
+
+    private void printRead(TopicReplay.Window window, List<String> missing, long scanned, long events, long unreadable, String how,
+                           PrintWriter stdout, PrintWriter err) {
+        missing.forEach(topic -> err.println("tripwire replay: warning: topic " + topic + " does not exist; skipped"));
+        err.flush();
+        stdout.printf("read %,d records of %s from %s to %s%s: %,d events, %,d unreadable%s%n", scanned, source.topics.bootstrapServer,
+                window.from(), window.to(), window.tenant() == null ? "" : " for " + window.tenant(), events, unreadable, how);
     }
 
     /** One replay, its three JSON-lines files and its report, into {@code dir}. */

@@ -2,6 +2,9 @@ package io.tripwire.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tripwire.engine.replay.FileReplay;
+import io.tripwire.engine.replay.ReplayOutput;
+import io.tripwire.engine.replay.TopicReplay;
 import io.tripwire.engine.topology.TopicNames;
 import io.tripwire.json.JsonForm;
 import io.tripwire.kafka.EmbeddedKafka;
@@ -134,6 +137,7 @@ class TopicReplayIT {
         Run topics = replayTopics(dir, "--from", BEFORE, "--to", AFTER);
 
         assertThat(topics.code).as(topics.err).isZero();
+        assertThat(topics.out).as("each partition is in time order: one pass").contains(", replayed as read");
         assertThat(eventsReplayed(topics)).isEqualTo(Files.readAllLines(WAVE_A).stream().filter(l -> !l.isBlank()).count());
         List<String> fileActions = lines(fileReplay.resolve("actions.jsonl"));
         assertThat(fileActions).hasSizeGreaterThan(20); // Wave A fires a lot (test-data/README.md)
@@ -247,6 +251,69 @@ class TopicReplayIT {
         assertThat(d.get("reason").asText()).isEqualTo("bad-magic-byte");
         assertThat(d.get("raw").asText()).isEqualTo("base64:BwECA/8=");
         assertThat(Files.readString(dir.resolve("report.html"))).contains("corrupt.request-latency-0@1");
+    }
+
+    @Test
+    void topicsOutOfTimeOrderAreReadAgainAndSortedAsWithoutTheOnePass() throws Exception {
+        // Wave A produced last line first: every partition runs backwards in time
+        String prefix = "backwards.";
+        List<String> reversed = new ArrayList<>(Files.readAllLines(WAVE_A));
+        java.util.Collections.reverse(reversed);
+        Path file = dir.resolve("reversed.jsonl");
+        Files.write(file, reversed);
+        kafka.createTopics(2, TopicNames.withPrefix(prefix).inputs().toArray(String[]::new));
+        Run produce = run("produce", "--input", file.toString(), "--topic-prefix", prefix,
+                "--bootstrap-server", kafka.bootstrapServers(), "--schema-registry-url", REGISTRY);
+        assertThat(produce.code).as(produce.err).isZero();
+
+        Run topics = replayTopics(prefix, dir.resolve("out"), "--from", BEFORE, "--to", AFTER);
+        TopicReplay.Replayed replayed = topicReplay(prefix, TopicReplay.DEFAULT_MAX_BUFFERED).replay(WINDOW, rules(), SIGNER, QUIET);
+        ReplayOutput sorted = readAndSort(prefix);
+
+        assertThat(topics.code).as(topics.err).isZero();
+        assertThat(topics.out).contains("a partition out of time order: read again and sorted in memory");
+        assertThat(lines(dir.resolve("out/actions.jsonl"))).hasSizeGreaterThan(20);
+        assertThat(replayed.streamed()).isFalse();
+        assertSameOutput(replayed.output(), sorted);
+    }
+
+    @Test
+    void partitionsPausedWhileTheMergeWaitsGiveWhatReadAndSortGives() throws Exception {
+        // two events per partition at most before it is paused: the pause and resume path on every poll
+        TopicReplay.Replayed streamed = topicReplay(PREFIX, 2).replay(WINDOW, rules(), SIGNER, QUIET);
+        TopicReplay.Read read = topicReplay(PREFIX, TopicReplay.DEFAULT_MAX_BUFFERED).read(WINDOW, QUIET);
+
+        assertThat(streamed.streamed()).isTrue();
+        assertThat(streamed.events()).isEqualTo(read.input().events().size()).isPositive();
+        assertThat(streamed.recordsScanned()).isEqualTo(read.recordsScanned());
+        assertThat(streamed.offsets().keySet()).isEqualTo(read.offsets().keySet());
+        assertThat(streamed.output().actions()).hasSizeGreaterThan(20);
+        assertSameOutput(streamed.output(), readAndSort(PREFIX));
+    }
+
+    private static final TopicReplay.Window WINDOW = new TopicReplay.Window(Instant.parse(BEFORE), Instant.parse(AFTER), null);
+    private static final io.tripwire.signing.ActionSigner SIGNER =
+            new io.tripwire.signing.ActionSigner(io.tripwire.signing.Ed25519Keys.generate().getPrivate());
+    private static final FileReplay.Progress QUIET = (phase, done, total) -> { };
+
+    private static io.tripwire.engine.rules.Rules rules() throws Exception {
+        return RulesOptions.load(RULES, List.of());
+    }
+
+    private static TopicReplay topicReplay(String prefix, int maxBuffered) {
+        return new TopicReplay(kafka.clientConfig(), Map.of("schema.registry.url", REGISTRY), TopicNames.withPrefix(prefix), maxBuffered);
+    }
+
+    /** The window read into memory, sorted and replayed: what replay did before its one pass. */
+    private static ReplayOutput readAndSort(String prefix) throws Exception {
+        return topicReplay(prefix, TopicReplay.DEFAULT_MAX_BUFFERED).read(WINDOW, QUIET).input().replay(rules(), SIGNER, QUIET);
+    }
+
+    private static void assertSameOutput(ReplayOutput actual, ReplayOutput expected) {
+        assertThat(actual.actions()).isEqualTo(expected.actions());
+        assertThat(actual.signals()).isEqualTo(expected.signals());
+        assertThat(actual.deadLetters()).isEqualTo(expected.deadLetters());
+        assertThat(actual.eventsRead()).isEqualTo(expected.eventsRead());
     }
 
     /** Signal lines per (signal, tenant, scope), each list in file order. */

@@ -1,5 +1,6 @@
 package io.tripwire.engine.replay;
 
+import io.tripwire.engine.rules.Rules;
 import io.tripwire.engine.topology.TopicNames;
 import io.tripwire.schemas.AutonomyDecision;
 import io.tripwire.schemas.HumanOverride;
@@ -7,6 +8,7 @@ import io.tripwire.schemas.MetricSample;
 import io.tripwire.schemas.PolicyDecision;
 import io.tripwire.schemas.RequestLatency;
 import io.tripwire.schemas.RolloutStep;
+import io.tripwire.signing.ActionSigner;
 import io.tripwire.wire.DecodeException;
 import io.tripwire.wire.InputDeserializer;
 import org.apache.avro.specific.SpecificRecord;
@@ -35,11 +37,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * {@code replay --bootstrap-server … --from TS --to TS [--tenant T]} (SPEC section 5): reads a time
- * window of the six input topics into a {@link ReplayInput}, leaving the cluster untouched.
+ * {@code replay --bootstrap-server … --from TS --to TS [--tenant T]} (SPEC section 5): replays a
+ * time window of the six input topics as it reads it ({@link #replay}), or reads it into a
+ * {@link ReplayInput} ({@link #read}, for a compare, the gate and evidence), leaving the cluster untouched.
  *
  * <ul>
  *   <li>No consumer group, no commits, no writes: partitions are {@code assign}ed, the start of each
@@ -55,13 +62,17 @@ import java.util.function.Supplier;
  *   <li>A value that does not decode (Avro wire format or the JSON form) is a dead letter with
  *       source {@code topic-partition@offset}; its raw form is the JSON text, or {@code base64:}
  *       and the bytes. Null values (tombstones) are skipped, as the engine skips them.</li>
- *   <li>The window is held in memory: meant for incident windows, not for whole topics.</li>
+ *   <li>{@link #read} holds the window in memory; {@link #replay} holds only what the merge of the
+ *       partitions waits on while each partition is in {@code ts} order (else it falls back to
+ *       {@link #read}).</li>
  * </ul>
  */
 public final class TopicReplay {
 
     /** How long a broker may stay silent (metadata, offsets, fetches) before the read fails. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** {@link #replay}: events of one partition waiting in the merge (for a slower partition) before it is paused. */
+    public static final int DEFAULT_MAX_BUFFERED = 50_000;
 
     private static final List<Class<? extends SpecificRecord>> INPUT_TYPES = List.of(RequestLatency.class, MetricSample.class,
             AutonomyDecision.class, PolicyDecision.class, RolloutStep.class, HumanOverride.class); // TopicNames.inputs() order
@@ -110,6 +121,7 @@ public final class TopicReplay {
     private final Map<String, ?> serdeConfig;
     private final TopicNames names;
     private final Duration timeout;
+    private final int maxBuffered;
 
     /**
      * @param clientProperties Kafka client settings: {@code bootstrap.servers} and any security
@@ -118,6 +130,18 @@ public final class TopicReplay {
      * @param names            the input topics
      */
     public TopicReplay(Map<String, ?> clientProperties, Map<String, ?> serdeConfig, TopicNames names) {
+        this(clientProperties, serdeConfig, names, DEFAULT_MAX_BUFFERED);
+    }
+
+    /**
+     * As above, {@link #replay} pausing a partition once {@code maxBuffered} of its events wait in the
+     * merge for another partition (one poll's worth may come on top), until half of them are replayed.
+     */
+    public TopicReplay(Map<String, ?> clientProperties, Map<String, ?> serdeConfig, TopicNames names, int maxBuffered) {
+        if (maxBuffered < 2) {
+            throw new IllegalArgumentException("maxBuffered must be at least 2, not " + maxBuffered);
+        }
+        this.maxBuffered = maxBuffered;
         this.consumerConfig = consumerConfig(clientProperties);
         this.serdeConfig = Map.copyOf(serdeConfig);
         this.names = names;
@@ -148,9 +172,44 @@ public final class TopicReplay {
 
     /** Reads the window; {@code progress} gets phase {@code reading}: records scanned of those in the offset range. */
     public Read read(Window window, FileReplay.Progress progress) {
+        return withConsumer(consumer -> read(consumer, window, progress));
+    }
+
+    /**
+     * Reads and replays the window in one pass: a reading thread decodes the records and merges the
+     * partitions into replay order ({@link PartitionMerge}), handing batches to this thread, which
+     * replays them while the next ones are read. The result is that of {@link #read} then
+     * {@link ReplayInput#replay}, with the events held only while the merge waits for a slower
+     * partition. That needs each partition in {@code ts} order on its own; at the first record that
+     * is not, the pass stops and the window is read into memory and sorted instead (the same
+     * result, read twice). {@code progress} gets phase {@code replaying}: records scanned of those
+     * in the offset range.
+     */
+    public Replayed replay(Window window, Rules rules, ActionSigner signer, FileReplay.Progress progress) {
+        Replayed streamed = withConsumer(consumer -> streamed(consumer, window, rules, signer, progress));
+        if (streamed != null) {
+            return streamed;
+        }
+        progress.update("a partition is not in time order: reading the window into memory to sort it", 0, 0);
+        Read read = read(window, progress);
+        ReplayOutput out = read.input().replay(rules, signer, progress);
+        return new Replayed(out, read.missingTopics(), read.recordsScanned(), read.input().events().size(),
+                read.input().rejected().size(), read.offsets(), false);
+    }
+
+    /**
+     * What {@link #replay} gave: the output, and what was read as {@link Read} says it (the input
+     * topics that do not exist, records scanned, events replayed, records refused while reading, the
+     * offset range of each partition); {@code streamed} is false when it fell back to read-and-sort.
+     */
+    public record Replayed(ReplayOutput output, List<String> missingTopics, long recordsScanned, long events, long unreadable,
+                           Map<String, long[]> offsets, boolean streamed) {
+    }
+
+    private <T> T withConsumer(java.util.function.Function<KafkaConsumer<byte[], byte[]>, T> work) {
         String servers = String.valueOf(consumerConfig.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            return read(consumer, window, progress);
+            return work.apply(consumer);
         } catch (io.tripwire.wire.SchemaRegistryException e) {
             throw new ReadException("cannot decode the Avro records: schema registry " + serdeConfig.get("schema.registry.url")
                     + ": " + e.getMessage(), e);
@@ -162,7 +221,12 @@ public final class TopicReplay {
         }
     }
 
-    private Read read(KafkaConsumer<byte[], byte[]> consumer, Window window, FileReplay.Progress progress) {
+    /** The partitions to read, assigned and positioned at the window's start, and their end offsets. */
+    private record Plan(List<String> topics, List<String> missing, Map<TopicPartition, Long> starts, Map<TopicPartition, Long> ends,
+                        long total) {
+    }
+
+    private Plan plan(KafkaConsumer<byte[], byte[]> consumer, Window window) {
         List<String> topics = names.inputs();
         List<String> missing = new ArrayList<>();
         List<TopicPartition> partitions = new ArrayList<>();
@@ -191,7 +255,15 @@ public final class TopicReplay {
         }
         consumer.assign(starts.keySet());
         starts.forEach(consumer::seek);
+        return new Plan(topics, List.copyOf(missing), starts, ends, total);
+    }
 
+    private Read read(KafkaConsumer<byte[], byte[]> consumer, Window window, FileReplay.Progress progress) {
+        Plan plan = plan(consumer, window);
+        List<String> topics = plan.topics();
+        Map<TopicPartition, Long> starts = plan.starts();
+        Map<TopicPartition, Long> ends = plan.ends();
+        long total = plan.total();
         Map<String, InputDeserializer<?>> readers = readers(topics);
         List<Pending> events = new ArrayList<>();
         List<Refused> refused = new ArrayList<>();
@@ -209,7 +281,10 @@ public final class TopicReplay {
                     progress.update("reading", scanned, total);
                 }
                 if (r.value() != null && window.holds(r)) {
-                    decode(r, readers.get(r.topic()), topics.indexOf(r.topic()), events, refused);
+                    Pending p = decode(r, readers.get(r.topic()), topics.indexOf(r.topic()), refused);
+                    if (p != null) {
+                        events.add(p);
+                    }
                 }
             }
             boolean advanced = !records.isEmpty();
@@ -230,7 +305,215 @@ public final class TopicReplay {
         events.sort(Pending.ORDER);
         refused.sort(Refused.ORDER);
         return new Read(new ReplayInput(events.stream().map(Pending::event).toList(), refused.stream().map(Refused::deadLetter).toList()),
-                List.copyOf(missing), scanned, offsetRanges(starts, ends));
+                plan.missing(), scanned, offsetRanges(starts, ends));
+    }
+
+    private static final int BATCH = 512;
+    private static final List<Pending> END = List.of();
+
+    /** {@link #replay}'s one pass; null when a partition turned out not to be in {@code ts} order. */
+    private Replayed streamed(KafkaConsumer<byte[], byte[]> consumer, Window window, Rules rules, ActionSigner signer,
+                              FileReplay.Progress progress) {
+        Plan plan = plan(consumer, window);
+        Merging reading = new Merging(consumer, plan, window, readers(plan.topics()), progress);
+        Thread reader = new Thread(reading, "replay-reader");
+        reader.setDaemon(true);
+        reader.start();
+        try (ReplayEngine engine = new ReplayEngine(rules, signer)) {
+            long events = 0;
+            for (List<Pending> b = reading.take(); b != END; b = reading.take()) {
+                for (Pending p : b) {
+                    engine.send(p.event().event(), 0, p.event().source(), p.event().raw());
+                }
+                events += b.size();
+            }
+            join(reader);
+            Throwable t = reading.failure.get();
+            if (t instanceof RuntimeException re) {
+                throw re; // translated by withConsumer, as read's are
+            } else if (t != null) {
+                throw new IllegalStateException("replay reader failed", t);
+            }
+            if (reading.outOfOrder) {
+                return null;
+            }
+            ReplayOutput out = engine.output();
+            List<Refused> refused = new ArrayList<>(reading.refused);
+            refused.sort(Refused.ORDER);
+            // as ReplayInput.replay gives them: refused while reading (by topic, partition, offset), then by the engine
+            List<ReplayOutput.DeadLetter> dead = new ArrayList<>(refused.stream().map(Refused::deadLetter).toList());
+            dead.addAll(out.deadLetters());
+            progress.update("replaying", plan.total(), plan.total());
+            return new Replayed(new ReplayOutput(out.actions(), out.signals(), dead, out.eventsRead(), out.kpis()), plan.missing(),
+                    reading.scanned, events, refused.size(), offsetRanges(plan.starts(), plan.ends()), true);
+        } finally {
+            reading.stop.set(true);
+            reading.queue.clear(); // a reader blocked on a full queue gets to finish
+            join(reader);
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The reading side of {@link #streamed}, on a thread of its own: polls, decodes, merges the
+     * partitions, and queues the merged events in batches. A partition with {@code maxBuffered}
+     * events waiting is paused until the merge has taken half of them, so memory stays bounded.
+     */
+    private final class Merging implements Runnable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final Plan plan;
+        private final Window window;
+        private final Map<String, InputDeserializer<?>> readers;
+        private final FileReplay.Progress progress;
+        private final PartitionMerge<Pending> merge = new PartitionMerge<>();
+        final BlockingQueue<List<Pending>> queue = new ArrayBlockingQueue<>(64);
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final List<Refused> refused = new ArrayList<>();
+        volatile boolean outOfOrder;
+        volatile long scanned;
+        private List<Pending> batch = new ArrayList<>(BATCH);
+
+        Merging(KafkaConsumer<byte[], byte[]> consumer, Plan plan, Window window, Map<String, InputDeserializer<?>> readers,
+                FileReplay.Progress progress) {
+            this.consumer = consumer;
+            this.plan = plan;
+            this.window = window;
+            this.readers = readers;
+            this.progress = progress;
+            plan.starts().keySet().forEach(tp -> merge.partition(topic(tp), tp.partition()));
+        }
+
+        private int topic(TopicPartition tp) {
+            return plan.topics().indexOf(tp.topic());
+        }
+
+        @Override
+        public void run() {
+            try {
+                if (read()) {
+                    flush();
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            } finally {
+                while (!stop.get() && !offer(END)) {
+                    // the replaying side is behind: wait for room
+                }
+                if (stop.get()) {
+                    queue.offer(END);
+                }
+            }
+        }
+
+        /** False when it stopped early: told to, or a partition out of {@code ts} order. */
+        private boolean read() {
+            Map<TopicPartition, Long> ends = plan.ends();
+            Set<TopicPartition> open = new HashSet<>(plan.starts().keySet());
+            Set<TopicPartition> paused = new HashSet<>();
+            long count = 0;
+            long lastProgress = System.nanoTime();
+            while (!open.isEmpty()) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    if (r.offset() >= ends.get(tp)) {
+                        continue; // written after the read began
+                    }
+                    if (++count % PROGRESS_EVERY == 0) {
+                        scanned = count;
+                        progress.update("replaying", count, plan.total());
+                    }
+                    if (r.value() != null && window.holds(r)) {
+                        int topic = topic(tp);
+                        Pending p = decode(r, readers.get(r.topic()), topic, refused);
+                        if (p != null && !merge.add(p.event().ts(), topic, r.partition(), r.offset(), p)) {
+                            outOfOrder = true;
+                            scanned = count;
+                            return false;
+                        }
+                    }
+                }
+                scanned = count;
+                boolean advanced = !records.isEmpty();
+                for (TopicPartition tp : List.copyOf(open)) {
+                    if (consumer.position(tp) >= ends.get(tp)) { // also past transaction markers and aborted records
+                        open.remove(tp);
+                        paused.remove(tp);
+                        consumer.pause(List.of(tp));
+                        merge.finish(topic(tp), tp.partition());
+                        advanced = true;
+                    }
+                }
+                if (!drain()) {
+                    return false;
+                }
+                for (TopicPartition tp : open) {
+                    int waiting = merge.buffered(topic(tp), tp.partition());
+                    if (waiting >= maxBuffered && paused.add(tp)) {
+                        consumer.pause(List.of(tp));
+                    } else if (waiting < maxBuffered / 2 && paused.remove(tp)) {
+                        consumer.resume(List.of(tp));
+                    }
+                }
+                if (advanced) {
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > timeout.toNanos()) {
+                    throw new ReadException("reading stalled for " + timeout.toSeconds() + " s with partitions still to read: " + open, null);
+                }
+            }
+            return drain();
+        }
+
+        /** Queues what the merge can give now; false once the replaying side stopped. */
+        private boolean drain() {
+            for (Pending p = merge.poll(); p != null; p = merge.poll()) {
+                batch.add(p);
+                if (batch.size() == BATCH && !flush()) {
+                    return false;
+                }
+            }
+            return !stop.get();
+        }
+
+        private boolean flush() {
+            if (batch.isEmpty()) {
+                return !stop.get();
+            }
+            while (!offer(batch)) {
+                if (stop.get()) {
+                    return false;
+                }
+            }
+            batch = new ArrayList<>(BATCH);
+            return true;
+        }
+
+        private boolean offer(List<Pending> b) {
+            try {
+                return queue.offer(b, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop.set(true);
+                return false;
+            }
+        }
+
+        List<Pending> take() {
+            try {
+                return queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return END;
+            }
+        }
     }
 
     private Map<String, InputDeserializer<?>> readers(List<String> topics) {
@@ -243,18 +526,19 @@ public final class TopicReplay {
         return readers;
     }
 
-    private static void decode(ConsumerRecord<byte[], byte[]> r, InputDeserializer<?> reader, int topic,
-                               List<Pending> events, List<Refused> refused) {
+    /** The record decoded, or null when it does not decode (then it is added to {@code refused}). */
+    private static Pending decode(ConsumerRecord<byte[], byte[]> r, InputDeserializer<?> reader, int topic, List<Refused> refused) {
         String source = r.topic() + "-" + r.partition() + "@" + r.offset();
         byte[] value = r.value();
         Supplier<String> raw = () -> raw(value);
         try {
             SpecificRecord e = reader.deserialize(r.topic(), value);
             Instant ts = (Instant) e.get(e.getSchema().getField("ts").pos());
-            events.add(new Pending(new ReplayInput.Event(e, ts, 0, source, raw), topic, r.partition(), r.offset()));
+            return new Pending(new ReplayInput.Event(e, ts, 0, source, raw), topic, r.partition(), r.offset());
         } catch (DecodeException e) {
             refused.add(new Refused(new ReplayOutput.DeadLetter(0, source, e.reason(), e.getMessage(), raw.get()),
                     topic, r.partition(), r.offset()));
+            return null;
         }
     }
 

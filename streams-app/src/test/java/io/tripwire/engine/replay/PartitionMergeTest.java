@@ -1,0 +1,132 @@
+package io.tripwire.engine.replay;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PartitionMergeTest {
+
+    private record Ev(Instant ts, int topic, int partition, long offset) {
+    }
+
+    private static final Comparator<Ev> SORTED = Comparator.comparing(Ev::ts).thenComparingInt(Ev::topic)
+            .thenComparingInt(Ev::partition).thenComparingLong(Ev::offset);
+
+    @Test
+    void givesTheOrderOfSortingEverythingWhateverOrderThePartitionsArriveIn() {
+        Random random = new Random(7);
+        for (int round = 0; round < 200; round++) {
+            // 1-8 partitions of 0-40 events each, in ts order within each, many equal times across them
+            int partitions = 1 + random.nextInt(8);
+            List<List<Ev>> input = new ArrayList<>();
+            List<Ev> all = new ArrayList<>();
+            PartitionMerge<Ev> merge = new PartitionMerge<>();
+            for (int p = 0; p < partitions; p++) {
+                int topic = p % 3;
+                int partition = p / 3;
+                merge.partition(topic, partition);
+                List<Ev> events = new ArrayList<>();
+                long t = random.nextInt(5);
+                for (int i = random.nextInt(41); i > 0; i--) {
+                    t += random.nextInt(3); // 0: equal times
+                    events.add(new Ev(Instant.ofEpochSecond(t), topic, partition, 100L + events.size()));
+                }
+                input.add(events);
+                all.addAll(events);
+            }
+            all.sort(SORTED);
+
+            // feed them in random interleavings, polling whatever is certain after each step
+            List<Ev> out = new ArrayList<>();
+            int[] next = new int[partitions];
+            boolean[] finished = new boolean[partitions];
+            int done = 0;
+            while (done < partitions) {
+                int p = random.nextInt(partitions);
+                if (finished[p]) {
+                    continue;
+                }
+                Ev e = next[p] < input.get(p).size() ? input.get(p).get(next[p]++) : null;
+                if (e == null) {
+                    finished[p] = true;
+                    done++;
+                    merge.finish(e0(p).topic, e0(p).partition);
+                } else {
+                    assertThat(merge.add(e.ts(), e.topic(), e.partition(), e.offset(), e)).isTrue();
+                }
+                for (Ev x = merge.poll(); x != null; x = merge.poll()) {
+                    out.add(x);
+                }
+            }
+            assertThat(out).as("round %d", round).containsExactlyElementsOf(all);
+            assertThat(merge.buffered()).isZero();
+        }
+    }
+
+    private record Tp(int topic, int partition) {
+    }
+
+    private static Tp e0(int p) {
+        return new Tp(p % 3, p / 3);
+    }
+
+    @Test
+    void nothingComesOutWhileAPartitionNotReadToItsEndHasNothingBuffered() {
+        PartitionMerge<String> merge = new PartitionMerge<>();
+        merge.partition(0, 0);
+        merge.partition(1, 0);
+        merge.add(Instant.ofEpochSecond(10), 0, 0, 0, "request@10");
+        assertThat(merge.poll()).as("topic 1 may still hold an earlier event").isNull();
+        merge.add(Instant.ofEpochSecond(5), 1, 0, 0, "deny@5");
+        assertThat(merge.poll()).isEqualTo("deny@5");
+        assertThat(merge.poll()).as("topic 1 is empty again and not finished").isNull();
+        merge.finish(1, 0);
+        assertThat(merge.poll()).isEqualTo("request@10");
+        assertThat(merge.poll()).isNull();
+    }
+
+    @Test
+    void equalTimesComeByTopicThenPartitionThenOffset() {
+        PartitionMerge<String> merge = new PartitionMerge<>();
+        merge.partition(2, 0);
+        merge.partition(0, 1);
+        merge.partition(0, 0);
+        Instant t = Instant.ofEpochSecond(1);
+        merge.add(t, 2, 0, 0, "t2p0");
+        merge.add(t, 0, 1, 7, "t0p1");
+        merge.add(t, 0, 0, 3, "t0p0@3");
+        merge.add(t, 0, 0, 4, "t0p0@4");
+        merge.finish(2, 0);
+        merge.finish(0, 1);
+        merge.finish(0, 0);
+        List<String> out = new ArrayList<>();
+        for (String s = merge.poll(); s != null; s = merge.poll()) {
+            out.add(s);
+        }
+        assertThat(out).containsExactly("t0p0@3", "t0p0@4", "t0p1", "t2p0");
+    }
+
+    @Test
+    void aPartitionOutOfTimeOrderIsRefusedAndNothingIsAdded() {
+        PartitionMerge<String> merge = new PartitionMerge<>();
+        merge.partition(0, 0);
+        assertThat(merge.add(Instant.ofEpochSecond(10), 0, 0, 0, "a")).isTrue();
+        assertThat(merge.add(Instant.ofEpochSecond(10), 0, 0, 1, "b")).as("equal time is in order").isTrue();
+        assertThat(merge.add(Instant.ofEpochSecond(9), 0, 0, 2, "c")).isFalse();
+        assertThat(merge.buffered(0, 0)).isEqualTo(2);
+    }
+
+    @Test
+    void aPartitionThatWasNotAddedIsAnError() {
+        PartitionMerge<String> merge = new PartitionMerge<>();
+        assertThatThrownBy(() -> merge.add(Instant.EPOCH, 3, 1, 0, "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("topic 3 partition 1");
+    }
+}
