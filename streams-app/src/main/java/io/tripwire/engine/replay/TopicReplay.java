@@ -260,14 +260,46 @@ public final class TopicReplay {
 
     private Read read(KafkaConsumer<byte[], byte[]> consumer, Window window, FileReplay.Progress progress) {
         Plan plan = plan(consumer, window);
-        List<String> topics = plan.topics();
-        Map<TopicPartition, Long> starts = plan.starts();
-        Map<TopicPartition, Long> ends = plan.ends();
-        long total = plan.total();
-        Map<String, InputDeserializer<?>> readers = readers(topics);
         List<Pending> events = new ArrayList<>();
         List<Refused> refused = new ArrayList<>();
-        Set<TopicPartition> open = new HashSet<>(starts.keySet());
+        long scanned = scan(consumer, plan, window, "reading", progress, refused, new Scan() {
+            @Override
+            public boolean event(Pending p) {
+                return events.add(p);
+            }
+        });
+        progress.update("reading", plan.total(), plan.total());
+        events.sort(Pending.ORDER);
+        refused.sort(Refused.ORDER);
+        return new Read(new ReplayInput(events.stream().map(Pending::event).toList(), refused.stream().map(Refused::deadLetter).toList()),
+                plan.missing(), scanned, offsetRanges(plan.starts(), plan.ends()));
+    }
+
+    /** What a pass over the window does with what it reads. */
+    private interface Scan {
+        /** A decoded event in the window, its partition's next; false stops the pass. */
+        boolean event(Pending p);
+
+        /** The partition is read to its end. */
+        default void finished(TopicPartition tp) {
+        }
+
+        /** After each poll's records, with the partitions still to read; false stops the pass. */
+        default boolean polled(Set<TopicPartition> open) {
+            return true;
+        }
+    }
+
+    /**
+     * Reads the planned partitions to their end offsets, handing each decoded event in the window to
+     * {@code scan} and adding each that does not decode to {@code refused}; the records scanned (a
+     * stopped pass: so far). Fails when no partition advances for the timeout.
+     */
+    private long scan(KafkaConsumer<byte[], byte[]> consumer, Plan plan, Window window, String phase, FileReplay.Progress progress,
+                      List<Refused> refused, Scan scan) {
+        Map<String, InputDeserializer<?>> readers = readers(plan.topics());
+        Map<TopicPartition, Long> ends = plan.ends();
+        Set<TopicPartition> open = new HashSet<>(plan.starts().keySet());
         long scanned = 0;
         long lastProgress = System.nanoTime();
         while (!open.isEmpty()) {
@@ -278,12 +310,12 @@ public final class TopicReplay {
                     continue; // written after the read began
                 }
                 if (++scanned % PROGRESS_EVERY == 0) {
-                    progress.update("reading", scanned, total);
+                    progress.update(phase, scanned, plan.total());
                 }
                 if (r.value() != null && window.holds(r)) {
-                    Pending p = decode(r, readers.get(r.topic()), topics.indexOf(r.topic()), refused);
-                    if (p != null) {
-                        events.add(p);
+                    Pending p = decode(r, readers.get(r.topic()), plan.topics().indexOf(r.topic()), refused);
+                    if (p != null && !scan.event(p)) {
+                        return scanned;
                     }
                 }
             }
@@ -292,8 +324,12 @@ public final class TopicReplay {
                 if (consumer.position(tp) >= ends.get(tp)) { // also past transaction markers and aborted records
                     open.remove(tp);
                     consumer.pause(List.of(tp));
+                    scan.finished(tp);
                     advanced = true;
                 }
+            }
+            if (!scan.polled(open)) {
+                return scanned;
             }
             if (advanced) {
                 lastProgress = System.nanoTime();
@@ -301,11 +337,7 @@ public final class TopicReplay {
                 throw new ReadException("reading stalled for " + timeout.toSeconds() + " s with partitions still to read: " + open, null);
             }
         }
-        progress.update("reading", total, total);
-        events.sort(Pending.ORDER);
-        refused.sort(Refused.ORDER);
-        return new Read(new ReplayInput(events.stream().map(Pending::event).toList(), refused.stream().map(Refused::deadLetter).toList()),
-                plan.missing(), scanned, offsetRanges(starts, ends));
+        return scanned;
     }
 
     private static final int BATCH = 512;
@@ -315,7 +347,7 @@ public final class TopicReplay {
     private Replayed streamed(KafkaConsumer<byte[], byte[]> consumer, Window window, Rules rules, ActionSigner signer,
                               FileReplay.Progress progress) {
         Plan plan = plan(consumer, window);
-        Merging reading = new Merging(consumer, plan, window, readers(plan.topics()), progress);
+        Merging reading = new Merging(consumer, plan, window, progress);
         Thread reader = new Thread(reading, "replay-reader");
         reader.setDaemon(true);
         reader.start();
@@ -326,6 +358,9 @@ public final class TopicReplay {
                     engine.send(p.event().event(), 0, p.event().source(), p.event().raw());
                 }
                 events += b.size();
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IllegalStateException("replay interrupted after " + events + " events"); // not a partial result
             }
             join(reader);
             Throwable t = reading.failure.get();
@@ -370,7 +405,6 @@ public final class TopicReplay {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final Plan plan;
         private final Window window;
-        private final Map<String, InputDeserializer<?>> readers;
         private final FileReplay.Progress progress;
         private final PartitionMerge<Pending> merge = new PartitionMerge<>();
         final BlockingQueue<List<Pending>> queue = new ArrayBlockingQueue<>(64);
@@ -381,12 +415,10 @@ public final class TopicReplay {
         volatile long scanned;
         private List<Pending> batch = new ArrayList<>(BATCH);
 
-        Merging(KafkaConsumer<byte[], byte[]> consumer, Plan plan, Window window, Map<String, InputDeserializer<?>> readers,
-                FileReplay.Progress progress) {
+        Merging(KafkaConsumer<byte[], byte[]> consumer, Plan plan, Window window, FileReplay.Progress progress) {
             this.consumer = consumer;
             this.plan = plan;
             this.window = window;
-            this.readers = readers;
             this.progress = progress;
             plan.starts().keySet().forEach(tp -> merge.partition(topic(tp), tp.partition()));
         }
@@ -415,61 +447,42 @@ public final class TopicReplay {
 
         /** False when it stopped early: told to, or a partition out of {@code ts} order. */
         private boolean read() {
-            Map<TopicPartition, Long> ends = plan.ends();
-            Set<TopicPartition> open = new HashSet<>(plan.starts().keySet());
             Set<TopicPartition> paused = new HashSet<>();
-            long count = 0;
-            long lastProgress = System.nanoTime();
-            while (!open.isEmpty()) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    if (r.offset() >= ends.get(tp)) {
-                        continue; // written after the read began
+            boolean[] stopped = {false};
+            scanned = scan(consumer, plan, window, "replaying", progress, refused, new Scan() {
+                @Override
+                public boolean event(Pending p) {
+                    if (!merge.add(p.event().ts(), p.topic(), p.partition(), p.offset(), p)) {
+                        outOfOrder = true;
+                        stopped[0] = true;
                     }
-                    if (++count % PROGRESS_EVERY == 0) {
-                        scanned = count;
-                        progress.update("replaying", count, plan.total());
+                    return !stopped[0];
+                }
+
+                @Override
+                public void finished(TopicPartition tp) {
+                    paused.remove(tp);
+                    merge.finish(topic(tp), tp.partition());
+                }
+
+                @Override
+                public boolean polled(Set<TopicPartition> open) {
+                    if (!drain()) {
+                        stopped[0] = true;
+                        return false;
                     }
-                    if (r.value() != null && window.holds(r)) {
-                        int topic = topic(tp);
-                        Pending p = decode(r, readers.get(r.topic()), topic, refused);
-                        if (p != null && !merge.add(p.event().ts(), topic, r.partition(), r.offset(), p)) {
-                            outOfOrder = true;
-                            scanned = count;
-                            return false;
+                    for (TopicPartition tp : open) {
+                        int waiting = merge.buffered(topic(tp), tp.partition());
+                        if (waiting >= maxBuffered && paused.add(tp)) {
+                            consumer.pause(List.of(tp));
+                        } else if (waiting < maxBuffered / 2 && paused.remove(tp)) {
+                            consumer.resume(List.of(tp));
                         }
                     }
+                    return true;
                 }
-                scanned = count;
-                boolean advanced = !records.isEmpty();
-                for (TopicPartition tp : List.copyOf(open)) {
-                    if (consumer.position(tp) >= ends.get(tp)) { // also past transaction markers and aborted records
-                        open.remove(tp);
-                        paused.remove(tp);
-                        consumer.pause(List.of(tp));
-                        merge.finish(topic(tp), tp.partition());
-                        advanced = true;
-                    }
-                }
-                if (!drain()) {
-                    return false;
-                }
-                for (TopicPartition tp : open) {
-                    int waiting = merge.buffered(topic(tp), tp.partition());
-                    if (waiting >= maxBuffered && paused.add(tp)) {
-                        consumer.pause(List.of(tp));
-                    } else if (waiting < maxBuffered / 2 && paused.remove(tp)) {
-                        consumer.resume(List.of(tp));
-                    }
-                }
-                if (advanced) {
-                    lastProgress = System.nanoTime();
-                } else if (System.nanoTime() - lastProgress > timeout.toNanos()) {
-                    throw new ReadException("reading stalled for " + timeout.toSeconds() + " s with partitions still to read: " + open, null);
-                }
-            }
-            return drain();
+            });
+            return !stopped[0] && drain();
         }
 
         /** Queues what the merge can give now; false once the replaying side stopped. */
