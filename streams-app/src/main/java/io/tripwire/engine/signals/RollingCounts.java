@@ -12,7 +12,8 @@ import java.util.List;
  * Minute buckets of a {@link Tally} per key, plus running sums over rolling windows. Adding an
  * event is O(1) per window: the bucket and each sum change by the event; when the key's stream
  * time enters a new minute, the buckets that leave each window are subtracted (each bucket once
- * per window, found by a range scan). Buckets older than the longest window are deleted.
+ * per window, looked up minute by minute, or by a range scan after a longer gap). Buckets older
+ * than the longest window are deleted.
  */
 public final class RollingCounts {
 
@@ -91,8 +92,26 @@ public final class RollingCounts {
         return new WindowSums(newHead, windows, next);
     }
 
+    /** Up to this many minutes, {@link #sumRange} looks each bucket up instead of scanning a range. */
+    static final int POINT_LOOKUPS = 16;
+
     private Tally sumRange(String key, long fromMinute, long toMinute, boolean delete) {
         Tally total = Tally.zero(width);
+        if (toMinute - fromMinute < POINT_LOOKUPS) {
+            // the common case, the head moving on by a minute: a lookup per minute costs far less than a
+            // range scan, which writes every changed bucket of the store back first (WriteBackStore.range)
+            for (long m = Math.max(0, fromMinute); m <= toMinute; m++) {
+                String k = StoreKeys.minute(key, m);
+                Tally t = buckets.get(k);
+                if (t != null) {
+                    total = total.plus(t);
+                    if (delete) {
+                        buckets.delete(k);
+                    }
+                }
+            }
+            return total;
+        }
         List<String> gone = new ArrayList<>();
         try (KeyValueIterator<String, Tally> it = buckets.range(StoreKeys.minute(key, Math.max(0, fromMinute)), StoreKeys.minute(key, toMinute))) {
             while (it.hasNext()) {

@@ -30,8 +30,9 @@ import java.util.Map;
  * it must not be changed unless it is {@code put} back before the next commit (the engine's values
  * are immutable records, except latency histograms, which are recorded into and put back at once).
  *
- * <p>At most {@code capacity} objects are kept; the least recently used is dropped (written to the
- * inner store first if dirty). Range scans and counts write the dirty objects back first, so they
+ * <p>At most {@code capacity} keys are held, absent ones included (a key read and not found is
+ * remembered as absent, so the inner store is asked once); the least recently used is dropped
+ * (its value written to the inner store first if dirty). Range scans and counts write the dirty objects back first, so they
  * see every change. A task closed without a commit ({@link #close()}) drops its objects: Kafka
  * Streams then restores the inner store from the changelog. {@link #clearCache()}, which Kafka
  * Streams also calls when it recycles a task between active and standby (a standby restores into
@@ -94,9 +95,10 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
             return s.value;
         }
         V v = wrapped().get(key);
-        if (v != null) {
-            objects.put(key, new Slot<>(v, false));
-        }
+        // an absent key is held too (a slot with no value): the engine asks for many keys that are
+        // mostly absent (a tripwire's hold while it is clear), and a miss in the inner store costs a
+        // key encoding, a tree lookup and its metrics on every event
+        objects.put(key, new Slot<>(v, false));
         return v;
     }
 

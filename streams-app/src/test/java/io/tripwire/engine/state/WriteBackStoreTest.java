@@ -148,8 +148,44 @@ class WriteBackStoreTest {
         String first = store.get("k");
         assertThat(store.get("k")).isSameAs(first);
         assertThat(inner.gets).isEqualTo(1);
+    }
+
+    @Test
+    void anAbsentKeyIsAskedOfTheInnerStoreOnceUntilItIsPut() {
+        WriteBackStore<String, String> store = new WriteBackStore<>(inner, 100);
         assertThat(store.get("missing")).isNull();
-        assertThat(store.heldObjects()).as("absent keys are not held").isEqualTo(1);
+        assertThat(store.get("missing")).isNull();
+        assertThat(inner.gets).isEqualTo(1);
+        assertThat(store.heldObjects()).as("held as absent").isEqualTo(1);
+        store.put("missing", "now");
+        assertThat(store.get("missing")).isEqualTo("now");
+        store.flushCache();
+        assertThat(inner.puts).containsExactly("missing=now");
+        assertThat(store.delete("missing")).isEqualTo("now");
+        assertThat(store.get("missing")).isNull();
+        assertThat(inner.gets).as("the delete reached the inner store; the next get asks it again").isEqualTo(2);
+    }
+
+    @Test
+    void absentKeysCountTowardsCapacityAndAreNeverWritten() {
+        WriteBackStore<String, String> store = new WriteBackStore<>(inner, 2);
+        store.get("x");
+        store.get("y");
+        store.put("a", "1"); // x, the least recently used, is dropped
+        store.flushCache();
+        assertThat(store.heldObjects()).isEqualTo(2);
+        assertThat(inner.puts).containsExactly("a=1");
+        store.get("x");
+        assertThat(inner.gets).as("x was dropped, so asked again").isEqualTo(3);
+    }
+
+    @Test
+    void anAbsentKeyIsForgottenWithTheRestWhenTheStoreIsRestored() {
+        WriteBackStore<String, String> store = new WriteBackStore<>(inner, 100);
+        assertThat(store.get("k")).isNull();
+        inner.data.put("k", "restored"); // a standby restoring into the inner store, then promoted
+        store.clearCache();
+        assertThat(store.get("k")).isEqualTo("restored");
     }
 
     @Test
