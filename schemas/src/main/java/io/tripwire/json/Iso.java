@@ -8,7 +8,7 @@ import java.time.Instant;
  * there). Anything else, or any field out of range, gives null and the caller's full ISO-8601
  * parse decides, so this only ever agrees with {@link Instant#parse}; {@code IsoTest} checks that.
  */
-final class Iso {
+public final class Iso {
 
     private static final int[] DAYS_BEFORE_MONTH = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
 
@@ -16,7 +16,7 @@ final class Iso {
     }
 
     /** The instant, or null when {@code s} is not exactly {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} with fields in range. */
-    static Instant utc(String s) {
+    public static Instant utc(String s) {
         int n = s.length();
         if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
                 || s.charAt(16) != ':' || s.charAt(n - 1) != 'Z') {

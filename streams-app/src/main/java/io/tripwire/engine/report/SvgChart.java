@@ -178,10 +178,38 @@ final class SvgChart {
                 drawSegment(segment);
                 segment.clear();
             } else {
-                segment.add(String.format(Locale.ROOT, "%.1f,%.1f", px(p.at()), py(y, top, p.value())));
+                StringBuilder xy = new StringBuilder(16);
+                oneDecimal(xy, px(p.at()));
+                oneDecimal(xy.append(','), py(y, top, p.value()));
+                segment.add(xy.toString());
             }
         }
         drawSegment(segment);
+    }
+
+    /**
+     * {@code String.format(Locale.ROOT, "%.1f", v)}, appended, without a {@code Formatter} per call: a
+     * chart has one point per signal minute (tens of thousands in a day's replay). Where the rounding
+     * could depend on how it is done (a tie, a tiny negative, a huge or non-finite value) it is
+     * {@code String.format} itself, so the text is always the same.
+     */
+    static void oneDecimal(StringBuilder b, double v) {
+        double t = v * 10;
+        if (!(Math.abs(t) < 1e9)) {
+            b.append(String.format(Locale.ROOT, "%.1f", v));
+            return;
+        }
+        double fraction = t - Math.floor(t);
+        long r = Math.round(t);
+        if (Math.abs(fraction - 0.5) < 1e-6 || (r == 0 && Math.copySign(1.0, v) < 0)) {
+            b.append(String.format(Locale.ROOT, "%.1f", v));
+            return;
+        }
+        if (r < 0) {
+            b.append('-');
+            r = -r;
+        }
+        b.append(r / 10).append('.').append(r % 10);
     }
 
     private void drawSegment(List<String> segment) {
