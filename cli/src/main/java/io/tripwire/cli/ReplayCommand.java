@@ -38,7 +38,9 @@ import java.util.concurrent.Callable;
                 + "nothing and creates no topic; a missing input topic is skipped with a warning. Events are replayed in "
                 + "event-time (ts) order, equal times by topic, partition and offset. A value that does not decode is a "
                 + "dead letter with its \"source\" topic-partition@offset (raw: the JSON text, or 'base64:' and the "
-                + "bytes). The window is held in memory: meant for incident windows, not whole topics."},
+                + "bytes). While each partition is in time order the records are replayed as they are read, holding only "
+                + "what the merge of the partitions waits on; otherwise the window is read again into memory and sorted "
+                + "(--compare always reads it into memory)."},
         footer = {"", "Examples:",
             "  ./tripwire replay --input test-data/wave-a.jsonl --out out/",
             "  ./tripwire replay --input test-data/wave-a.jsonl --out out/ \\",

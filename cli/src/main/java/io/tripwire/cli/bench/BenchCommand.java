@@ -100,7 +100,8 @@ public final class BenchCommand implements Callable<Integer> {
     Map<String, String> engineConfig = new HashMap<>();
 
     @Option(names = "--repeat", paramLabel = "R", defaultValue = "1",
-            description = "Run the measured engine R times on the same topic and report the last (JIT-warmest) run; each run is printed (default 1).")
+            description = "Run the plain consumer and the measured engine R times each on the same topic; the figures are the last runs' "
+                    + "(the JIT warmest), engine_first_* the first's; each run is printed (default 1).")
     int repeat;
 
     @Option(names = "--no-profile", description = "Do not record a JFR profile of the throughput phase.")
@@ -535,10 +536,13 @@ public final class BenchCommand implements Callable<Integer> {
             offsets += e.offset();
         }
         long bytes = 0;
-        for (var dir : admin.describeLogDirs(List.of(1)).allDescriptions().get().getOrDefault(1, Map.of()).values()) {
-            for (var r : dir.replicaInfos().entrySet()) {
-                if (r.getKey().topic().startsWith(appId + "-")) {
-                    bytes += r.getValue().size();
+        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(org.apache.kafka.common.Node::id).toList();
+        for (var dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+            for (var dir : dirs.values()) {
+                for (var r : dir.replicaInfos().entrySet()) {
+                    if (r.getKey().topic().startsWith(appId + "-")) {
+                        bytes += r.getValue().size();
+                    }
                 }
             }
         }
