@@ -220,18 +220,23 @@ public final class ReplayCommand implements Callable<Integer> {
     /** Reads and replays the topics in one pass. */
     private ReplayOutput replayTopics(TopicReplay.Window window, Rules r, ActionSigner signer, PrintWriter stdout, PrintWriter err)
             throws java.io.IOException {
-        TopicReplay.Replayed replayed = topicReader().replay(window, r, signer, progress());
-        printRead(window, replayed.missingTopics(), replayed.recordsScanned(), replayed.events(), replayed.unreadable(),
+        // a missing topic is told before a long replay, not after it
+        TopicReplay.Replayed replayed = topicReader().replay(window, r, signer, progress(), missing -> warnMissing(missing, err));
+        printRead(window, List.of(), replayed.recordsScanned(), replayed.events(), replayed.unreadable(),
                 replayed.streamed() ? ", replayed as read" : ", a partition out of time order: read again and sorted in memory", stdout, err);
         return replayed.output();
     }
 
     private void printRead(TopicReplay.Window window, List<String> missing, long scanned, long events, long unreadable, String how,
                            PrintWriter stdout, PrintWriter err) {
-        missing.forEach(topic -> err.println("tripwire replay: warning: topic " + topic + " does not exist; skipped"));
-        err.flush();
+        warnMissing(missing, err);
         stdout.printf("read %,d records of %s from %s to %s%s: %,d events, %,d unreadable%s%n", scanned, source.topics.bootstrapServer,
                 window.from(), window.to(), window.tenant() == null ? "" : " for " + window.tenant(), events, unreadable, how);
+    }
+
+    private static void warnMissing(List<String> missing, PrintWriter err) {
+        missing.forEach(topic -> err.println("tripwire replay: warning: topic " + topic + " does not exist; skipped"));
+        err.flush();
     }
 
     /** One replay, its three JSON-lines files and its report, into {@code dir}. */

@@ -186,7 +186,13 @@ public final class TopicReplay {
      * in the offset range.
      */
     public Replayed replay(Window window, Rules rules, ActionSigner signer, FileReplay.Progress progress) {
-        Replayed streamed = withConsumer(consumer -> streamed(consumer, window, rules, signer, progress));
+        return replay(window, rules, signer, progress, missing -> { });
+    }
+
+    /** As above, telling {@code missingTopics} which input topics do not exist before the replay starts. */
+    public Replayed replay(Window window, Rules rules, ActionSigner signer, FileReplay.Progress progress,
+                           java.util.function.Consumer<List<String>> missingTopics) {
+        Replayed streamed = withConsumer(consumer -> streamed(consumer, window, rules, signer, progress, missingTopics));
         if (streamed != null) {
             return streamed;
         }
@@ -345,8 +351,9 @@ public final class TopicReplay {
 
     /** {@link #replay}'s one pass; null when a partition turned out not to be in {@code ts} order. */
     private Replayed streamed(KafkaConsumer<byte[], byte[]> consumer, Window window, Rules rules, ActionSigner signer,
-                              FileReplay.Progress progress) {
+                              FileReplay.Progress progress, java.util.function.Consumer<List<String>> missingTopics) {
         Plan plan = plan(consumer, window);
+        missingTopics.accept(plan.missing());
         Merging reading = new Merging(consumer, plan, window, progress);
         Thread reader = new Thread(reading, "replay-reader");
         reader.setDaemon(true);

@@ -32,8 +32,8 @@ import java.util.Map;
  *
  * <p>At most {@code capacity} keys are held, absent ones included (a key read and not found is
  * remembered as absent, so the inner store is asked once); the least recently used is dropped
- * (its value written to the inner store first if dirty). Range scans and counts write the dirty objects back first, so they
- * see every change. A task closed without a commit ({@link #close()}) drops its objects: Kafka
+ * (its value written to the inner store first if dirty). Range scans and counts write the dirty
+ * objects back first, so they see every change. A task closed without a commit ({@link #close()}) drops its objects: Kafka
  * Streams then restores the inner store from the changelog. {@link #clearCache()}, which Kafka
  * Streams also calls when it recycles a task between active and standby (a standby restores into
  * the inner store directly), drops them too, so a promoted standby never reads an object older than
@@ -202,7 +202,7 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
         super.close();
     }
 
-    /** Objects held now (dirty or not); for tests and metrics. */
+    /** Keys held now (dirty, clean or absent); for tests. */
     public int heldObjects() {
         return objects.size();
     }
