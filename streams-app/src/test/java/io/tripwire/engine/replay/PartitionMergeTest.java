@@ -57,7 +57,7 @@ class PartitionMergeTest {
                 if (e == null) {
                     finished[p] = true;
                     done++;
-                    merge.finish(e0(p).topic, e0(p).partition);
+                    merge.finish(p % 3, p / 3);
                 } else {
                     assertThat(merge.add(e.ts(), e.topic(), e.partition(), e.offset(), e)).isTrue();
                 }
@@ -68,13 +68,6 @@ class PartitionMergeTest {
             assertThat(out).as("round %d", round).containsExactlyElementsOf(all);
             assertThat(merge.buffered()).isZero();
         }
-    }
-
-    private record Tp(int topic, int partition) {
-    }
-
-    private static Tp e0(int p) {
-        return new Tp(p % 3, p / 3);
     }
 
     @Test
