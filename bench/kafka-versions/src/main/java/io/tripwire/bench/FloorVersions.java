@@ -186,7 +186,11 @@ public final class FloorVersions {
         return new double[] {n / s, steady.rate()};
     }
 
-    /** The rate between the first sample at or past 10% of n and the first at or past 90% (as the bench's). */
+    /**
+     * The rate between the first sample at or past 10% of n and the first at or past 90%: the same
+     * arithmetic as {@code BenchCommand.Steady} (cli), repeated because this module must not depend on
+     * the CLI and its Kafka version.
+     */
     private static final class Steady {
         private final long n;
         private long t10 = -1;
@@ -203,7 +207,7 @@ public final class FloorVersions {
                 t10 = nanos;
                 c10 = done;
             }
-            if (t90 < 0 && done >= n * 9 / 10) {
+            if (t90 < 0 && done >= n - n / 10) {
                 t90 = nanos;
                 c90 = done;
             }

@@ -528,13 +528,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (internal.isEmpty()) {
             return;
         }
-        Map<TopicPartition, OffsetSpec> spec = new HashMap<>();
+        List<TopicPartition> partitions = new ArrayList<>();
         admin.describeTopics(internal).allTopicNames().get().values().forEach(d -> d.partitions()
-                .forEach(p -> spec.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
-        long offsets = 0;
-        for (var e : admin.listOffsets(spec).all().get().values()) {
-            offsets += e.offset();
-        }
+                .forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
+        long offsets = endOffsets(admin, partitions).values().stream().mapToLong(Long::longValue).sum();
         long bytes = 0;
         List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(org.apache.kafka.common.Node::id).toList();
         for (var dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
@@ -547,7 +544,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         report.line("  internal topics (%d, %d partitions): %,d offsets (records and markers, %.3f per event), %,d bytes (%.1f per event)",
-                internal.size(), spec.size(), offsets, (double) offsets / n, bytes, (double) bytes / n);
+                internal.size(), partitions.size(), offsets, (double) offsets / n, bytes, (double) bytes / n);
     }
 
     private static Map<TopicPartition, Long> endOffsets(Admin admin, List<TopicPartition> tps) throws Exception {
