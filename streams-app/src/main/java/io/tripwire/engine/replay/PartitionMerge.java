@@ -1,48 +1,38 @@
 package io.tripwire.engine.replay;
 
-import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The k-way merge behind streaming topic replay: each input partition's events, in offset order,
- * come out in the order a read-and-sort replay gives them ({@code ts}, then topic, partition and
- * offset), as soon as that order is certain, i.e. when every partition not yet read to its end
- * has an event buffered. That holds while each partition is in {@code ts} order on its own (as
- * records stamped with their event time are); {@link #add} says when a partition is not, and the
- * caller then falls back to reading everything and sorting it.
+ * come out in the order a read-and-sort replay gives them (the {@code order} it sorts by), as soon
+ * as that order is certain, i.e. when every partition not yet read to its end has an event
+ * buffered. That holds while each partition is in that order on its own (for topic replay: in
+ * {@code ts} order, as records stamped with their event time are); {@link #add} says when a
+ * partition is not, and the caller then falls back to reading everything and sorting it.
  *
  * @param <E> what is merged (an event with where it came from)
  */
 final class PartitionMerge<E> {
 
-    private record Entry<E>(Instant ts, int topic, int partition, long offset, E event) {
-        boolean before(Entry<?> o) {
-            int t = ts.compareTo(o.ts);
-            if (t != 0) {
-                return t < 0;
-            }
-            if (topic != o.topic) {
-                return topic < o.topic;
-            }
-            if (partition != o.partition) {
-                return partition < o.partition;
-            }
-            return offset < o.offset;
-        }
-    }
-
     private static final class Buffer<E> {
-        final ArrayDeque<Entry<E>> events = new ArrayDeque<>();
-        Instant lastTs = Instant.MIN;
+        final ArrayDeque<E> events = new ArrayDeque<>();
+        E last;
         boolean open = true;
     }
 
+    private final Comparator<? super E> order;
     private final Map<Long, Buffer<E>> buffers = new HashMap<>();
     /** Partitions not read to their end whose buffer is empty: while there is one, nothing can come out. */
     private int emptyOpen;
     private int buffered;
+
+    /** @param order the order of a read-and-sort replay, which the merge gives */
+    PartitionMerge(Comparator<? super E> order) {
+        this.order = order;
+    }
 
     private static long id(int topic, int partition) {
         return ((long) topic << 32) | (partition & 0xffffffffL);
@@ -56,20 +46,19 @@ final class PartitionMerge<E> {
     }
 
     /**
-     * The next event of a partition (offsets increasing). False, and nothing added, when its
-     * {@code ts} is before the previous event's of the same partition: the merge cannot give the
-     * sorted order any more.
+     * The next event of a partition. False, and nothing added, when it comes before the previous
+     * event of the same partition in {@code order}: the merge cannot give the sorted order any more.
      */
-    boolean add(Instant ts, int topic, int partition, long offset, E event) {
+    boolean add(int topic, int partition, E event) {
         Buffer<E> b = buffer(topic, partition);
-        if (ts.isBefore(b.lastTs)) {
+        if (b.last != null && order.compare(event, b.last) < 0) {
             return false;
         }
-        b.lastTs = ts;
+        b.last = event;
         if (b.events.isEmpty() && b.open) {
             emptyOpen--;
         }
-        b.events.add(new Entry<>(ts, topic, partition, offset, event));
+        b.events.add(event);
         buffered++;
         return true;
     }
@@ -92,17 +81,17 @@ final class PartitionMerge<E> {
         }
         Buffer<E> first = null;
         for (Buffer<E> b : buffers.values()) {
-            Entry<E> head = b.events.peekFirst();
-            if (head != null && (first == null || head.before(first.events.peekFirst()))) {
+            E head = b.events.peekFirst();
+            if (head != null && (first == null || order.compare(head, first.events.peekFirst()) < 0)) {
                 first = b;
             }
         }
-        Entry<E> e = first.events.pollFirst();
+        E e = first.events.pollFirst();
         buffered--;
         if (first.events.isEmpty() && first.open) {
             emptyOpen++;
         }
-        return e.event();
+        return e;
     }
 
     /** Events buffered for one partition (for back-pressure: a full partition is paused). */

@@ -413,7 +413,7 @@ public final class TopicReplay {
         private final Plan plan;
         private final Window window;
         private final FileReplay.Progress progress;
-        private final PartitionMerge<Pending> merge = new PartitionMerge<>();
+        private final PartitionMerge<Pending> merge = new PartitionMerge<>(Pending.ORDER);
         final BlockingQueue<List<Pending>> queue = new ArrayBlockingQueue<>(64);
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -459,7 +459,7 @@ public final class TopicReplay {
             scanned = scan(consumer, plan, window, "replaying", progress, refused, new Scan() {
                 @Override
                 public boolean event(Pending p) {
-                    if (!merge.add(p.event().ts(), p.topic(), p.partition(), p.offset(), p)) {
+                    if (!merge.add(p.topic(), p.partition(), p)) {
                         outOfOrder = true;
                         stopped[0] = true;
                     }

@@ -13,11 +13,32 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PartitionMergeTest {
 
-    private record Ev(Instant ts, int topic, int partition, long offset) {
+    private record Ev(Instant ts, int topic, int partition, long offset, String name) {
+        Ev(long second, int topic, int partition, long offset, String name) {
+            this(Instant.ofEpochSecond(second), topic, partition, offset, name);
+        }
     }
 
+    /** The order topic replay sorts by (TopicReplay's Pending.ORDER): ts, topic, partition, offset. */
     private static final Comparator<Ev> SORTED = Comparator.comparing(Ev::ts).thenComparingInt(Ev::topic)
             .thenComparingInt(Ev::partition).thenComparingLong(Ev::offset);
+
+    private static boolean add(PartitionMerge<Ev> merge, Ev e) {
+        return merge.add(e.topic(), e.partition(), e);
+    }
+
+    /** What the merge gives now, in order. */
+    private static List<Ev> drain(PartitionMerge<Ev> merge) {
+        List<Ev> out = new ArrayList<>();
+        for (Ev e = merge.poll(); e != null; e = merge.poll()) {
+            out.add(e);
+        }
+        return out;
+    }
+
+    private static List<String> names(List<Ev> events) {
+        return events.stream().map(Ev::name).toList();
+    }
 
     @Test
     void givesTheOrderOfSortingEverythingWhateverOrderThePartitionsArriveIn() {
@@ -27,7 +48,7 @@ class PartitionMergeTest {
             int partitions = 1 + random.nextInt(8);
             List<List<Ev>> input = new ArrayList<>();
             List<Ev> all = new ArrayList<>();
-            PartitionMerge<Ev> merge = new PartitionMerge<>();
+            PartitionMerge<Ev> merge = new PartitionMerge<>(SORTED);
             for (int p = 0; p < partitions; p++) {
                 int topic = p % 3;
                 int partition = p / 3;
@@ -36,7 +57,7 @@ class PartitionMergeTest {
                 long t = random.nextInt(5);
                 for (int i = random.nextInt(41); i > 0; i--) {
                     t += random.nextInt(3); // 0: equal times
-                    events.add(new Ev(Instant.ofEpochSecond(t), topic, partition, 100L + events.size()));
+                    events.add(new Ev(t, topic, partition, 100L + events.size(), null));
                 }
                 input.add(events);
                 all.addAll(events);
@@ -59,11 +80,9 @@ class PartitionMergeTest {
                     done++;
                     merge.finish(p % 3, p / 3);
                 } else {
-                    assertThat(merge.add(e.ts(), e.topic(), e.partition(), e.offset(), e)).isTrue();
+                    assertThat(add(merge, e)).isTrue();
                 }
-                for (Ev x = merge.poll(); x != null; x = merge.poll()) {
-                    out.add(x);
-                }
+                out.addAll(drain(merge));
             }
             assertThat(out).as("round %d", round).containsExactlyElementsOf(all);
             assertThat(merge.buffered()).isZero();
@@ -72,54 +91,49 @@ class PartitionMergeTest {
 
     @Test
     void nothingComesOutWhileAPartitionNotReadToItsEndHasNothingBuffered() {
-        PartitionMerge<String> merge = new PartitionMerge<>();
+        PartitionMerge<Ev> merge = new PartitionMerge<>(SORTED);
         merge.partition(0, 0);
         merge.partition(1, 0);
-        merge.add(Instant.ofEpochSecond(10), 0, 0, 0, "request@10");
+        add(merge, new Ev(10, 0, 0, 0, "request@10"));
         assertThat(merge.poll()).as("topic 1 may still hold an earlier event").isNull();
-        merge.add(Instant.ofEpochSecond(5), 1, 0, 0, "deny@5");
-        assertThat(merge.poll()).isEqualTo("deny@5");
+        add(merge, new Ev(5, 1, 0, 0, "deny@5"));
+        assertThat(merge.poll().name()).isEqualTo("deny@5");
         assertThat(merge.poll()).as("topic 1 is empty again and not finished").isNull();
         merge.finish(1, 0);
-        assertThat(merge.poll()).isEqualTo("request@10");
+        assertThat(merge.poll().name()).isEqualTo("request@10");
         assertThat(merge.poll()).isNull();
     }
 
     @Test
     void equalTimesComeByTopicThenPartitionThenOffset() {
-        PartitionMerge<String> merge = new PartitionMerge<>();
+        PartitionMerge<Ev> merge = new PartitionMerge<>(SORTED);
         merge.partition(2, 0);
         merge.partition(0, 1);
         merge.partition(0, 0);
-        Instant t = Instant.ofEpochSecond(1);
-        merge.add(t, 2, 0, 0, "t2p0");
-        merge.add(t, 0, 1, 7, "t0p1");
-        merge.add(t, 0, 0, 3, "t0p0@3");
-        merge.add(t, 0, 0, 4, "t0p0@4");
+        add(merge, new Ev(1, 2, 0, 0, "t2p0"));
+        add(merge, new Ev(1, 0, 1, 7, "t0p1"));
+        add(merge, new Ev(1, 0, 0, 3, "t0p0@3"));
+        add(merge, new Ev(1, 0, 0, 4, "t0p0@4"));
         merge.finish(2, 0);
         merge.finish(0, 1);
         merge.finish(0, 0);
-        List<String> out = new ArrayList<>();
-        for (String s = merge.poll(); s != null; s = merge.poll()) {
-            out.add(s);
-        }
-        assertThat(out).containsExactly("t0p0@3", "t0p0@4", "t0p1", "t2p0");
+        assertThat(names(drain(merge))).containsExactly("t0p0@3", "t0p0@4", "t0p1", "t2p0");
     }
 
     @Test
     void aPartitionOutOfTimeOrderIsRefusedAndNothingIsAdded() {
-        PartitionMerge<String> merge = new PartitionMerge<>();
+        PartitionMerge<Ev> merge = new PartitionMerge<>(SORTED);
         merge.partition(0, 0);
-        assertThat(merge.add(Instant.ofEpochSecond(10), 0, 0, 0, "a")).isTrue();
-        assertThat(merge.add(Instant.ofEpochSecond(10), 0, 0, 1, "b")).as("equal time is in order").isTrue();
-        assertThat(merge.add(Instant.ofEpochSecond(9), 0, 0, 2, "c")).isFalse();
+        assertThat(add(merge, new Ev(10, 0, 0, 0, "a"))).isTrue();
+        assertThat(add(merge, new Ev(10, 0, 0, 1, "b"))).as("equal time is in order").isTrue();
+        assertThat(add(merge, new Ev(9, 0, 0, 2, "c"))).isFalse();
         assertThat(merge.buffered(0, 0)).isEqualTo(2);
     }
 
     @Test
     void aPartitionThatWasNotAddedIsAnError() {
-        PartitionMerge<String> merge = new PartitionMerge<>();
-        assertThatThrownBy(() -> merge.add(Instant.EPOCH, 3, 1, 0, "x")).isInstanceOf(IllegalArgumentException.class)
+        PartitionMerge<Ev> merge = new PartitionMerge<>(SORTED);
+        assertThatThrownBy(() -> add(merge, new Ev(0, 3, 1, 0, "x"))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("topic 3 partition 1");
     }
 }
