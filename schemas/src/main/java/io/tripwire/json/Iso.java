@@ -15,6 +15,16 @@ public final class Iso {
     private Iso() {
     }
 
+    /**
+     * {@link Instant#parse}, with the common spelling read by {@link #utc} first.
+     *
+     * @throws java.time.format.DateTimeParseException as {@link Instant#parse} does
+     */
+    public static Instant parse(String s) {
+        Instant fast = utc(s);
+        return fast != null ? fast : Instant.parse(s);
+    }
+
     /** The instant, or null when {@code s} is not exactly {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} with fields in range. */
     public static Instant utc(String s) {
         int n = s.length();

@@ -57,12 +57,8 @@ final class JsonFields {
         if (!s.isEmpty() && s.chars().allMatch(Character::isDigit) && s.length() <= 18) {
             return Instant.ofEpochMilli(Long.parseLong(s));
         }
-        Instant fast = Iso.utc(s);
-        if (fast != null) {
-            return fast;
-        }
         try {
-            return Instant.parse(s);
+            return Iso.parse(s);
         } catch (DateTimeParseException notUtc) {
             try {
                 return OffsetDateTime.parse(s).toInstant();

@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The fast event-time reader agrees with {@link Instant#parse} wherever it answers, and answers the common form. */
 class IsoTest {
@@ -42,6 +43,17 @@ class IsoTest {
             } catch (DateTimeParseException e) {
                 assertThat(Iso.utc(s)).as(s).isNull();
             }
+        }
+    }
+
+    @Test
+    void parseIsInstantParseWithTheFastReadFirst() {
+        for (String s : new String[] {"2025-10-06T10:00:00Z", "2025-10-06T10:00:00.123456789Z", "2025-10-06T10:00:00+02:00",
+                "+12025-10-06T10:00:00Z", "2016-12-31T23:59:60Z"}) {
+            assertThat(Iso.parse(s)).as(s).isEqualTo(Instant.parse(s));
+        }
+        for (String s : new String[] {"2025-02-29T00:00:00Z", "yesterday", ""}) {
+            assertThatThrownBy(() -> Iso.parse(s)).as(s).isInstanceOf(java.time.format.DateTimeParseException.class);
         }
     }
 }

@@ -52,8 +52,7 @@ record SignalPoint(String signal, String tenant, String scope, long at, double v
             if (signal == null || tenant == null || at == null) {
                 return Optional.empty();
             }
-            Instant time = Iso.utc(at);
-            return Optional.of(new SignalPoint(signal, tenant, scope, (time != null ? time : Instant.parse(at)).toEpochMilli(), value));
+            return Optional.of(new SignalPoint(signal, tenant, scope, Iso.parse(at).toEpochMilli(), value));
         } catch (Exception e) {
             // malformed JSON or timestamp: a report still renders the rest
             return Optional.empty();
