@@ -23,10 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code replay --input FILE.jsonl --out DIR} (SPEC section 5): reads the JSON-lines form, rejects
@@ -100,107 +96,34 @@ public final class FileReplay {
     private record Item(SpecificRecord event, Instant ts, long line, String raw, ReplayOutput.DeadLetter rejected) {
     }
 
-    private static final List<Item> END = List.of();
-
     /**
-     * {@link #forEachLine} with the reading and parsing on a thread of its own, handing batches to
-     * this thread, which replays them in file order: on two cores the JSON work and the engine's
-     * overlap. False when {@code lines} stopped the pass (the reader is then told to stop).
+     * {@link #forEachLine} with the reading and parsing on a thread of its own ({@link Handoff}),
+     * handing batches to this thread, which replays them in file order: on two cores the JSON work
+     * and the engine's overlap. False when {@code lines} stopped the pass (the reader is then told to stop).
      */
     private static boolean pipelined(Path input, Progress progress, Ingest ingest, Lines lines) throws IOException {
-        BlockingQueue<List<Item>> queue = new ArrayBlockingQueue<>(64);
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread reader = new Thread(() -> {
-            Batches batches = new Batches(queue, stop);
-            try {
-                forEachLine(input, progress, "replaying", ingest, batches);
-                batches.flush();
-            } catch (Throwable t) {
-                failure.set(t);
-            } finally {
-                put(queue, END);
+        try (Handoff<Item> handoff = new Handoff<>(out -> forEachLine(input, progress, "replaying", ingest, new Lines() {
+            @Override
+            public boolean event(SpecificRecord e, Instant ts, long line, String raw) {
+                return out.add(new Item(e, ts, line, raw, null));
             }
-        }, "replay-reader");
-        reader.setDaemon(true);
-        reader.start();
-        boolean inOrder = true;
-        try {
-            for (List<Item> b = take(queue); b != END; b = take(queue)) {
-                for (int i = 0; i < b.size() && inOrder; i++) {
-                    Item it = b.get(i);
+
+            @Override
+            public void rejected(ReplayOutput.DeadLetter d) {
+                out.add(new Item(null, null, d.line(), null, d));
+            }
+        }))) {
+            for (List<Item> b = handoff.next(); b != null; b = handoff.next()) {
+                for (Item it : b) {
                     if (it.rejected() != null) {
                         lines.rejected(it.rejected());
                     } else if (!lines.event(it.event(), it.ts(), it.line(), it.raw())) {
-                        inOrder = false;
-                        stop.set(true);
+                        return false; // closing the handoff stops the reader
                     }
                 }
             }
-        } finally {
-            stop.set(true);
-            queue.clear(); // a reader blocked on a full queue gets to finish
-        }
-        Throwable t = failure.get();
-        if (t instanceof IOException io) {
-            throw io;
-        } else if (t instanceof RuntimeException re) {
-            throw re;
-        } else if (t != null) {
-            throw new IllegalStateException("replay reader failed", t);
-        }
-        return inOrder;
-    }
-
-    /** The reading thread's side: parsed lines gathered into batches of 512 and queued; false once the replaying side stopped. */
-    private static final class Batches implements Lines {
-        private final BlockingQueue<List<Item>> queue;
-        private final AtomicBoolean stop;
-        private List<Item> batch = new ArrayList<>(512);
-
-        Batches(BlockingQueue<List<Item>> queue, AtomicBoolean stop) {
-            this.queue = queue;
-            this.stop = stop;
-        }
-
-        @Override
-        public boolean event(SpecificRecord e, Instant ts, long line, String raw) {
-            return add(new Item(e, ts, line, raw, null));
-        }
-
-        @Override
-        public void rejected(ReplayOutput.DeadLetter d) {
-            add(new Item(null, null, d.line(), null, d));
-        }
-
-        private boolean add(Item item) {
-            batch.add(item);
-            if (batch.size() == 512) {
-                flush();
-            }
-            return !stop.get();
-        }
-
-        void flush() {
-            put(queue, batch);
-            batch = new ArrayList<>(512);
-        }
-    }
-
-    private static void put(BlockingQueue<List<Item>> q, List<Item> b) {
-        try {
-            q.put(b);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static List<Item> take(BlockingQueue<List<Item>> q) {
-        try {
-            return q.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return END;
+            handoff.rethrow();
+            return true;
         }
     }
 

@@ -37,10 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -346,35 +342,24 @@ public final class TopicReplay {
         return scanned;
     }
 
-    private static final int BATCH = 512;
-    private static final List<Pending> END = List.of();
-
     /** {@link #replay}'s one pass; null when a partition turned out not to be in {@code ts} order. */
     private Replayed streamed(KafkaConsumer<byte[], byte[]> consumer, Window window, Rules rules, ActionSigner signer,
                               FileReplay.Progress progress, java.util.function.Consumer<List<String>> missingTopics) {
         Plan plan = plan(consumer, window);
         missingTopics.accept(plan.missing());
         Merging reading = new Merging(consumer, plan, window, progress);
-        Thread reader = new Thread(reading, "replay-reader");
-        reader.setDaemon(true);
-        reader.start();
-        try (ReplayEngine engine = new ReplayEngine(rules, signer)) {
+        try (Handoff<Pending> handoff = new Handoff<>(reading); ReplayEngine engine = new ReplayEngine(rules, signer)) {
             long events = 0;
-            for (List<Pending> b = reading.take(); b != END; b = reading.take()) {
+            for (List<Pending> b = handoff.next(); b != null; b = handoff.next()) {
                 for (Pending p : b) {
                     engine.send(p.event().event(), 0, p.event().source(), p.event().raw());
                 }
                 events += b.size();
             }
-            if (Thread.currentThread().isInterrupted()) {
-                throw new IllegalStateException("replay interrupted after " + events + " events"); // not a partial result
-            }
-            join(reader);
-            Throwable t = reading.failure.get();
-            if (t instanceof RuntimeException re) {
-                throw re; // translated by withConsumer, as read's are
-            } else if (t != null) {
-                throw new IllegalStateException("replay reader failed", t);
+            try {
+                handoff.rethrow(); // a RuntimeException as is, translated by withConsumer as read's are
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e); // the reader does no file I/O
             }
             if (reading.outOfOrder) {
                 return null;
@@ -388,39 +373,23 @@ public final class TopicReplay {
             progress.update("replaying", plan.total(), plan.total());
             return new Replayed(new ReplayOutput(out.actions(), out.signals(), dead, out.eventsRead(), out.kpis()), plan.missing(),
                     reading.scanned, events, refused.size(), offsetRanges(plan.starts(), plan.ends()), true);
-        } finally {
-            reading.stop.set(true);
-            reading.queue.clear(); // a reader blocked on a full queue gets to finish
-            join(reader);
-        }
-    }
-
-    private static void join(Thread t) {
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
     /**
-     * The reading side of {@link #streamed}, on a thread of its own: polls, decodes, merges the
-     * partitions, and queues the merged events in batches. A partition with {@code maxBuffered}
-     * events waiting is paused until the merge has taken half of them, so memory stays bounded.
+     * The reading side of {@link #streamed}, on the {@link Handoff}'s thread: polls, decodes, merges
+     * the partitions, and hands the merged events over. A partition with {@code maxBuffered} events
+     * waiting is paused until the merge has taken half of them, so memory stays bounded.
      */
-    private final class Merging implements Runnable {
+    private final class Merging implements Handoff.Reader<Pending> {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final Plan plan;
         private final Window window;
         private final FileReplay.Progress progress;
         private final PartitionMerge<Pending> merge = new PartitionMerge<>(Pending.ORDER);
-        final BlockingQueue<List<Pending>> queue = new ArrayBlockingQueue<>(64);
-        final AtomicBoolean stop = new AtomicBoolean();
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
         final List<Refused> refused = new ArrayList<>();
         volatile boolean outOfOrder;
         volatile long scanned;
-        private List<Pending> batch = new ArrayList<>(BATCH);
 
         Merging(KafkaConsumer<byte[], byte[]> consumer, Plan plan, Window window, FileReplay.Progress progress) {
             this.consumer = consumer;
@@ -435,25 +404,7 @@ public final class TopicReplay {
         }
 
         @Override
-        public void run() {
-            try {
-                if (read()) {
-                    flush();
-                }
-            } catch (Throwable t) {
-                failure.set(t);
-            } finally {
-                while (!stop.get() && !offer(END)) {
-                    // the replaying side is behind: wait for room
-                }
-                if (stop.get()) {
-                    queue.offer(END);
-                }
-            }
-        }
-
-        /** False when it stopped early: told to, or a partition out of {@code ts} order. */
-        private boolean read() {
+        public void read(Handoff<Pending> out) {
             Set<TopicPartition> paused = new HashSet<>();
             boolean[] stopped = {false};
             scanned = scan(consumer, plan, window, "replaying", progress, refused, new Scan() {
@@ -474,7 +425,7 @@ public final class TopicReplay {
 
                 @Override
                 public boolean polled(Set<TopicPartition> open) {
-                    if (!drain()) {
+                    if (!drain(out)) {
                         stopped[0] = true;
                         return false;
                     }
@@ -489,50 +440,19 @@ public final class TopicReplay {
                     return true;
                 }
             });
-            return !stopped[0] && drain();
+            if (!stopped[0]) {
+                drain(out);
+            }
         }
 
-        /** Queues what the merge can give now; false once the replaying side stopped. */
-        private boolean drain() {
+        /** Hands over what the merge can give now; false once the replaying side stopped. */
+        private boolean drain(Handoff<Pending> out) {
             for (Pending p = merge.poll(); p != null; p = merge.poll()) {
-                batch.add(p);
-                if (batch.size() == BATCH && !flush()) {
+                if (!out.add(p)) {
                     return false;
                 }
             }
-            return !stop.get();
-        }
-
-        private boolean flush() {
-            if (batch.isEmpty()) {
-                return !stop.get();
-            }
-            while (!offer(batch)) {
-                if (stop.get()) {
-                    return false;
-                }
-            }
-            batch = new ArrayList<>(BATCH);
-            return true;
-        }
-
-        private boolean offer(List<Pending> b) {
-            try {
-                return queue.offer(b, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stop.set(true);
-                return false;
-            }
-        }
-
-        List<Pending> take() {
-            try {
-                return queue.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return END;
-            }
+            return !out.stopped();
         }
     }
 
