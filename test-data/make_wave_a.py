@@ -5,9 +5,10 @@ The story (see README.md beside this file):
   TENANT_004  canary at 10%: from 10:20 5% of API requests fail (error budget, burn rates),
               READ p95 rises to ~420 ms from 10:25 to 10:50, replica db-2 lags 70-90 s from 10:30
               to 10:45, and at 10:40 the rollout script tries to ramp it to 25% while frozen.
-  TENANT_001  the autonomy pilot (ENACT) gets compensated at 10:30, 10:31, 10:32; a human steps in at 10:35.
+  TENANT_001  the autonomy pilot (ENACT) gets compensated every minute from 10:30 to 10:35; humans step in
+              at 10:36, 10:37 and 10:38.
   TENANT_005  a residency DENY at 10:15, another at 10:20, an override at 10:25; a purpose DENY at 10:40.
-  TENANT_003  its ingest service fails 1% of requests all hour (ingest-errors).
+  TENANT_003  its ingest service fails 2% of requests all hour (error-budget, ingest-errors).
   TENANT_002  healthy: nothing fires.
 Run: python3 test-data/make_wave_a.py > test-data/wave-a.jsonl
 """
@@ -83,9 +84,9 @@ for tenant in ("TENANT_001", "TENANT_002"):
         add(t, type="autonomy", tenant=tenant, opId="%s-op-%d" % (tenant, i), mode="ENACT", outcome="AUTONOMOUS")
         if i % 7 == 0:
             add(t, type="autonomy", tenant=tenant, opId="%s-sim-%d" % (tenant, i), mode="SIMULATE", outcome="COMPENSATED")
-for m, op in ((30, 100), (31, 104), (32, 108), (33, 112), (34, 116)):
+for m, op in ((30, 100), (31, 104), (32, 108), (33, 112), (34, 116), (35, 120)):
     add(minute(m, 5), type="autonomy", tenant="TENANT_001", opId="TENANT_001-op-%d" % op, mode="ENACT", outcome="COMPENSATED")
-for m, n in ((35, 1), (36, 2)):
+for m, n in ((36, 1), (37, 2), (38, 3)):
     add(minute(m, 5), type="autonomy", tenant="TENANT_001", opId="TENANT_001-op-hitl-%d" % n, mode="ENACT", outcome="HITL_OVERRIDE")
 
 # policy decisions: allows all hour, residency denies, an override, a purpose deny

@@ -126,8 +126,8 @@ class EngineIT {
             events.add(rollout(at("2025-10-06T09:00:00Z"), "TENANT_004", 10, 2));
             events.addAll(requests(at("2025-10-06T10:00:00Z"), Duration.ofSeconds(100), 1000, "TENANT_004", "api", "READ", 0, 80));
             events.addAll(requests(at("2025-10-06T10:00:00Z"), Duration.ofSeconds(100), 1000, "TENANT_009", "api", "READ", 0, 80));
-            // three 5xx among 1,003: significant (p = 0.008; one alone, p = 0.33, is not)
-            events.addAll(requests(at("2025-10-06T10:02:00Z"), Duration.ofSeconds(3), 3, "TENANT_004", "api", "READ", 1, 80));
+            // four 5xx among 1,004: e = 41.9 reaches 20 (SPEC 3 "Significance"; three, e = 9.7, do not)
+            events.addAll(requests(at("2025-10-06T10:02:00Z"), Duration.ofSeconds(4), 4, "TENANT_004", "api", "READ", 1, 80));
             produce(names, events);
 
             List<ConsumerRecord<String, TripwireAction>> records = readActions(names, 3);
@@ -142,7 +142,7 @@ class EngineIT {
                 assertThat(ByteBuffer.wrap(raw.get(r.partition() + "/" + r.offset())).get(0)).isEqualTo((byte) 0);
             });
             assertThat(records.get(0).value().getParams()).containsEntry("to", "2");
-            assertThat(records.get(0).value().getFiredAt()).isEqualTo(Instant.parse("2025-10-06T10:02:02Z"));
+            assertThat(records.get(0).value().getFiredAt()).isEqualTo(Instant.parse("2025-10-06T10:02:03Z"));
         }
     }
 
@@ -184,8 +184,10 @@ class EngineIT {
             events.add(autonomy(at("2025-10-06T11:00:00Z"), "TENANT_001", "op-1", "ENACT", "COMPENSATED"));
             events.add(autonomy(at("2025-10-06T11:00:10Z"), "TENANT_001", "op-2", "ENACT", "COMPENSATED"));
             events.add(autonomy(at("2025-10-06T11:00:20Z"), "TENANT_001", "op-3", "ENACT", "COMPENSATED"));
-            // the fourth of 200 decided ops is significant (p = 0.019; the third, p = 0.080, is not)
             events.add(autonomy(at("2025-10-06T11:00:30Z"), "TENANT_001", "op-4", "ENACT", "COMPENSATED"));
+            events.add(autonomy(at("2025-10-06T11:00:40Z"), "TENANT_001", "op-5", "ENACT", "COMPENSATED"));
+            // the sixth compensation of 200 decided ops reaches e >= 20 at prior strength 100 (the fifth does not)
+            events.add(autonomy(at("2025-10-06T11:00:50Z"), "TENANT_001", "op-6", "ENACT", "COMPENSATED"));
             events.add(rollout(at("2025-10-06T10:00:00Z"), "TENANT_007", 10, 2));
             produce(names, events);
 
@@ -193,8 +195,8 @@ class EngineIT {
                     .map(r -> r.value().getTenant() + " " + r.value().getTripwire() + " " + r.value().getAction() + "@" + r.value().getFiredAt())
                     .sorted().toList();
             assertThat(got).containsExactly(
-                    "TENANT_001 autonomy-compensation ENTER_SIMULATE@2025-10-06T11:00:30Z",
-                    "TENANT_001 autonomy-compensation THROTTLE_AUTONOMY@2025-10-06T11:00:30Z",
+                    "TENANT_001 autonomy-compensation ENTER_SIMULATE@2025-10-06T11:00:50Z",
+                    "TENANT_001 autonomy-compensation THROTTLE_AUTONOMY@2025-10-06T11:00:50Z",
                     "TENANT_004 replica-lag FAILOVER_READ_REPLICAS@2025-10-06T10:05:00Z",
                     "TENANT_004 replica-lag NOTIFY_ONCALL@2025-10-06T10:05:00Z",
                     "TENANT_004 replica-lag QUEUE_WRITES@2025-10-06T10:05:00Z",

@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +32,7 @@ import java.util.TreeMap;
 /**
  * The readiness check a rollout script calls before a wave (the packet's
  * {@code tenant_readiness_check.sh --tenant T --window 14d --slo 0.994 -> PASS}), over one tenant's
- * events in a window: availability against the SLO with the binomial test of SPEC 3 (PASS only when
+ * events in a window: availability against the SLO with the e-value guard of SPEC 3 (PASS only when
  * the data show it is met, FAIL when they show it is missed, INCONCLUSIVE when they show neither),
  * p95/p99 per op overall and per UTC day against their thresholds, tripwires fired in the window,
  * and holds still open at its end. Deterministic: the same events give the same verdict.
@@ -40,8 +41,14 @@ public final class Gate {
 
     public enum Verdict { PASS, FAIL, INCONCLUSIVE }
 
-    /** One check: its name, verdict, the figure it found and the rule it applied. */
-    public record Check(String name, Verdict verdict, String figure, String rule) {
+    /**
+     * One check: its name, verdict, the figure it found and the rule it applied, and the figure's
+     * numbers for {@code --json} (e.g. the availability check's e-values).
+     */
+    public record Check(String name, Verdict verdict, String figure, String rule, Map<String, Object> figures) {
+        public Check(String name, Verdict verdict, String figure, String rule) {
+            this(name, verdict, figure, rule, Map.of());
+        }
     }
 
     /** What the gate decided: the overall verdict is FAIL if any check fails, else INCONCLUSIVE if any is, else PASS. */
@@ -59,9 +66,10 @@ public final class Gate {
     /**
      * @param slo          availability objective, e.g. 0.994
      * @param confidence   of the availability test, e.g. 0.95
+     * @param priorStrength of the availability test's e-value (SPEC 3 "Significance")
      * @param latencyMs    thresholds by op, percentile (95, 99) -> milliseconds; absent: not checked
      */
-    public record Settings(String tenant, Duration window, double slo, double confidence, Map<Op, Map<Integer, Double>> latencyMs) {
+    public record Settings(String tenant, Duration window, double slo, double confidence, double priorStrength, Map<Op, Map<Integer, Double>> latencyMs) {
     }
 
     private Gate() {
@@ -101,18 +109,34 @@ public final class Gate {
             }
         }
         double allowed = 1 - s.slo();
-        String rule = String.format(Locale.ROOT, "availability >= %s: PASS when P(X <= bad) < %s, FAIL when P(X >= bad) < %s, "
-                + "X ~ Binomial(requests, %s) (SPEC 3 test at %s confidence)", pct(s.slo()), num(1 - s.confidence()),
-                num(1 - s.confidence()), num(allowed), pct(s.confidence()));
+        Significance guard = new Significance(s.confidence(), s.priorStrength());
+        String rule = String.format(Locale.ROOT, "availability >= %s: PASS when the bad share is below %s and its e-value for "
+                + "\"below\" reaches %s, FAIL when it is above and the e-value for \"above\" does (SPEC 3 \"Significance\": "
+                + "beta-binomial mixture, prior strength %s, %s confidence)", pct(s.slo()), num(allowed), num(guard.level()),
+                num(s.priorStrength()), pct(s.confidence()));
         if (n == 0) {
-            return new Check("availability", Verdict.INCONCLUSIVE, "no requests in the window", rule);
+            return new Check("availability", Verdict.INCONCLUSIVE, "no requests in the window", rule, Map.of());
         }
-        double pMet = Significance.probability(bad, n, allowed, false);
-        double pMissed = Significance.probability(bad, n, allowed, true);
-        Verdict v = pMet < 1 - s.confidence() ? Verdict.PASS : pMissed < 1 - s.confidence() ? Verdict.FAIL : Verdict.INCONCLUSIVE;
-        String figure = String.format(Locale.ROOT, "%s (%,d bad of %,d requests; P(met by luck) %s, P(missed by luck) %s)",
-                pct(1 - (double) bad / n), bad, n, num(pMet), num(pMissed));
-        return new Check("availability", v, figure, rule);
+        // the same guard as the engine's ratio tripwires, on both sides: e for "met" and e for "missed"
+        double share = (double) bad / n;
+        Significance.Test met = guard.test(bad, n, allowed, false);
+        Significance.Test missed = guard.test(bad, n, allowed, true);
+        Verdict v = share < allowed && met.e() >= guard.level() ? Verdict.PASS
+                : share > allowed && missed.e() >= guard.level() ? Verdict.FAIL : Verdict.INCONCLUSIVE;
+        String figure = String.format(Locale.ROOT, "%s (%,d bad of %,d requests; e(met) %s, e(missed) %s; needs %s)",
+                pct(1 - share), bad, n, Significance.Test.eText(met.e()), Significance.Test.eText(missed.e()), num(guard.level()));
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("availability", 1 - share);
+        figures.put("bad", bad);
+        figures.put("requests", n);
+        figures.put("eMet", met.e());
+        figures.put("eMissed", missed.e());
+        figures.put("pMet", met.p());
+        figures.put("pMissed", missed.p());
+        figures.put("level", guard.level());
+        figures.put("confidence", s.confidence());
+        figures.put("priorStrength", s.priorStrength());
+        return new Check("availability", v, figure, rule, figures);
     }
 
     private static List<Check> latency(Settings s, List<ReplayInput.Event> events) {

@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
 @Command(name = "gate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Readiness check of one tenant before a wave: PASS, FAIL or INCONCLUSIVE, with the figure and rule of each check.",
             "",
-            "Over the tenant's events in [at - window, at): availability against --slo with the binomial test of SPEC 3 "
+            "Over the tenant's events in [at - window, at): availability against --slo with the e-value guard of SPEC 3 "
                 + "(PASS only when the data show the SLO is met, FAIL when they show it is missed, INCONCLUSIVE when a handful of "
                 + "requests shows neither); READ/WRITE p95 (and p99 when given) overall and on every UTC day; tripwires fired "
                 + "in the window (a replay of its events); holds still open at its end (a residency hold without an override, a "
@@ -64,6 +64,10 @@ public final class GateCommand implements Callable<Integer> {
 
     @Option(names = "--confidence", paramLabel = "C", description = "Confidence of the availability test. Default: the rules' confidence, else 0.95.")
     Double confidence;
+
+    @Option(names = "--prior-strength", paramLabel = "N", description = "Prior strength of the availability test's e-value "
+            + "(SPEC 3 \"Significance\"). Default: the rules' prior-strength (1000).")
+    Double priorStrength;
 
     @Option(names = "--read-p95", paramLabel = "MS", converter = MillisConverter.class,
             description = "READ p95 limit, e.g. 350ms. Default: the read-latency tripwire's threshold.")
@@ -128,9 +132,13 @@ public final class GateCommand implements Callable<Integer> {
         if (slo != null && !(slo > 0 && slo < 1) || confidence != null && !(confidence > 0 && confidence < 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--slo and --confidence must be between 0 and 1 (exclusive)");
         }
+        if (priorStrength != null && !(priorStrength > 0 && Double.isFinite(priorStrength))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--prior-strength must be a number > 0, got " + priorStrength);
+        }
         Rules r = rules.load();
         Gate.Settings settings = new Gate.Settings(tenant, window, slo != null ? slo : r.sloOf(r.defaultService()),
-                confidence != null ? confidence : Double.isNaN(r.confidence()) ? 0.95 : r.confidence(), limits(r));
+                confidence != null ? confidence : Double.isNaN(r.confidence()) ? 0.95 : r.confidence(),
+                priorStrength != null ? priorStrength : r.priorStrength(), limits(r));
         ReplayInput input;
         Instant to = at;
         try {
@@ -197,6 +205,9 @@ public final class GateCommand implements Callable<Integer> {
             check.put("verdict", c.verdict().name());
             check.put("figure", c.figure());
             check.put("rule", c.rule());
+            if (!c.figures().isEmpty()) {
+                check.put("figures", c.figures());
+            }
             checks.add(check);
         }
         m.put("checks", checks);

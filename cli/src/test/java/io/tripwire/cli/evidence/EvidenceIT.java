@@ -85,7 +85,7 @@ class EvidenceIT {
                 .setLatencyMs(80).setRegion(null).setRoute(null).setRequestId(null).build();
     }
 
-    /** TENANT_004 burns its budget (3 of 1,003 fail), TENANT_002 serves 600 clean requests, TENANT_005 is denied and not overridden. */
+    /** TENANT_004 burns its budget (4 of 1,004 fail), TENANT_002 serves 2,000 clean requests, TENANT_005 is denied and not overridden. */
     private static List<SpecificRecord> incident() {
         List<SpecificRecord> e = new ArrayList<>();
         e.add(RolloutStep.newBuilder().setTs(T0.minusSeconds(600)).setTenant("TENANT_004").setWave("A").setRegion(null)
@@ -93,11 +93,11 @@ class EvidenceIT {
         for (int i = 0; i < 1000; i++) {
             e.add(req(T0.plusMillis(100L * i), "TENANT_004", 200));
         }
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             e.add(req(T0.plusSeconds(120 + i), "TENANT_004", 503));
         }
-        for (int i = 0; i < 600; i++) {
-            e.add(req(T0.plusMillis(200L * i), "TENANT_002", 200));
+        for (int i = 0; i < 2000; i++) {
+            e.add(req(T0.plusMillis(100L * i), "TENANT_002", 200));
         }
         e.add(PolicyDecision.newBuilder().setTs(T0.plusSeconds(30)).setTenant("TENANT_005").setOpId("ing-9").setDecision(PolicyVerdict.DENY)
                 .setPolicy("residency").setResidencyZone("eu").setDataZone("us").setPurpose(null).build());
@@ -141,8 +141,8 @@ class EvidenceIT {
             awaitActions(names, expected);
 
             // the gate: the same verdict, figure for figure, on the topics and on the file
-            // FAIL for the incident, PASS for the clean tenant, INCONCLUSIVE for too little traffic: TENANT_002's first
-            // minute alone, 300 clean requests (P(no error | availability exactly 99.4%) = 0.994^300 = 0.16, not below 0.05)
+            // FAIL for the incident, PASS for the clean tenant (2,000 clean requests: e = 412 for "met"), INCONCLUSIVE for
+            // too little traffic: TENANT_002's first minute alone, 600 clean requests (e = 3.6, not 20)
             for (String[] t : new String[][] {{"TENANT_004", "1", to.toString()}, {"TENANT_002", "0", to.toString()},
                 {"TENANT_005", "1", to.toString()}, {"TENANT_002", "3", T0.plusSeconds(60).toString()}}) {
                 Run onTopics = cli(concat(new String[] {"gate", "--tenant", t[0], "--slo", "0.994", "--at", t[2], "--json"}, topicArgs));
@@ -158,7 +158,7 @@ class EvidenceIT {
                     dir.resolve("evidence-keys/private.pem").toString()}, topicArgs));
             assertThat(made.exit()).as(made.out()).isZero();
             assertThat(made.out()).contains(expected + " actions implied, " + expected + " sent: identical");
-            assertThat(Files.readString(b1.resolve("kpis.md"))).contains("| TENANT_004 | 1003 |", "error-budget");
+            assertThat(Files.readString(b1.resolve("kpis.md"))).contains("| TENANT_004 | 1004 |", "error-budget");
             assertThat(new ObjectMapper().readTree(b1.resolve("manifest.json").toFile()).get("sources").toString())
                     .contains("ev.request-latency-0", "fromOffset", "ev.tripwire-actions");
             Run ok = cli("evidence", "verify", b1.toString(), "--public-key", dir.resolve("evidence-keys/public.pem").toString());

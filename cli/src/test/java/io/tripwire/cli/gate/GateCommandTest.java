@@ -43,8 +43,8 @@ class GateCommandTest {
         assertThat(r.out()).contains("gate TENANT_004", ": FAIL")
                 .containsPattern("FAIL\\s+availability\\s+9[0-9.]+% \\(")
                 .containsPattern("FAIL\\s+read p95\\s+")
-                .containsPattern("FAIL\\s+tripwires fired\\s+.*error-budget ×1 \\(first 2025-10-06T10:22:00.315Z\\)")
-                .containsPattern("FAIL\\s+holds open at the end\\s+ramp frozen until 2025-10-07T10:22:00.315Z")
+                .containsPattern("FAIL\\s+tripwires fired\\s+.*error-budget ×1 \\(first 2025-10-06T10:22:02.776Z\\)")
+                .containsPattern("FAIL\\s+holds open at the end\\s+ramp frozen until 2025-10-07T10:22:02.776Z")
                 .contains("rule: availability >= 99.4%");
     }
 
@@ -58,6 +58,12 @@ class GateCommandTest {
         assertThat(j.get("checks")).extracting(c -> c.get("check").asText() + "=" + c.get("verdict").asText())
                 .containsExactly("availability=PASS", "read p95=PASS", "write p95=PASS", "tripwires fired=PASS", "holds open at the end=PASS");
         assertThat(j.get("checks").get(0).get("figure").asText()).startsWith("99.9792% (1 bad of 4,800 requests");
+        // the e-values behind the verdict (SPEC 3 "Significance"): 1 of 4,800 against 0.6% is 2.8e7 for "met"
+        JsonNode figures = j.get("checks").get(0).get("figures");
+        assertThat(figures.get("eMet").asDouble()).isCloseTo(2.80750597e7, org.assertj.core.api.Assertions.within(1e2));
+        assertThat(figures.get("level").asDouble()).isCloseTo(20, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(figures.get("priorStrength").asDouble()).isEqualTo(1000);
+        assertThat(figures.get("bad").asLong()).isEqualTo(1);
     }
 
     @Test
@@ -70,9 +76,10 @@ class GateCommandTest {
         Path file = dir.resolve("new-tenant.jsonl");
         Files.write(file, lines);
         Run r = gate("--tenant", "TENANT_006", "--slo", "0.994", "--input", file.toString());
-        // 0 errors in 50 requests: P(no error | true rate 0.6%) = 0.994^50 = 0.74, not evidence of 99.4%
+        // 0 errors in 50 requests: e for "the bad share is below 0.6%" is 1.09 (P(no error | 0.6%) = 0.74):
+        // not evidence of 99.4%, and not of a miss either (e 0.90)
         assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(3);
-        assertThat(r.out()).containsPattern("INCONCLUSIVE\\s+availability\\s+100% \\(0 bad of 50 requests; P\\(met by luck\\) 0.7401")
+        assertThat(r.out()).containsPattern("INCONCLUSIVE\\s+availability\\s+100% \\(0 bad of 50 requests; e\\(met\\) 1.09, e\\(missed\\) 0.901")
                 .containsPattern("PASS\\s+write p95\\s+no WRITE requests in the window: nothing to check");
     }
 

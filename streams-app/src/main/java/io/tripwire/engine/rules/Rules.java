@@ -11,13 +11,14 @@ import java.util.Map;
  * @param grace          how late an event may be (behind its tenant's stream time) and still count
  * @param futureSkew     how far ahead of the wall clock an event's time may be and still count
  * @param minEvents      a ratio tripwire never fires on fewer events than this in its window
- * @param confidence     the ratio tripwires' binomial guard (SPEC 3 "Significance"), in (0, 1), or NaN for off;
+ * @param confidence     the ratio tripwires' e-value guard (SPEC 3 "Significance"), in (0, 1), or NaN for off;
  *                       a tripwire may set its own
+ * @param priorStrength  that guard's prior strength c (default 1000); a tripwire may set its own
  * @param slo            availability SLO per service
  * @param defaultService service whose SLO applies to services not in {@code slo}
  * @param tripwires      the tripwires, in file order
  */
-public record Rules(Duration grace, Duration futureSkew, int minEvents, double confidence, Map<String, Double> slo, String defaultService,
+public record Rules(Duration grace, Duration futureSkew, int minEvents, double confidence, double priorStrength, Map<String, Double> slo, String defaultService,
                     List<TripwireRule> tripwires) {
 
     public Rules {

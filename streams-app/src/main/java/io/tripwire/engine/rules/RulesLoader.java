@@ -29,7 +29,7 @@ public final class RulesLoader {
     public static final String ENV_PREFIX = "TRIPWIRE_RULES_";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> TOP_KEYS = Set.of("grace", "future-skew", "min-events", "confidence", "slo", "default-service", "tripwires");
+    private static final Set<String> TOP_KEYS = Set.of("grace", "future-skew", "min-events", "confidence", "prior-strength", "slo", "default-service", "tripwires");
 
     private final BiFunction<RuleNode, RuleDefaults, TripwireRule> kinds;
 
@@ -81,7 +81,8 @@ public final class RulesLoader {
         Duration grace = root.duration("grace", Duration.ofSeconds(30));
         Duration futureSkew = root.duration("future-skew", Duration.ofMinutes(10));
         int minEvents = root.positiveInt("min-events", 100);
-        RuleDefaults defaults = new RuleDefaults(minEvents, root.confidence("confidence", 0.95));
+        RuleDefaults defaults = new RuleDefaults(minEvents, root.confidence("confidence", 0.95),
+                root.has("prior-strength") ? root.positive("prior-strength") : 1000);
         Map<String, Double> slo = root.fractions("slo");
         String defaultService = root.text("default-service", "api");
         if (!slo.containsKey(defaultService)) {
@@ -93,7 +94,7 @@ public final class RulesLoader {
                 tripwires.add(kinds.apply(t, defaults));
             }
         }
-        return new Rules(grace, futureSkew, minEvents, defaults.confidence(), slo, defaultService, tripwires);
+        return new Rules(grace, futureSkew, minEvents, defaults.confidence(), defaults.priorStrength(), slo, defaultService, tripwires);
     }
 
     private static void applySet(ObjectNode root, String set) {

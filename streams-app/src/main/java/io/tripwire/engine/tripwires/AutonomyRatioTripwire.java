@@ -14,8 +14,9 @@ import java.util.Set;
 /**
  * {@code autonomy-compensation} / {@code autonomy-rate}: per tenant in ENACT mode, fires when the
  * compensated (or autonomous) share of decided ops over the window is above (or below) the
- * threshold, on at least min-events decided ops, and the binomial test on that side rejects "the
- * true share is the threshold". Resolves when the share is no longer past the threshold. SIMULATE
+ * threshold, on at least min-events decided ops, and the e-value on that side against "the true
+ * share is the threshold" reaches 1/(1 − confidence) (the shipped rules use prior strength 100: a
+ * day holds hundreds of ops, not tens of thousands of requests). Resolves when the share is no longer past the threshold. SIMULATE
  * events never count.
  */
 public final class AutonomyRatioTripwire extends RuleTripwire<AutonomyRatioTripwire.Rule, AutonomyWindow> {
@@ -26,7 +27,7 @@ public final class AutonomyRatioTripwire extends RuleTripwire<AutonomyRatioTripw
                        List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
 
         static Rule parse(RuleNode n, RuleDefaults d) {
-            n.onlyKeys(KindRule.keys("ratio", "above", "below", "window", "min-events", "confidence", "keep-firing-for"));
+            n.onlyKeys(KindRule.keys("ratio", "above", "below", "window", "min-events", "confidence", "prior-strength", "keep-firing-for"));
             if (n.has("above") == n.has("below")) {
                 throw new RulesException(n.path() + ": give exactly one of 'above' or 'below'");
             }
@@ -69,15 +70,15 @@ public final class AutonomyRatioTripwire extends RuleTripwire<AutonomyRatioTripw
                     evidence.put("compensated", t.get(AutonomyWindow.COMPENSATED));
                     evidence.put("window", window);
                     evidence.put("threshold", rule.threshold);
-                    double p = past && rule.significance.on() ? Significance.probability(k, decided, rule.threshold, rule.above) : Double.NaN;
+                    Significance.Test test = past ? rule.significance.test(k, decided, rule.threshold, rule.above) : null;
                     if (past) {
-                        rule.significance.addEvidence(evidence, "p", p, s);
+                        rule.significance.addEvidence(evidence, "", test, s);
                     }
                     String cmp = past ? (rule.above ? " > " : " < ") : (rule.above ? " <= " : " >= ");
                     String reason = decided < rule.minEvents
                             ? "fewer than " + rule.minEvents + " decided ENACT ops over " + window
                             : rule.ratio + " rate " + Round.text(rate) + cmp + Round.text(rule.threshold) + " over " + window
-                            + " (" + k + " / " + decided + " decided ENACT ops" + (past ? rule.significance.reasonTail(p) : "") + ")";
+                            + " (" + k + " / " + decided + " decided ENACT ops" + (past ? rule.significance.reasonTail(test) : "") + ")";
                     return new Finding(reason, evidence);
                 });
     }

@@ -13,8 +13,8 @@ import java.util.StringJoiner;
 /**
  * {@code burn-rate-fast} / {@code burn-rate-slow}: per tenant × service, fires when the burn rate
  * ((bad/total)/(1 − SLO)) is above the threshold over every one of its windows (the multiwindow
- * alert of the SRE workbook), each window holding at least min-events requests and passing the
- * binomial test against the error rate threshold × (1 − SLO). Resolves when any one window's burn
+ * alert of the SRE workbook), each window holding at least min-events requests and its e-value
+ * against the error rate threshold × (1 − SLO) reaching 1/(1 − confidence). Resolves when any one window's burn
  * rate is back at or under the threshold.
  */
 public final class BurnRateTripwire extends RuleTripwire<BurnRateTripwire.Rule, RequestWindow> {
@@ -24,7 +24,7 @@ public final class BurnRateTripwire extends RuleTripwire<BurnRateTripwire.Rule, 
                        Duration keepFiringFor, List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
 
         static Rule parse(RuleNode n, RuleDefaults d) {
-            n.onlyKeys(KindRule.keys("threshold", "windows", "min-events", "confidence", "keep-firing-for"));
+            n.onlyKeys(KindRule.keys("threshold", "windows", "min-events", "confidence", "prior-strength", "keep-firing-for"));
             List<String> actions = KindRule.actions(n);
             return new Rule(n.name(), n.positive("threshold"), n.durations("windows"),
                     n.positiveInt("min-events", d.minEvents()), Significance.parse(n, d),
@@ -82,9 +82,9 @@ public final class BurnRateTripwire extends RuleTripwire<BurnRateTripwire.Rule, 
             evidence.put("total_" + name, t.get(RequestWindow.TOTAL));
             rates.add(Round.text(w.burnRate(d)) + " over " + name);
             if (guarded) {
-                double p = Significance.probability(t.get(RequestWindow.BAD), t.get(RequestWindow.TOTAL), rate, true);
-                rule.significance.addEvidence(evidence, "p_" + name, p, s);
-                tests.add(name + ": bad " + t.get(RequestWindow.BAD) + " / total " + t.get(RequestWindow.TOTAL) + ", p " + Significance.text(p));
+                Significance.Test test = rule.significance.test(t.get(RequestWindow.BAD), t.get(RequestWindow.TOTAL), rate, true);
+                rule.significance.addEvidence(evidence, "_" + name, test, s);
+                tests.add(name + ": bad " + t.get(RequestWindow.BAD) + " / total " + t.get(RequestWindow.TOTAL) + ", " + test.text());
             }
         }
         evidence.put("slo", w.slo());

@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * {@code error-budget}: per tenant × service, fires when the error budget remaining over the
  * window (1 − (bad/total)/(1 − SLO)) falls under the threshold, on at least min-events requests,
- * and the binomial test rejects "the true error rate is (1 − threshold)(1 − SLO)" (SPEC 3,
- * "Significance"). Resolves when the remaining budget is back at or over the threshold. Its
+ * and its e-value against "the true error rate is (1 − threshold)(1 − SLO)" reaches
+ * 1/(1 − confidence) (SPEC 3, "Significance"). Resolves when the remaining budget is back at or over the threshold. Its
  * FREEZE_RAMP freezes the tenant's ramp until firedAt + freeze-for.
  */
 public final class ErrorBudgetTripwire extends RuleTripwire<ErrorBudgetTripwire.Rule, RequestWindow> {
@@ -25,7 +25,7 @@ public final class ErrorBudgetTripwire extends RuleTripwire<ErrorBudgetTripwire.
                        List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
 
         static Rule parse(RuleNode n, RuleDefaults d) {
-            n.onlyKeys(KindRule.keys("threshold", "window", "min-events", "confidence", "keep-firing-for", "freeze-for"));
+            n.onlyKeys(KindRule.keys("threshold", "window", "min-events", "confidence", "prior-strength", "keep-firing-for", "freeze-for"));
             List<String> actions = KindRule.actions(n);
             return new Rule(n.name(), n.fraction("threshold"), n.duration("window", true),
                     n.positiveInt("min-events", d.minEvents()), Significance.parse(n, d),
@@ -76,11 +76,11 @@ public final class ErrorBudgetTripwire extends RuleTripwire<ErrorBudgetTripwire.
                     + Round.text(remaining) + " >= " + Round.text(rule.threshold);
             return new Finding(why + counts + ")", evidence);
         }
-        double p = rule.significance.on() ? Significance.probability(bad, total, rate, true) : Double.NaN;
-        rule.significance.addEvidence(evidence, "p", p, s);
+        Significance.Test test = rule.significance.test(bad, total, rate, true);
+        rule.significance.addEvidence(evidence, "", test, s);
         String until = Instant.ofEpochMilli(w.at()).plus(rule.freezeFor).toString();
         return new Finding("error budget remaining " + Round.text(remaining) + " < " + Round.text(rule.threshold) + counts
-                + rule.significance.reasonTail(p) + ")",
+                + rule.significance.reasonTail(test) + ")",
                 evidence, Map.of("FREEZE_RAMP", Map.of("until", until, "for", RuleNode.format(rule.freezeFor))));
     }
 }

@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * {@code ingest-errors}: for one service of each tenant, fires when the error ratio (bad/total)
- * over the window is above the threshold, on at least min-events requests, and passes the binomial
- * test, at every evaluation for held-for. Resolves when the ratio is back at or under the
+ * over the window is above the threshold, on at least min-events requests, and its e-value reaches
+ * 1/(1 − confidence), at every evaluation for held-for. Resolves when the ratio is back at or under the
  * threshold. Evaluated on every request event.
  */
 public final class ErrorRatioTripwire extends RuleTripwire<ErrorRatioTripwire.Rule, RequestWindow> {
@@ -23,7 +23,7 @@ public final class ErrorRatioTripwire extends RuleTripwire<ErrorRatioTripwire.Ru
                        List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
 
         static Rule parse(RuleNode n, RuleDefaults d) {
-            n.onlyKeys(KindRule.keys("service", "threshold", "window", "held-for", "min-events", "confidence", "keep-firing-for"));
+            n.onlyKeys(KindRule.keys("service", "threshold", "window", "held-for", "min-events", "confidence", "prior-strength", "keep-firing-for"));
             List<String> actions = KindRule.actions(n);
             return new Rule(n.name(), n.text("service"), n.fraction("threshold"), n.duration("window", true),
                     n.duration("held-for", Duration.ZERO), n.positiveInt("min-events", d.minEvents()), Significance.parse(n, d),
@@ -64,14 +64,14 @@ public final class ErrorRatioTripwire extends RuleTripwire<ErrorRatioTripwire.Ru
                     evidence.put("window", RuleNode.format(rule.window));
                     evidence.put("heldFor", RuleNode.format(rule.heldFor));
                     evidence.put("threshold", rule.threshold);
-                    double p = past && rule.significance.on() ? Significance.probability(bad, total, rule.threshold, true) : Double.NaN;
+                    Significance.Test test = past ? rule.significance.test(bad, total, rule.threshold, true) : null;
                     if (past) {
-                        rule.significance.addEvidence(evidence, "p", p, s);
+                        rule.significance.addEvidence(evidence, "", test, s);
                     }
                     return new Finding("error ratio " + Round.text(ratio) + (past ? " > " : " <= ") + Round.text(rule.threshold)
                             + " over " + RuleNode.format(rule.window) + (past ? " held for " + RuleNode.format(rule.heldFor) : "")
                             + " (bad " + bad + " / total " + total + ", service " + rule.service
-                            + (past ? rule.significance.reasonTail(p) : "") + ")", evidence);
+                            + (past ? rule.significance.reasonTail(test) : "") + ")", evidence);
                 });
     }
 }

@@ -73,7 +73,8 @@ class IngestEngineIT {
     private static List<SpecificRecord> incident() {
         List<SpecificRecord> e = new ArrayList<>();
         e.addAll(requests(at("2025-10-06T10:00:00Z"), Duration.ofSeconds(100), 1000, "TENANT_004", "api", "READ", 0, 80));
-        e.addAll(requests(at("2025-10-06T10:02:00Z"), Duration.ofSeconds(3), 3, "TENANT_004", "api", "READ", 1, 80));
+        // four 5xx among 1,004: e reaches 20 (SPEC 3 "Significance")
+        e.addAll(requests(at("2025-10-06T10:02:00Z"), Duration.ofSeconds(4), 4, "TENANT_004", "api", "READ", 1, 80));
         for (int i = 0; i <= 10; i++) {
             e.add(metric(at("2025-10-06T10:00:00Z").plusSeconds(30L * i), "TENANT_004", "pg_replica_lag_seconds", 72.0, Map.of("replica", "db-2")));
         }

@@ -92,11 +92,11 @@ class MetricsIT {
                 // a scrape is not a snapshot: scrape once more, after everything the markers follow
                 String s = get(server, "/metrics").body();
 
-                // 1,000 good + 3 bad api requests: remaining = 1 - (3/1003)/(1 - 0.999)
+                // 1,000 good + 4 bad api requests: remaining = 1 - (4/1004)/(1 - 0.999)
                 assertThat(value(s, "tripwire_error_budget_remaining{service=\"api\",tenant=\"TENANT_004\",window=\"24h\"}"))
-                        .isEqualTo(1.0 - (3.0 / 1003) / (1.0 - 0.999));
+                        .isEqualTo(1.0 - (4.0 / 1004) / (1.0 - 0.999));
                 assertThat(value(s, "tripwire_burn_rate{service=\"api\",tenant=\"TENANT_004\",window=\"1h\"}"))
-                        .isEqualTo((3.0 / 1003) / (1.0 - 0.999));
+                        .isEqualTo((4.0 / 1004) / (1.0 - 0.999));
                 // latencies 1..100 ms, ten of each, in [09:56, 10:01): nearest-rank p95 = 95 ms, p99 = 99 ms,
                 // as the upper edge of their HdrHistogram bucket (at most 0.1% above)
                 assertThat(value(s, "tripwire_latency_p95_seconds{op=\"READ\",tenant=\"TENANT_004\"}")).isBetween(0.095, 0.095 * 1.001);
@@ -122,7 +122,7 @@ class MetricsIT {
         }
     }
 
-    /** TENANT_004: a ramp step, 1,000 good READs (1..100 ms) then three 503s, replica lag 72 s for 5 min; TENANT_005: a live residency DENY. */
+    /** TENANT_004: a ramp step, 1,000 good READs (1..100 ms) then four 503s, replica lag 72 s for 5 min; TENANT_005: a live residency DENY. */
     private static List<SpecificRecord> events(Instant live) {
         List<SpecificRecord> events = new ArrayList<>();
         events.add(rollout(at("2025-10-06T09:00:00Z"), "TENANT_004", 10, 2));
@@ -130,7 +130,7 @@ class MetricsIT {
             events.add(request(at("2025-10-06T10:00:00Z").plusMillis(60L * i), "TENANT_004", "api", "READ", 200, 1 + (i % 100)));
         }
         // passes 10:01 + 30 s grace: the 10:01 boundary is evaluated over [09:56, 10:01)
-        for (int i = 0; i < 3; i++) { // three 5xx among 1,003 are significant (one alone is not)
+        for (int i = 0; i < 4; i++) { // four 5xx among 1,004 reach e >= 20 (SPEC 3 "Significance"; three do not)
             events.add(request(at("2025-10-06T10:02:00Z").plusSeconds(i), "TENANT_004", "api", "READ", 503, 80));
         }
         for (int i = 0; i <= 10; i++) {

@@ -19,7 +19,8 @@ record OracleConfig(long graceMs, int minEvents,
                     double readThresholdMs, double writeThresholdMs, int latencyWindowMin, long latencyHeldMs,
                     double lagThreshold, long lagHeldMs,
                     BigDecimal compensationAbove, BigDecimal autonomyBelow, long autonomyWindowMin,
-                    BigDecimal confidence, long keepFiringForMs) {
+                    BigDecimal confidence, long keepFiringForMs,
+                    double priorStrength, double autonomyPriorStrength) {
 
     static final OracleConfig DEFAULTS = new OracleConfig(30_000, 100,
             new BigDecimal("0.999"), new BigDecimal("0.995"),
@@ -30,7 +31,7 @@ record OracleConfig(long graceMs, int minEvents,
             350, 700, 5, 10 * 60_000L,
             60, 5 * 60_000L,
             new BigDecimal("0.005"), new BigDecimal("0.999"), 24 * 60,
-            new BigDecimal("0.95"), 0);
+            new BigDecimal("0.95"), 0, 1000, 100);
 
     /** The defaults on the plain estimate ({@code confidence: off}): the contract before the significance guard. */
     static final OracleConfig PLAIN = DEFAULTS.withConfidence(null);
@@ -39,14 +40,14 @@ record OracleConfig(long graceMs, int minEvents,
         return new OracleConfig(graceMs, n, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
                 fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs);
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs, priorStrength, autonomyPriorStrength);
     }
 
     OracleConfig withGraceSeconds(int s) {
         return new OracleConfig(s * 1000L, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
                 fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs);
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs, priorStrength, autonomyPriorStrength);
     }
 
     /** What-if windows short enough to slide within a scenario: error-budget window and freeze, autonomy windows. */
@@ -54,21 +55,21 @@ record OracleConfig(long graceMs, int minEvents,
         return new OracleConfig(graceMs, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetMin, freezeMin * 60_000L,
                 fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyMin, confidence, keepFiringForMs);
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyMin, confidence, keepFiringForMs, priorStrength, autonomyPriorStrength);
     }
 
     OracleConfig withLatencyHeldMinutes(int m) {
         return new OracleConfig(graceMs, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
                 fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                m * 60_000L, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs);
+                m * 60_000L, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs, priorStrength, autonomyPriorStrength);
     }
 
     OracleConfig withSlo(String api, String ingest) {
         return new OracleConfig(graceMs, minEvents, new BigDecimal(api), new BigDecimal(ingest), errorBudgetThreshold,
                 errorBudgetWindowMin, freezeForMs, fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs);
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs, priorStrength, autonomyPriorStrength);
     }
 
     /** {@code null} confidence: the plain estimate ({@code confidence: off}). */
@@ -76,7 +77,16 @@ record OracleConfig(long graceMs, int minEvents,
         return new OracleConfig(graceMs, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
                 fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, c, keepFiringForMs);
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, c, keepFiringForMs, priorStrength, autonomyPriorStrength);
+    }
+
+    /** The e-value's prior strength c: global (request tripwires) and of the two autonomy tripwires. */
+    OracleConfig withPriorStrength(double requests, double autonomy) {
+        return new OracleConfig(graceMs, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
+                fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
+                ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs,
+                requests, autonomy);
     }
 
     /** keep-firing-for of every windowed tripwire. */
@@ -84,7 +94,7 @@ record OracleConfig(long graceMs, int minEvents,
         return new OracleConfig(graceMs, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
                 fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, m * 60_000L);
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, m * 60_000L, priorStrength, autonomyPriorStrength);
     }
 
     static final String[] WINDOWED = {"error-budget", "burn-rate-fast", "burn-rate-slow", "ingest-errors", "read-latency",
@@ -125,6 +135,13 @@ record OracleConfig(long graceMs, int minEvents,
         }
         if (!java.util.Objects.equals(confidence, DEFAULTS.confidence)) {
             sets.add("confidence=" + (confidence == null ? "off" : confidence.toPlainString()));
+        }
+        if (priorStrength != DEFAULTS.priorStrength) {
+            sets.add("prior-strength=" + priorStrength);
+        }
+        if (autonomyPriorStrength != DEFAULTS.autonomyPriorStrength) {
+            sets.add("tripwires.autonomy-compensation.prior-strength=" + autonomyPriorStrength);
+            sets.add("tripwires.autonomy-rate.prior-strength=" + autonomyPriorStrength);
         }
         if (keepFiringForMs != DEFAULTS.keepFiringForMs) {
             for (String tw : WINDOWED) {

@@ -326,21 +326,21 @@ class OracleEdgeCaseTest {
 
     @Test
     void theGuardFiresAtTheFirstSignificantEvaluationAndResolvesOnTheEstimate() {
-        // 1,000 good requests, then errors one by one: P(X >= 2 | 1002, 0.0004) = 0.062, P(X >= 3 | 1003) = 0.008
+        // 1,000 good requests, then errors one by one: e(3 of 1003) = 9.7, e(4 of 1004) = 41.9 (prior strength 1000)
         for (int i = 0; i < 1000; i++) {
             req("S", i * 100L, "api", Op.READ, 200, 80);
         }
-        req("S", min(2), "api", Op.READ, 503, 80);
-        req("S", min(2) + 1000, "api", Op.READ, 503, 80);
-        req("S", min(2) + 2000, "api", Op.READ, 503, 80);
-        // then good traffic until 3/n <= 0.0004 (n = 7,500, the 6,497th good one): the estimate resolves it, not the test
-        for (int i = 0; i < 7000; i++) {
+        for (int e = 0; e < 4; e++) {
+            req("S", min(2) + e * 1000L, "api", Op.READ, 503, 80);
+        }
+        // then good traffic until 4/n <= 0.0004 (n = 10,000, the 8,996th good one): the estimate resolves it, not the test
+        for (int i = 0; i < 9000; i++) {
             req("S", min(3) + i * 100L, "api", Op.READ, 200, 80);
         }
         List<String> fired = compare("significance", OracleConfig.DEFAULTS);
         assertThat(fired).filteredOn(f -> f.contains("error-budget")).containsExactly(
-                "S error-budget ROLLBACK_LAST_STEP@2025-10-06T10:02:02Z", "S error-budget FREEZE_RAMP@2025-10-06T10:02:02Z",
-                "S error-budget OPEN_INCIDENT@2025-10-06T10:02:02Z", "S error-budget RESOLVED@2025-10-06T10:13:49.600Z");
+                "S error-budget ROLLBACK_LAST_STEP@2025-10-06T10:02:03Z", "S error-budget FREEZE_RAMP@2025-10-06T10:02:03Z",
+                "S error-budget OPEN_INCIDENT@2025-10-06T10:02:03Z", "S error-budget RESOLVED@2025-10-06T10:17:59.500Z");
     }
 
     @Test

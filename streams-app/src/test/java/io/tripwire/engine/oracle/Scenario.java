@@ -93,6 +93,10 @@ final class Scenario {
         if (rnd.nextInt(5) == 0) {
             config = config.withKeepFiringForMinutes(1 + rnd.nextInt(10));
         }
+        if (rnd.nextInt(4) == 0) {
+            // other prior strengths of the e-value (SPEC 3 "Significance"): weaker and stronger priors
+            config = config.withPriorStrength(new double[] {50, 300, 5000}[rnd.nextInt(3)], new double[] {20, 300}[rnd.nextInt(2)]);
+        }
         int minutes = 60 + rnd.nextInt(121);
         long t0 = BASE.toEpochMilli() + rnd.nextInt(600) * 60_000L + (rnd.nextBoolean() ? 0 : rnd.nextInt(60_000));
         int tenants = 1 + rnd.nextInt(4);
@@ -130,7 +134,7 @@ final class Scenario {
         String summary = "seed " + seed + ": " + tenants + " tenant(s), " + minutes + " min from " + Instant.ofEpochMilli(t0)
                 + ", " + delivery.size() + " events (" + outOfOrder + " delayed <=31s, " + lateish + " delayed >31s), min-events "
                 + config.minEvents() + ", confidence " + (config.confidence() == null ? "off" : config.confidence())
-                + ", engine --set " + String.join(" ", config.engineSets());
+                + ", prior strength " + config.priorStrength() + "/" + config.autonomyPriorStrength() + ", engine --set " + String.join(" ", config.engineSets());
         return new Generated(seed, config, delivery, summary);
     }
 

@@ -177,14 +177,14 @@ final class SpecOracle {
         long[] day = count(reqs, now, c.errorBudgetWindowMin());
         // remaining = 1 - (bad/total)/(1-SLO) < thr  <=>  bad/total > (1-thr) * (1-SLO)
         ratio(tenant, "error-budget", service, now, 0, day[0], day[1],
-                BigDecimal.ONE.subtract(c.errorBudgetThreshold()).multiply(errorShare), true);
+                BigDecimal.ONE.subtract(c.errorBudgetThreshold()).multiply(errorShare), true, c.priorStrength());
 
         burn(tenant, "burn-rate-fast", service, reqs, now, c.fastThreshold(), errorShare, c.fastLongMin(), c.fastShortMin());
         burn(tenant, "burn-rate-slow", service, reqs, now, c.slowThreshold(), errorShare, c.slowLongMin(), c.slowShortMin());
 
         if (service.equals("ingest")) {
             long[] h = count(reqs, now, c.ingestWindowMin());
-            ratio(tenant, "ingest-errors", "ingest", now, c.ingestHeldMs(), h[0], h[1], c.ingestThreshold(), true);
+            ratio(tenant, "ingest-errors", "ingest", now, c.ingestHeldMs(), h[0], h[1], c.ingestThreshold(), true, c.priorStrength());
         }
 
         // percentile tripwires: every boundary B with B + grace <= the tenant's request stream time
@@ -233,35 +233,39 @@ final class SpecOracle {
         // every window must pass the test, against the rate thr * (1-SLO)
         BigDecimal x = thr.multiply(errorShare);
         evaluate(tenant, tw, service, now, 0, enough && ca > 0 && cb > 0,
-                () -> significant(a[0], a[1], x, true) && significant(b[0], b[1], x, true));
+                () -> significant(a[0], a[1], x, true, c.priorStrength()) && significant(b[0], b[1], x, true, c.priorStrength()));
     }
 
     /**
      * A ratio condition k/n against the rate x (SPEC 3 "Significance"): past = n >= min-events and
      * (above ? k > x n : k < x n), decided exactly; it fires only when also significant.
      */
-    private void ratio(String tenant, String tw, String scope, long now, long heldMs, long k, long n, BigDecimal x, boolean above) {
+    private void ratio(String tenant, String tw, String scope, long now, long heldMs, long k, long n, BigDecimal x, boolean above,
+                       double priorStrength) {
         boolean enough = n >= c.minEvents();
         int cmp = BigDecimal.valueOf(k).compareTo(x.multiply(BigDecimal.valueOf(n)));
         if (enough && cmp == 0) {
             ties.add(new Tie(index, Instant.ofEpochMilli(now), tenant, tw, scope));
         }
         boolean past = enough && (above ? cmp > 0 : cmp < 0);
-        evaluate(tenant, tw, scope, now, heldMs, past, () -> significant(k, n, x, above));
+        evaluate(tenant, tw, scope, now, heldMs, past, () -> significant(k, n, x, above, priorStrength));
     }
 
-    /** The one-sided exact binomial test at the configured confidence; always true when it is off. */
-    private boolean significant(long k, long n, BigDecimal x, boolean above) {
+    /**
+     * SPEC 3 "Significance": the beta-binomial mixture e-value against "the rate is x" on the side
+     * of the breach reaches 1/(1 − confidence); always true when the guard is off.
+     */
+    private boolean significant(long k, long n, BigDecimal x, boolean above, double priorStrength) {
         if (c.confidence() == null) {
             return true;
         }
-        double p = above ? Binomial.atLeast(k, n, x.doubleValue()) : Binomial.atMost(k, n, x.doubleValue());
-        double level = BigDecimal.ONE.subtract(c.confidence()).doubleValue();
-        if (Math.abs(p - level) < 1e-9) {
-            note("binomial test within 1e-9 of its level");
+        double logE = MixtureEValue.logE(k, n, x.doubleValue(), priorStrength, above);
+        double level = -Math.log(BigDecimal.ONE.subtract(c.confidence()).doubleValue());
+        if (Math.abs(logE - level) < 1e-7) {
+            note("e-value within 1e-7 (relative) of its level");
         }
-        note(p < level ? "ratio past its threshold and significant" : "ratio past its threshold, not significant");
-        return p < level;
+        note(logE >= level ? "ratio past its threshold and significant" : "ratio past its threshold, not significant");
+        return logE >= level;
     }
 
     private void latencyBoundary(String tenant, String op, long b) {
@@ -341,8 +345,8 @@ final class SpecOracle {
             }
         }
         long decided = auton + hitl;
-        ratio(tenant, "autonomy-compensation", "ENACT", now, 0, comp, decided, c.compensationAbove(), true);
-        ratio(tenant, "autonomy-rate", "ENACT", now, 0, auton, decided, c.autonomyBelow(), false);
+        ratio(tenant, "autonomy-compensation", "ENACT", now, 0, comp, decided, c.compensationAbove(), true, c.autonomyPriorStrength());
+        ratio(tenant, "autonomy-rate", "ENACT", now, 0, auton, decided, c.autonomyBelow(), false, c.autonomyPriorStrength());
     }
 
     private void policy(String tenant, PolicyDecision p, long ts) {

@@ -22,7 +22,7 @@ import static io.tripwire.engine.Events.rollout;
  * A 40-minute incident on 2025-10-06, replayed through the real engine, for the report tests:
  * <ul>
  *   <li>TENANT_004: READ p95 at 500 ms 10:00-10:15 (read-latency fires 10:11, resolves), a burst of
- *   503s 10:20-10:25 (burn rates and error budget fire, the ramp freezes), a rollout raise at 10:30
+ *   503s 10:20-10:25 (one request in five) (burn rates and error budget fire, the ramp freezes), a rollout raise at 10:30
  *   (ramp-freeze rolls back), replica db-2 lagging 75 s 10:05-10:15 (replica-lag fires, resolves);</li>
  *   <li>TENANT_005: residency and purpose denies, an override, READ traffic at 200 ms;</li>
  *   <li>TENANT_001: ENACT autonomy decisions with 1% compensated and 1% HITL;</li>
@@ -54,7 +54,7 @@ final class ReportScenario {
         for (int s = 0; s < 40 * 60; s++) {
             Instant t = start.plusSeconds(s);
             boolean slow = s < 15 * 60;
-            boolean burst = s >= 20 * 60 && s < 25 * 60 && s % 10 == 0;
+            boolean burst = s >= 20 * 60 && s < 25 * 60 && s % 5 == 0;
             e.add(request(t, "TENANT_004", "api", "READ", burst ? 503 : 200, slow ? 500 + (s % 7) * 10 : 110 + (s % 13) * 5));
             if (s % 2 == 0) {
                 e.add(request(t, "TENANT_005", "api", "READ", 200, 180 + (s % 11) * 4));

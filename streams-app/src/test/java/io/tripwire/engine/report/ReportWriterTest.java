@@ -117,7 +117,7 @@ class ReportWriterTest {
     void aMarkerCarriesItsActionTripwireFiredAtAndReasonInATooltipAndItsSeverityColour() {
         String budget = figure(page, "TENANT_004", "error budget remaining (24h) · api");
         assertThat(budget).contains("<g class=\"marker sev-corrective\"><title>ROLLBACK_LAST_STEP · error-budget · api · firedAt "
-                + "2025-10-06T10:20:20Z\nerror budget remaining -1.457 &lt; 0.6 over 24h (bad 3 / total 1221; p = 0.014 at 95% confidence)</title>");
+                + "2025-10-06T10:20:15Z\nerror budget remaining -2.289 &lt; 0.6 over 24h (bad 4 / total 1216; e = 29.2, p = 0.034 at 95% confidence)</title>");
         assertThat(budget).contains("<g class=\"marker sev-alert\"><title>OPEN_INCIDENT · error-budget");
         assertThat(figure(page, "TENANT_004", P95_READ)).contains("<g class=\"marker sev-resolved\"><title>RESOLVED · read-latency");
         assertThat(page).contains(".sev-corrective line{stroke:#c62828}", ".sev-alert line{stroke:#d98a00}",
@@ -134,8 +134,8 @@ class ReportWriterTest {
     void theHeaderIsFollowedByTheKpiTableAndOneTimelineOfEveryActionAcrossTenants() {
         String overview = page.substring(page.indexOf("<section class=\"overview\">"), page.indexOf("</section>", page.indexOf("<section class=\"overview\">")));
         assertThat(overview).contains("<h2 id=\"kpis\">KPIs by tenant</h2>", "<th>autonomy</th>", "<th>residency incidents</th>");
-        // TENANT_004: 40 minutes of one READ a second (2,400 requests), a burst of 30 503s, the firings of the incident
-        assertThat(overview).contains("<tr><td>TENANT_004</td><td class=\"num\">2400</td><td class=\"num\">98.750%</td>");
+        // TENANT_004: 40 minutes of one READ a second (2,400 requests), a burst of 60 503s, the firings of the incident
+        assertThat(overview).contains("<tr><td>TENANT_004</td><td class=\"num\">2400</td><td class=\"num\">97.500%</td>");
         assertThat(overview).contains("error-budget", "read-latency", "replica-lag");
         // TENANT_001's pilot: 1% HITL, 1% compensated (of 300 ENACT decisions)
         assertThat(overview).containsPattern("<tr><td>TENANT_001</td>.*<td class=\"num\">99\\.00%</td><td class=\"num\">1\\.00%</td>");
@@ -151,10 +151,10 @@ class ReportWriterTest {
 
     @Test
     void aRatioFiringShowsWhereItsBreachBeganAndWhereItBecameSignificant() {
-        // the burst's first 503 (10:20:00) puts the estimate past the threshold; the third (10:20:20) is significant
+        // the burst's first 503 (10:20:00) puts the estimate past the threshold; at the fourth (10:20:15) its e-value reaches 20
         String budget = figure(page, "TENANT_004", "error budget remaining (24h) · api");
         assertThat(budget).containsOnlyOnce("<g class=\"awaiting\"><title>error-budget · api: past its threshold from "
-                + "2025-10-06 10:20:00 UTC, not yet significant; significant (fired) at 2025-10-06 10:20:20 UTC</title><rect ");
+                + "2025-10-06 10:20:00 UTC, not yet significant; significant (fired) at 2025-10-06 10:20:15 UTC</title><rect ");
         assertThat(page).contains("<span class=\"significance\">past its threshold since 2025-10-06 10:20:00 UTC; not significant until it fired</span>",
                 "past its threshold, not yet significant");
         // a tripwire fired by one event has no such band

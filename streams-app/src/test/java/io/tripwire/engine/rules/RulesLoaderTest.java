@@ -44,14 +44,18 @@ class RulesLoaderTest {
     }
 
     @Test
-    void ratioTripwiresInheritTheGlobalConfidenceOrSetTheirOwn() throws Exception {
+    void ratioTripwiresInheritTheGlobalConfidenceAndPriorStrengthOrSetTheirOwn() throws Exception {
         Rules r = LOADER.load(SHIPPED, List.of(), Map.of());
         assertThat(r.confidence()).isEqualTo(0.95);
-        assertThat(((ErrorBudgetTripwire.Rule) r.rule("error-budget")).significance()).isEqualTo(new Significance(0.95));
+        assertThat(r.priorStrength()).isEqualTo(1000);
+        assertThat(((ErrorBudgetTripwire.Rule) r.rule("error-budget")).significance()).isEqualTo(new Significance(0.95, 1000));
+        // the autonomy tripwires' windows hold hundreds of ops: the shipped rules give them 100
+        assertThat(((AutonomyRatioTripwire.Rule) r.rule("autonomy-compensation")).significance()).isEqualTo(new Significance(0.95, 100));
 
-        r = LOADER.load(SHIPPED, List.of("confidence=0.99", "tripwires.autonomy-rate.confidence=off",
-                "tripwires.error-budget.keep-firing-for=10m"), Map.of());
-        assertThat(((BurnRateTripwire.Rule) r.rule("burn-rate-fast")).significance()).isEqualTo(new Significance(0.99));
+        r = LOADER.load(SHIPPED, List.of("confidence=0.99", "prior-strength=5000", "tripwires.autonomy-rate.confidence=off",
+                "tripwires.error-budget.keep-firing-for=10m"), Map.of("TRIPWIRE_RULES_TRIPWIRES_AUTONOMY_COMPENSATION_PRIOR_STRENGTH", "30"));
+        assertThat(((BurnRateTripwire.Rule) r.rule("burn-rate-fast")).significance()).isEqualTo(new Significance(0.99, 5000));
+        assertThat(((AutonomyRatioTripwire.Rule) r.rule("autonomy-compensation")).significance()).isEqualTo(new Significance(0.99, 30));
         assertThat(((AutonomyRatioTripwire.Rule) r.rule("autonomy-rate")).significance().on()).isFalse();
         assertThat(r.rule("error-budget").keepFiringFor()).isEqualTo(Duration.ofMinutes(10));
         assertThat(r.rule("burn-rate-fast").keepFiringFor()).isEqualTo(Duration.ZERO);
@@ -62,7 +66,11 @@ class RulesLoaderTest {
     }
 
     @Test
-    void aBadConfidenceOrKeepFiringForNamesTheKey() {
+    void aBadConfidencePriorStrengthOrKeepFiringForNamesTheKey() {
+        assertThatThrownBy(() -> LOADER.load(SHIPPED, List.of("tripwires.error-budget.prior-strength=0"), Map.of()))
+                .hasMessageContaining("tripwires.error-budget.prior-strength: expected a number > 0, got 0");
+        assertThatThrownBy(() -> LOADER.load(SHIPPED, List.of("tripwires.read-latency.prior-strength=100"), Map.of()))
+                .hasMessageContaining("tripwires.read-latency.prior-strength: unknown key");
         assertThatThrownBy(() -> LOADER.load(SHIPPED, List.of("confidence=1"), Map.of()))
                 .hasMessageContaining("confidence: expected a confidence between 0 and 1 (exclusive, e.g. 0.95) or off, got 1");
         assertThatThrownBy(() -> LOADER.load(SHIPPED, List.of("tripwires.ingest-errors.confidence=high"), Map.of()))
