@@ -5,10 +5,11 @@
 #
 #   autonomy_pilot.sh throttle --tenant T --to 0.25   (fraction of autonomous ops allowed, 0..1)
 #   autonomy_pilot.sh simulate --tenant T             (re-enter simulate mode)
+#   autonomy_pilot.sh block --tenant T                (BLOCK_ENACT: no enacting until a simulation passes again)
 set -euo pipefail
 
 usage() {
-    echo "usage: $(basename "$0") throttle --tenant T --to FRACTION | simulate --tenant T" >&2
+    echo "usage: $(basename "$0") throttle --tenant T --to FRACTION | simulate --tenant T | block --tenant T" >&2
     exit 2
 }
 
@@ -33,6 +34,9 @@ case $cmd in
         ;;
     simulate)
         printf 'would put the autonomy pilot of tenant %q back into simulate mode (idempotency key %s)\n' "$tenant" "$action_id"
+        ;;
+    block)
+        printf 'would block enacting by the autonomy pilot of tenant %q until a simulation passes again (idempotency key %s)\n' "$tenant" "$action_id"
         ;;
     *)
         usage

@@ -216,7 +216,7 @@ public final class JsonForm {
             record = RequestLatency.newBuilder().setTs(f.instant("ts")).setTenant(f.text("tenant"))
                     .setService(f.text("service")).setOp(f.symbol("op", Op.class)).setStatus(f.integer("status"))
                     .setLatencyMs(f.number("latencyMs")).setRegion(f.optText("region")).setRoute(f.optText("route"))
-                    .setRequestId(f.optText("requestId")).build();
+                    .setRequestId(f.optText("requestId")).setCohort(f.optText("cohort")).setVersion(f.optText("version")).build();
         } else if (kind == MetricSample.class) {
             record = MetricSample.newBuilder().setTs(f.instant("ts")).setTenant(f.text("tenant"))
                     .setName(f.text("name")).setValue(f.number("value")).setLabels(f.stringMap("labels")).build();
@@ -232,7 +232,7 @@ public final class JsonForm {
         } else if (kind == RolloutStep.class) {
             record = RolloutStep.newBuilder().setTs(f.instant("ts")).setTenant(f.text("tenant"))
                     .setWave(f.text("wave")).setRegion(f.optText("region")).setStepPercent(f.integer("stepPercent"))
-                    .setPreviousPercent(f.optInteger("previousPercent")).build();
+                    .setPreviousPercent(f.optInteger("previousPercent")).setVersion(f.optText("version")).build();
         } else {
             record = HumanOverride.newBuilder().setTs(f.instant("ts")).setTenant(f.text("tenant"))
                     .setTripwire(f.text("tripwire")).setApprovalTokenId(f.text("approvalTokenId"))

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class JsonFormTest {
@@ -64,6 +65,24 @@ class JsonFormTest {
 
         assertThat(line).doesNotContain("\n");
         assertThat(JsonForm.parseLine(line, 1)).isEqualTo(record);
+    }
+
+    @Test
+    void readsAndWritesTheCanaryLabels() {
+        // SPEC 2: cohort and version on a request, version on a rollout step (SPEC 3 "Canary judgement")
+        RequestLatency r = (RequestLatency) JsonForm.parseLine("{\"type\":\"request\",\"ts\":\"2025-10-06T10:00:00Z\",\"tenant\":\"T\","
+                + "\"service\":\"api\",\"op\":\"READ\",\"status\":200,\"latencyMs\":80,\"cohort\":\"canary\",\"version\":\"v2\"}", 1);
+        assertThat(r.getCohort()).isEqualTo("canary");
+        assertThat(r.getVersion()).isEqualTo("v2");
+        assertThat(JsonForm.parseLine(JsonForm.write(r), 1)).isEqualTo(r);
+        RolloutStep s = (RolloutStep) JsonForm.parseLine("{\"type\":\"rollout\",\"ts\":\"2025-10-06T10:00:00Z\",\"tenant\":\"T\","
+                + "\"wave\":\"A\",\"stepPercent\":10,\"previousPercent\":2,\"version\":\"v2\"}", 1);
+        assertThat(s.getVersion()).isEqualTo("v2");
+        assertThat(JsonForm.write(s)).contains("\"version\":\"v2\"");
+        // a wrong type names the field
+        assertThatThrownBy(() -> JsonForm.parseLine("{\"type\":\"request\",\"ts\":\"2025-10-06T10:00:00Z\",\"tenant\":\"T\","
+                + "\"service\":\"api\",\"op\":\"READ\",\"status\":200,\"latencyMs\":80,\"cohort\":7}", 3))
+                .hasMessageContaining("cohort");
     }
 
     @Test

@@ -61,6 +61,21 @@ public final class Events {
                 .setPolicy(policy).setResidencyZone("eu").setDataZone("us").setPurpose("investigation").build();
     }
 
+    /** A request labelled with its cohort ({@code canary} or {@code baseline}; SPEC 3, "Canary judgement"). */
+    public static RequestLatency labelled(Instant ts, String tenant, String service, String op, int status, double latencyMs, String cohort) {
+        return RequestLatency.newBuilder(request(ts, tenant, service, op, status, latencyMs)).setCohort(cohort).build();
+    }
+
+    /** A request carrying only the version that served it (its cohort follows from the stage's version). */
+    public static RequestLatency versioned(Instant ts, String tenant, String service, String op, int status, double latencyMs, String version) {
+        return RequestLatency.newBuilder(request(ts, tenant, service, op, status, latencyMs)).setVersion(version).build();
+    }
+
+    /** A rollout step that names the version it rolls out. */
+    public static RolloutStep rollout(Instant ts, String tenant, int step, Integer previous, String version) {
+        return RolloutStep.newBuilder(rollout(ts, tenant, step, previous)).setVersion(version).build();
+    }
+
     public static RolloutStep rollout(Instant ts, String tenant, int step, Integer previous) {
         return RolloutStep.newBuilder().setTs(ts).setTenant(tenant).setWave("A").setRegion("eu-west-1")
                 .setStepPercent(step).setPreviousPercent(previous).build();

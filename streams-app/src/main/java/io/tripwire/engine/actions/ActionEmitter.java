@@ -31,7 +31,7 @@ public final class ActionEmitter {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.tripwire.decisions");
     private static final Set<String> CORRECTIVE = Set.of("ROLLBACK_LAST_STEP", "FREEZE_RAMP", "STOP_RAMP",
-            "FAILOVER_READ_REPLICAS", "QUEUE_WRITES", "ABORT_OP", "THROTTLE_AUTONOMY", "ENTER_SIMULATE", "REQUIRE_HITL");
+            "FAILOVER_READ_REPLICAS", "QUEUE_WRITES", "ABORT_OP", "THROTTLE_AUTONOMY", "ENTER_SIMULATE", "REQUIRE_HITL", "BLOCK_ENACT");
 
     private final ActionSigner signer;
     private final KeyValueStore<String, TenantState> tenants;
@@ -61,16 +61,17 @@ public final class ActionEmitter {
     }
 
     /**
-     * Emits one RESOLVED record. {@code trigger} is set when a human override released the key
-     * (its approval token), which the log marks HITL_OVERRIDE.
+     * Emits one RESOLVED record. {@code trigger} names the event that released the key, if one did
+     * (part of the decision id); {@code byHuman}: a human override did (its approval token), which
+     * the log marks HITL_OVERRIDE.
      */
-    public void resolve(TripwireRule rule, String tenant, String scope, long at, String trigger, Finding f) {
+    public void resolve(TripwireRule rule, String tenant, String scope, long at, String trigger, boolean byHuman, Finding f) {
         String decisionId = ActionIds.decisionId(rule.id(), tenant, scope, Instant.ofEpochMilli(at), trigger);
         Map<String, Object> evidence = evidence(f.evidence());
         String evidenceId = ActionIds.evidenceId(evidence);
         emit(decisionId, rule.id(), tenant, scope, "RESOLVED", at, new LinkedHashMap<>(), f.reason(), evidence, evidenceId);
         LOG.info("{} tenant={} tripwire={} scope={} at={} evidenceId={} reason=\"{}\"",
-                trigger != null ? "HITL_OVERRIDE" : "DECISION_GO", tenant, rule.id(), scope,
+                byHuman ? "HITL_OVERRIDE" : "DECISION_GO", tenant, rule.id(), scope,
                 Instant.ofEpochMilli(at), evidenceId, f.reason());
     }
 

@@ -4,7 +4,7 @@ import io.tripwire.schemas.ActionType;
 
 /**
  * How an action is coloured in the report: corrective actions (they change the system) red,
- * alerts and notifications (they tell people) amber, RESOLVED green.
+ * alerts and notifications (they tell people) amber, RESOLVED and CANARY_PASSED (all clear) green.
  */
 enum Severity {
     CORRECTIVE("corrective", "#c62828", "#b71c1c", "#fff", "corrective action (changes the system)"),
@@ -35,9 +35,9 @@ enum Severity {
         }
         return switch (action) {
             case ROLLBACK_LAST_STEP, FREEZE_RAMP, STOP_RAMP, FAILOVER_READ_REPLICAS, QUEUE_WRITES, ABORT_OP,
-                 REQUIRE_HITL, THROTTLE_AUTONOMY, ENTER_SIMULATE -> CORRECTIVE;
+                 REQUIRE_HITL, THROTTLE_AUTONOMY, ENTER_SIMULATE, BLOCK_ENACT -> CORRECTIVE;
             case ALERT, OPEN_INCIDENT, NOTIFY_ONCALL, AUDIT_EVENT -> ALERT;
-            case RESOLVED -> RESOLVED;
+            case RESOLVED, CANARY_PASSED -> RESOLVED;
             case UNKNOWN -> OTHER;
         };
     }

@@ -46,8 +46,28 @@ public final class LatencyWindows {
         this.emptyMinutes = emptyMinutes;
     }
 
-    /** Records one request's latency in its minute bucket. */
+    /** Records one request's latency in its minute bucket, for the window evaluations of {@link #due}. */
     public void record(String key, long ts, double latencyMs) {
+        long minute = recordMinute(key, ts, latencyMs);
+        LatencyCursor c = cursors.get(key);
+        if (c == null) {
+            TreeSet<Long> minutes = new TreeSet<>();
+            minutes.add(minute);
+            cursors.put(key, new LatencyCursor(minute, false, minutes));
+        } else if (!c.minutes().contains(minute) || (!c.evaluated() && minute < c.lastBoundary())) {
+            TreeSet<Long> minutes = new TreeSet<>(c.minutes());
+            minutes.add(minute);
+            long last = c.evaluated() ? c.lastBoundary() : Math.min(c.lastBoundary(), minute);
+            cursors.put(key, new LatencyCursor(last, c.evaluated(), minutes));
+        }
+    }
+
+    /**
+     * Records one request's latency in the minute bucket of {@code key} only: no window cursor, for
+     * buckets read one minute at a time ({@link #minute}) and dropped by the caller ({@link #drop}),
+     * as the canary judgement does. Returns the minute.
+     */
+    public long recordMinute(String key, long ts, double latencyMs) {
         long minute = Minutes.of(ts);
         String bucketKey = StoreKeys.minute(key, minute);
         Histogram h = buckets.get(bucketKey); // the store's own object (a WriteBackStore): recorded into and put back at once
@@ -61,17 +81,17 @@ public final class LatencyWindows {
             sizes.put(key, h.getHighestTrackableValue());
         }
         buckets.put(bucketKey, h); // marks it changed: encoded once, at the next commit
-        LatencyCursor c = cursors.get(key);
-        if (c == null) {
-            TreeSet<Long> minutes = new TreeSet<>();
-            minutes.add(minute);
-            cursors.put(key, new LatencyCursor(minute, false, minutes));
-        } else if (!c.minutes().contains(minute) || (!c.evaluated() && minute < c.lastBoundary())) {
-            TreeSet<Long> minutes = new TreeSet<>(c.minutes());
-            minutes.add(minute);
-            long last = c.evaluated() ? c.lastBoundary() : Math.min(c.lastBoundary(), minute);
-            cursors.put(key, new LatencyCursor(last, c.evaluated(), minutes));
-        }
+        return minute;
+    }
+
+    /** The histogram (microseconds) of one minute of {@code key}, or null when it holds nothing. */
+    public Histogram minute(String key, long minute) {
+        return buckets.get(StoreKeys.minute(key, minute));
+    }
+
+    /** Deletes one minute bucket of {@code key} (made by {@link #recordMinute}). */
+    public void drop(String key, long minute) {
+        buckets.delete(StoreKeys.minute(key, minute));
     }
 
     /** Last boundary (epoch minute) that is due at stream time {@code clock}. */

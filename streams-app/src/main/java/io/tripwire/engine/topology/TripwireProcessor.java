@@ -48,6 +48,7 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
     private KeyValueStore<String, Long> clocks;
     private Decisions decisions;
     private RequestSignals requests;
+    private CanarySignals canary;
     private MetricSignals metrics;
     private AutonomySignals autonomy;
 
@@ -70,8 +71,10 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
                     context.forward(new Record<>(a.getTenant(), a, a.getFiredAt().toEpochMilli()));
                     observer.action(a);
                 });
-        this.decisions = new Decisions(context.getStateStore(StoreNames.TRIPWIRE_STATE), context.getStateStore(StoreNames.TENANT_STATE), emitter);
+        this.decisions = new Decisions(context.getStateStore(StoreNames.TRIPWIRE_STATE), context.getStateStore(StoreNames.TENANT_STATE),
+                context.getStateStore(StoreNames.CANARY_STATE), emitter, this::signal);
         this.requests = new RequestSignals(context, rules, tripwires, this::signal, this::dispatch);
+        this.canary = new CanarySignals(context, rules, tripwires, this::dispatch);
         this.metrics = new MetricSignals(context, tripwires, this::signal, observer);
         this.autonomy = new AutonomySignals(context, tripwires, this::signal, this::dispatch);
         Duration staleCheck = metrics.checkEvery();
@@ -108,6 +111,7 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
         }
         if (event instanceof RequestLatency r) {
             requests.onRequest(tenant, r, ts, clock, previous == null ? Long.MIN_VALUE : previous);
+            canary.onRequest(tenant, r, ts, clock, previous == null ? Long.MIN_VALUE : previous);
         } else if (event instanceof MetricSample m) {
             metrics.onSample(tenant, m, context.currentSystemTimeMs());
             dispatch(m);
@@ -120,6 +124,7 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
             int prior = decisions.tenant(tenant).stepPercent();
             int previousPercent = step.getPreviousPercent() != null ? step.getPreviousPercent() : prior;
             decisions.recordStep(tenant, step.getStepPercent(), previousPercent);
+            canary.onRollout(tenant, step, previousPercent);
             dispatch(step);
         } else if (event instanceof HumanOverride o) {
             observer.override(o);

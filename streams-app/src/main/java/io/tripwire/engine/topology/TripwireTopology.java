@@ -8,7 +8,10 @@ import io.tripwire.engine.signals.MetricPoint;
 import io.tripwire.engine.signals.Signal;
 import io.tripwire.engine.signals.Tally;
 import io.tripwire.engine.signals.WindowSums;
+import io.tripwire.engine.signals.CanaryMinutes;
 import io.tripwire.engine.state.WriteBackStore;
+import io.tripwire.engine.tripwires.CanaryStage;
+import io.tripwire.engine.tripwires.CanaryState;
 import io.tripwire.engine.state.WriteBackStoreBuilder;
 import io.tripwire.engine.tripwires.HoldState;
 import io.tripwire.engine.tripwires.Tripwire;
@@ -171,7 +174,10 @@ public final class TripwireTopology {
                 store(StoreNames.AUTONOMY_BUCKETS, Tally.SERDE, OBJECTS),
                 store(StoreNames.AUTONOMY_SUMS, WindowSums.SERDE, OBJECTS),
                 store(StoreNames.TRIPWIRE_STATE, HoldState.SERDE, OBJECTS),
-                store(StoreNames.TENANT_STATE, TenantState.SERDE, OBJECTS));
+                store(StoreNames.TENANT_STATE, TenantState.SERDE, OBJECTS),
+                store(StoreNames.CANARY_STAGES, CanaryStage.SERDE, OBJECTS),
+                store(StoreNames.CANARY_BUCKETS, CanaryMinutes.SERDE, OBJECTS),
+                store(StoreNames.CANARY_STATE, CanaryState.SERDE, OBJECTS));
     }
 
     /** Values kept as objects per store and task: small records (a few hundred bytes each with the map). */

@@ -6,11 +6,13 @@ import io.tripwire.schemas.HumanOverride;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.tripwire.engine.rules.TripwireRule;
+import io.tripwire.engine.signals.Signal;
 import io.tripwire.engine.signals.StoreKeys;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -27,12 +29,46 @@ public final class Decisions {
 
     private final KeyValueStore<String, HoldState> states;
     private final KeyValueStore<String, TenantState> tenants;
+    private final KeyValueStore<String, CanaryState> canaries;
     private final ActionEmitter emitter;
+    private final Consumer<Signal> signals;
 
-    public Decisions(KeyValueStore<String, HoldState> states, KeyValueStore<String, TenantState> tenants, ActionEmitter emitter) {
+    /**
+     * @param canaries the canary keys' evidence (SPEC 3, "Canary judgement")
+     * @param signals  where a tripwire's own signals go (e.g. {@code canary_e_worse})
+     */
+    public Decisions(KeyValueStore<String, HoldState> states, KeyValueStore<String, TenantState> tenants,
+                     KeyValueStore<String, CanaryState> canaries, ActionEmitter emitter, Consumer<Signal> signals) {
         this.states = states;
         this.tenants = tenants;
+        this.canaries = canaries;
         this.emitter = emitter;
+        this.signals = signals;
+    }
+
+    /** A canary key's evidence in the current stage, or null when it has none. */
+    public CanaryState canary(TripwireRule rule, String tenant, String scope) {
+        return canaries.get(StoreKeys.of(rule.id(), tenant, scope));
+    }
+
+    /** Keeps a canary key's evidence; null forgets it (its stage ended). */
+    public void canary(TripwireRule rule, String tenant, String scope, CanaryState s) {
+        String key = StoreKeys.of(rule.id(), tenant, scope);
+        if (s == null) {
+            canaries.delete(key);
+        } else {
+            canaries.put(key, s);
+        }
+    }
+
+    /** Emits a signal value a tripwire computed (it goes where the signal keepers' values go). */
+    public void signal(Signal s) {
+        signals.accept(s);
+    }
+
+    /** Emits one RESOLVED record for a key whose state the caller keeps itself (a canary key at its stage's end). */
+    public void resolveOnEvent(TripwireRule rule, String tenant, String scope, long at, String trigger, Finding finding) {
+        emitter.resolve(rule, tenant, scope, at, trigger, false, finding);
     }
 
     /** What the engine knows of the tenant's ramp. */
@@ -92,7 +128,7 @@ public final class Decisions {
             if (!past) {
                 long clearSince = s.clearSince() < 0 ? at : s.clearSince();
                 if (at - clearSince >= rule.keepFiringFor().toMillis()) {
-                    emitter.resolve(rule, tenant, scope, at, null,
+                    emitter.resolve(rule, tenant, scope, at, null, false,
                             finding.apply(new HoldState(s.since(), true, s.firedAt(), s.pastSince(), clearSince)));
                     next = HoldState.CLEAR;
                 } else {
@@ -142,9 +178,9 @@ public final class Decisions {
         states.put(StoreKeys.of(rule.id(), tenant, scope), new HoldState(at, true, at));
     }
 
-    /** Releases a firing key, emitting RESOLVED with {@code finding}. */
+    /** Releases a firing key by a human override ({@code trigger}: its approval token), emitting RESOLVED with {@code finding}. */
     public void release(TripwireRule rule, String tenant, String scope, long at, String trigger, Finding finding) {
-        emitter.resolve(rule, tenant, scope, at, trigger, finding);
+        emitter.resolve(rule, tenant, scope, at, trigger, true, finding);
         states.put(StoreKeys.of(rule.id(), tenant, scope), HoldState.CLEAR);
     }
 }

@@ -72,8 +72,9 @@ public record Significance(double confidence, double priorStrength) {
         return new Test(Math.exp(Math.min(logE, MAX_LOG)), Math.min(1.0, Math.exp(-logE)));
     }
 
-    /** ln of the largest finite double, so e in evidence stays a finite JSON number. */
-    private static final double MAX_LOG = Math.log(Double.MAX_VALUE);
+    /** The largest e evidence shows: finite after rounding to 4 digits (Double.MAX_VALUE rounds up to infinity). */
+    public static final double MAX_E = 1e300;
+    private static final double MAX_LOG = Math.log(MAX_E);
 
     /**
      * ln e for k of n against the rate x, on the side {@code above} (x &lt; rate) or below, with
@@ -145,7 +146,7 @@ public record Significance(double confidence, double priorStrength) {
     /**
      * One evaluation of the guard.
      *
-     * @param e the e-value (capped at the largest double)
+     * @param e the e-value (capped at {@link #MAX_E})
      * @param p min(1, 1/e), the anytime-valid p-value
      */
     public record Test(double e, double p) {

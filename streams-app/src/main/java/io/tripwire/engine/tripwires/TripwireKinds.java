@@ -15,15 +15,17 @@ import java.util.function.BiFunction;
  */
 public final class TripwireKinds {
 
-    private static final Map<String, BiFunction<RuleNode, RuleDefaults, KindRule>> KINDS = Map.of(
-            "error-budget", ErrorBudgetTripwire.Rule::parse,
-            "burn-rate", BurnRateTripwire.Rule::parse,
-            "error-ratio", ErrorRatioTripwire.Rule::parse,
-            "latency", LatencyTripwire.Rule::parse,
-            "metric-threshold", MetricThresholdTripwire.Rule::parse,
-            "policy-deny", PolicyDenyTripwire.Rule::parse,
-            "autonomy-ratio", AutonomyRatioTripwire.Rule::parse,
-            "ramp-freeze", RampFreezeTripwire.Rule::parse);
+    private static final Map<String, BiFunction<RuleNode, RuleDefaults, KindRule>> KINDS = Map.ofEntries(
+            Map.entry("error-budget", ErrorBudgetTripwire.Rule::parse),
+            Map.entry("burn-rate", BurnRateTripwire.Rule::parse),
+            Map.entry("error-ratio", ErrorRatioTripwire.Rule::parse),
+            Map.entry("latency", LatencyTripwire.Rule::parse),
+            Map.entry("metric-threshold", MetricThresholdTripwire.Rule::parse),
+            Map.entry("policy-deny", PolicyDenyTripwire.Rule::parse),
+            Map.entry("autonomy-ratio", AutonomyRatioTripwire.Rule::parse),
+            Map.entry("ramp-freeze", RampFreezeTripwire.Rule::parse),
+            Map.entry("canary", CanaryTripwire.Rule::parse),
+            Map.entry("canary-split", CanarySplitTripwire.Rule::parse));
 
     private TripwireKinds() {
     }

@@ -20,7 +20,12 @@ record OracleConfig(long graceMs, int minEvents,
                     double lagThreshold, long lagHeldMs,
                     BigDecimal compensationAbove, BigDecimal autonomyBelow, long autonomyWindowMin,
                     BigDecimal confidence, long keepFiringForMs,
-                    double priorStrength, double autonomyPriorStrength) {
+                    double priorStrength, double autonomyPriorStrength, CanaryConfig canary) {
+
+    /** The canary tripwires' rows (SPEC 3 "Canary judgement"; canary-split as docs/tripwires.md has it). */
+    record CanaryConfig(double confidence, double tolerance, int minEvents, long settleMs) {
+        static final CanaryConfig DEFAULTS = new CanaryConfig(0.99, 1.5, 100, 120_000);
+    }
 
     static final OracleConfig DEFAULTS = new OracleConfig(30_000, 100,
             new BigDecimal("0.999"), new BigDecimal("0.995"),
@@ -31,7 +36,7 @@ record OracleConfig(long graceMs, int minEvents,
             350, 700, 5, 10 * 60_000L,
             60, 5 * 60_000L,
             new BigDecimal("0.005"), new BigDecimal("0.999"), 24 * 60,
-            new BigDecimal("0.95"), 0, 1000, 100);
+            new BigDecimal("0.95"), 0, 1000, 100, CanaryConfig.DEFAULTS);
 
     /** The defaults on the plain estimate ({@code confidence: off}): the contract before the significance guard. */
     static final OracleConfig PLAIN = DEFAULTS.withConfidence(null);
@@ -40,14 +45,14 @@ record OracleConfig(long graceMs, int minEvents,
         return new OracleConfig(graceMs, n, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
                 fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs, priorStrength, autonomyPriorStrength);
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs, priorStrength, autonomyPriorStrength, canary);
     }
 
     OracleConfig withGraceSeconds(int s) {
         return new OracleConfig(s * 1000L, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
                 fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs, priorStrength, autonomyPriorStrength);
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs, priorStrength, autonomyPriorStrength, canary);
     }
 
     /** What-if windows short enough to slide within a scenario: error-budget window and freeze, autonomy windows. */
@@ -55,21 +60,21 @@ record OracleConfig(long graceMs, int minEvents,
         return new OracleConfig(graceMs, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetMin, freezeMin * 60_000L,
                 fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyMin, confidence, keepFiringForMs, priorStrength, autonomyPriorStrength);
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyMin, confidence, keepFiringForMs, priorStrength, autonomyPriorStrength, canary);
     }
 
     OracleConfig withLatencyHeldMinutes(int m) {
         return new OracleConfig(graceMs, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
                 fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                m * 60_000L, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs, priorStrength, autonomyPriorStrength);
+                m * 60_000L, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs, priorStrength, autonomyPriorStrength, canary);
     }
 
     OracleConfig withSlo(String api, String ingest) {
         return new OracleConfig(graceMs, minEvents, new BigDecimal(api), new BigDecimal(ingest), errorBudgetThreshold,
                 errorBudgetWindowMin, freezeForMs, fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs, priorStrength, autonomyPriorStrength);
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs, priorStrength, autonomyPriorStrength, canary);
     }
 
     /** {@code null} confidence: the plain estimate ({@code confidence: off}). */
@@ -77,7 +82,7 @@ record OracleConfig(long graceMs, int minEvents,
         return new OracleConfig(graceMs, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
                 fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, c, keepFiringForMs, priorStrength, autonomyPriorStrength);
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, c, keepFiringForMs, priorStrength, autonomyPriorStrength, canary);
     }
 
     /** The e-value's prior strength c: global (request tripwires) and of the two autonomy tripwires. */
@@ -86,7 +91,16 @@ record OracleConfig(long graceMs, int minEvents,
                 fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
                 latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs,
-                requests, autonomy);
+                requests, autonomy, canary);
+    }
+
+    /** min-events of the canary tripwires (the stage's requests of each cohort before a bucket counts; τ's baseline requests). */
+    OracleConfig withCanaryMinEvents(int n) {
+        return new OracleConfig(graceMs, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
+                fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
+                ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, keepFiringForMs,
+                priorStrength, autonomyPriorStrength, new CanaryConfig(canary.confidence(), canary.tolerance(), n, canary.settleMs()));
     }
 
     /** keep-firing-for of every windowed tripwire. */
@@ -94,7 +108,7 @@ record OracleConfig(long graceMs, int minEvents,
         return new OracleConfig(graceMs, minEvents, sloApi, sloIngest, errorBudgetThreshold, errorBudgetWindowMin, freezeForMs,
                 fastThreshold, fastLongMin, fastShortMin, slowThreshold, slowLongMin, slowShortMin,
                 ingestThreshold, ingestWindowMin, ingestHeldMs, readThresholdMs, writeThresholdMs, latencyWindowMin,
-                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, m * 60_000L, priorStrength, autonomyPriorStrength);
+                latencyHeldMs, lagThreshold, lagHeldMs, compensationAbove, autonomyBelow, autonomyWindowMin, confidence, m * 60_000L, priorStrength, autonomyPriorStrength, canary);
     }
 
     static final String[] WINDOWED = {"error-budget", "burn-rate-fast", "burn-rate-slow", "ingest-errors", "read-latency",
@@ -142,6 +156,10 @@ record OracleConfig(long graceMs, int minEvents,
         if (autonomyPriorStrength != DEFAULTS.autonomyPriorStrength) {
             sets.add("tripwires.autonomy-compensation.prior-strength=" + autonomyPriorStrength);
             sets.add("tripwires.autonomy-rate.prior-strength=" + autonomyPriorStrength);
+        }
+        if (canary.minEvents() != DEFAULTS.canary.minEvents()) {
+            sets.add("tripwires.canary-errors.min-events=" + canary.minEvents());
+            sets.add("tripwires.canary-latency.min-events=" + canary.minEvents());
         }
         if (keepFiringForMs != DEFAULTS.keepFiringForMs) {
             for (String tw : WINDOWED) {

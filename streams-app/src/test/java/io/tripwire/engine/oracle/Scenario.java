@@ -42,6 +42,9 @@ final class Scenario {
     private final List<SpecificRecord> events = new ArrayList<>();
     /** Events delivered at a time other than their ts (a skewed clock: ts ahead of delivery). */
     private final java.util.IdentityHashMap<SpecificRecord, Long> deliverAt = new java.util.IdentityHashMap<>();
+    /** The tenant's labelled traffic (SPEC 3 "Canary judgement"): 0 none, 1 cohort labels, 2 versions (the steps name v2). */
+    private int canaryMode;
+    private double canaryShare;
 
     private Scenario(long seed) {
         rnd = new Random(seed);
@@ -92,6 +95,10 @@ final class Scenario {
         }
         if (rnd.nextInt(5) == 0) {
             config = config.withKeepFiringForMinutes(1 + rnd.nextInt(10));
+        }
+        if (rnd.nextInt(3) != 0) {
+            // canary buckets count from fewer requests of each cohort, so short scenarios reach the evidence
+            config = config.withCanaryMinEvents(new int[] {5, 20, 40}[rnd.nextInt(3)]);
         }
         if (rnd.nextInt(4) == 0) {
             // other prior strengths of the e-value (SPEC 3 "Significance"): weaker and stronger priors
@@ -146,6 +153,8 @@ final class Scenario {
         long end = t0 + minutes * 60_000L;
         // budget split: requests ~65%, metrics ~15%, autonomy ~15%, the rest ~5%
         int reqBudget = (int) (budget * 0.65);
+        canaryMode = rnd.nextInt(3);
+        canaryShare = 0.05 + rnd.nextDouble() * 0.45;
         requests(tenant, t0, minutes, reqBudget, whole);
         metrics(tenant, t0, end, (int) (budget * 0.15), whole);
         autonomy(tenant, t0, end, (int) (budget * 0.15), whole);
@@ -199,6 +208,9 @@ final class Scenario {
         double writeMedian = 150 + rnd.nextInt(250);
         double readSlowMedian = 300 + rnd.nextInt(300);
         double writeSlowMedian = 550 + rnd.nextInt(600);
+        List<Episode> canaryWorse = episodes(minutes, 2, 5, 40);
+        double canaryErr = 0.03 + rnd.nextDouble() * 0.3;
+        double canarySlower = 1.2 + rnd.nextDouble() * 1.5;
         for (int m = 0; m < minutes; m++) {
             if (m == skewAt) {
                 RequestLatency skewed = RequestLatency.newBuilder().setTs(Instant.ofEpochMilli(at(t0 + (m + 3 + rnd.nextInt(15)) * 60_000L
@@ -230,11 +242,44 @@ final class Scenario {
                     latency = new double[] {60_000, 3_600_000, 1e8}[rnd.nextInt(3)]; // valid (finite, >= 0), just huge
                 }
                 latency = awayFromThresholds(latency);
+                String cohort = null;
+                String version = null;
+                if (canaryMode != 0 && rnd.nextInt(20) != 0) {
+                    boolean canary = rnd.nextDouble() < canaryShare;
+                    if (canary && any(canaryWorse, m)) {
+                        status = rnd.nextDouble() < canaryErr ? 503 : status;
+                        latency = latency * canarySlower;
+                    }
+                    latency = labelledLatency(latency);
+                    if (canaryMode == 1 || rnd.nextInt(10) == 0) {
+                        cohort = rnd.nextInt(50) == 0 ? "shadow" : canary ? "canary" : "baseline";
+                    } else {
+                        version = canary ? "v2" : "v1";
+                    }
+                }
                 events.add(RequestLatency.newBuilder().setTs(Instant.ofEpochMilli(ts)).setTenant(tenant).setService(service)
                         .setOp(op).setStatus(status).setLatencyMs(latency).setRegion("eu-west-1").setRoute("/r")
-                        .setRequestId(null).build());
+                        .setRequestId(null).setCohort(cohort).setVersion(version).build());
             }
         }
+    }
+
+    /**
+     * A labelled request's latency on a grid coarser than the histograms' resolution (whole ms under
+     * 1 s, 100 ms steps above), so "slower than τ" is the same exactly and at that resolution; and
+     * more than 0.3% away from the 350 and 700 ms thresholds.
+     */
+    static double labelledLatency(double ms) {
+        if (ms >= 1e6) {
+            return ms; // the huge ones are far from any τ
+        }
+        double v = ms < 1000 ? Math.round(ms) : Math.round(ms / 100) * 100.0;
+        for (double thr : new double[] {350, 700}) {
+            if (Math.abs(v - thr) <= 2.5) {
+                v = v < thr ? thr - 3 : thr + 3;
+            }
+        }
+        return v;
     }
 
     /** HdrHistogram precision: keep every value more than 0.2% away from 350 and 700 ms. */
@@ -340,7 +385,7 @@ final class Scenario {
         int[] ladder = {2, 10, 25, 50, 100};
         int level = rnd.nextInt(2);
         if (rnd.nextInt(4) != 0) {
-            events.add(step(at(t0 - 3_600_000L, whole), tenant, ladder[level + 1], ladder[level]));
+            events.add(step(at(t0 - 3_600_000L, whole), tenant, ladder[level + 1], ladder[level], canaryMode == 2 ? "v2" : null));
             level++;
         }
         int steps = rnd.nextInt(6);
@@ -348,9 +393,10 @@ final class Scenario {
             long t = at(t0 + (long) (rnd.nextDouble() * span), whole);
             int next = rnd.nextInt(4) == 0 ? Math.max(0, level - 1) : Math.min(ladder.length - 1, level + 1);
             Integer previous = rnd.nextInt(5) == 0 ? null : ladder[level];
-            events.add(step(t, tenant, ladder[next], previous));
+            String version = canaryMode == 2 ? (rnd.nextInt(6) == 0 ? "v3" : "v2") : null;
+            events.add(step(t, tenant, ladder[next], previous, version));
             if (rnd.nextInt(3) == 0) { // the rollout script retries the same step
-                events.add(step(at(t + 2_000 + rnd.nextInt(50_000), whole), tenant, ladder[next], previous));
+                events.add(step(at(t + 2_000 + rnd.nextInt(50_000), whole), tenant, ladder[next], previous, version));
             }
             level = next;
         }
@@ -361,8 +407,8 @@ final class Scenario {
                 .setPolicy(policy).setResidencyZone("eu").setDataZone("us").setPurpose(null).build();
     }
 
-    private static RolloutStep step(long ts, String tenant, int step, Integer previous) {
+    private static RolloutStep step(long ts, String tenant, int step, Integer previous, String version) {
         return RolloutStep.newBuilder().setTs(Instant.ofEpochMilli(ts)).setTenant(tenant).setWave("A").setRegion("eu-west-1")
-                .setStepPercent(step).setPreviousPercent(previous).build();
+                .setStepPercent(step).setPreviousPercent(previous).setVersion(version).build();
     }
 }

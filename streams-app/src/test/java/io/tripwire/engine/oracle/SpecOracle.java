@@ -34,7 +34,7 @@ final class SpecOracle {
 
     static final String[] TRIPWIRE_ORDER = {"error-budget", "burn-rate-fast", "burn-rate-slow", "ingest-errors",
             "read-latency", "write-latency", "replica-lag", "residency-violation", "purpose-missing",
-            "autonomy-compensation", "autonomy-rate", "ramp-freeze"};
+            "autonomy-compensation", "autonomy-rate", "ramp-freeze", "canary-errors", "canary-latency", "canary-split"};
 
     /** One input event in delivery order; {@code line} is what dead letters report. */
     record Input(SpecificRecord event, long line) {
@@ -93,11 +93,13 @@ final class SpecOracle {
     private final List<Firing> firings = new ArrayList<>();
     private final List<Dead> dead = new ArrayList<>();
     private final List<Tie> ties = new ArrayList<>();
+    private final CanaryOracle canary;
     private List<Firing> current;
     private int index;
 
     SpecOracle(OracleConfig c) {
         this.c = c;
+        this.canary = new CanaryOracle(c, this::emit, this::note);
     }
 
     static Result run(OracleConfig c, List<Input> inputs) {
@@ -197,6 +199,7 @@ final class SpecOracle {
             }
             nb.setValue(b);
         }
+        canary.request(tenant, r, ts, now);
     }
 
     /** [bad, total] over the buckets m(t)-W+1 .. m(t). */
@@ -395,6 +398,7 @@ final class SpecOracle {
         // AMBIGUITY (docs/tripwires.md is silent): a step whose previous percent is unknown (no
         // previousPercent, no step before). Read fail-safe, as the engine does: while frozen it counts as
         // a raise and rolls back to "prev" (the docs' word for an unknown previous percent).
+        canary.rollout(tenant, s, ts, previous);
         boolean raise = previous == null || s.getStepPercent() > previous;
         if (until != null && ts < until && raise) {
             if (previous == null) {

@@ -4,6 +4,8 @@ import io.tripwire.engine.tripwires.AutonomyRatioTripwire;
 import io.tripwire.engine.tripwires.BurnRateTripwire;
 import io.tripwire.engine.tripwires.ErrorBudgetTripwire;
 import io.tripwire.engine.tripwires.LatencyTripwire;
+import io.tripwire.engine.tripwires.CanaryBucket;
+import io.tripwire.engine.tripwires.CanaryTripwire;
 import io.tripwire.engine.tripwires.Significance;
 import io.tripwire.engine.tripwires.TripwireKinds;
 import org.junit.jupiter.api.Test;
@@ -37,7 +39,12 @@ class RulesLoaderTest {
         assertThat(r.sloOf("search")).isEqualTo(0.999);
         assertThat(r.tripwires()).extracting(TripwireRule::id).containsExactly("error-budget", "burn-rate-fast", "burn-rate-slow",
                 "ingest-errors", "read-latency", "write-latency", "replica-lag", "residency-violation", "purpose-missing",
-                "autonomy-compensation", "autonomy-rate", "ramp-freeze");
+                "autonomy-compensation", "autonomy-rate", "ramp-freeze", "canary-errors", "canary-latency", "canary-split");
+        CanaryTripwire.Rule canary = (CanaryTripwire.Rule) r.rule("canary-latency");
+        assertThat(canary.compare()).isEqualTo(CanaryBucket.Kind.LATENCY);
+        assertThat(canary.confidence()).isEqualTo(0.99);
+        assertThat(canary.tolerance()).isEqualTo(1.5);
+        assertThat(canary.level()).isCloseTo(100, org.assertj.core.api.Assertions.within(1e-9));
         LatencyTripwire.Rule read = (LatencyTripwire.Rule) r.rule("read-latency");
         assertThat(read.thresholdMs()).isEqualTo(350);
         assertThat(read.heldFor()).isEqualTo(Duration.ofMinutes(10));
@@ -63,6 +70,16 @@ class RulesLoaderTest {
         // YAML 1.1 readers turn a bare `off` into false: both mean the plain estimate
         assertThat(load("slo: {api: 0.999}\nconfidence: off\ntripwires: {}\n").confidence()).isNaN();
         assertThat(LOADER.load(SHIPPED, List.of(), Map.of("TRIPWIRE_RULES_CONFIDENCE", "off")).confidence()).isNaN();
+    }
+
+    @Test
+    void aBadCanaryRuleNamesTheKey() {
+        assertThatThrownBy(() -> LOADER.load(SHIPPED, List.of("tripwires.canary-errors.compare=slowness"), Map.of()))
+                .hasMessageContaining("tripwires.canary-errors.compare");
+        assertThatThrownBy(() -> LOADER.load(SHIPPED, List.of("tripwires.canary-errors.tolerance=0.9"), Map.of()))
+                .hasMessageContaining("tripwires.canary-errors.tolerance: expected an odds ratio > 1");
+        assertThatThrownBy(() -> LOADER.load(SHIPPED, List.of("tripwires.canary-latency.confidence=off"), Map.of()))
+                .hasMessageContaining("tripwires.canary-latency.confidence: the canary judgement has no plain form");
     }
 
     @Test
@@ -108,7 +125,7 @@ class RulesLoaderTest {
     void aTripwireCanBeDisabled() throws Exception {
         Rules r = LOADER.load(SHIPPED, List.of("tripwires.autonomy-rate.enabled=false"), Map.of());
         assertThat(r.rule("autonomy-rate")).isNull();
-        assertThat(r.tripwires()).hasSize(11);
+        assertThat(r.tripwires()).hasSize(14);
     }
 
     @Test

@@ -84,6 +84,7 @@ class SignificanceTest {
         assertThat(Significance.logE(1, 500, 0.0, true, 100)).isInfinite();
         Significance.Test huge = new Significance(0.95, 100).test(500, 500, 0.005, true);
         assertThat(huge.e()).isFinite().isGreaterThan(1e100); // finite: evidence is JSON
+        assertThat(Round.ratio(huge.e())).isFinite(); // also once rounded for the evidence (the largest double rounds up to infinity)
         assertThat(huge.p()).isLessThan(1e-100);
     }
 
