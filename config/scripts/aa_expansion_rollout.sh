@@ -1,39 +1,114 @@
 #!/usr/bin/env bash
-# Example handler for the AA expansion rollout (runbook: "Rollback (Any Wave)").
-# It prints what it would do; replace the echo lines with the real rollout calls.
-# The executor runs it without a shell, one argument per argv element, with ACTION_ID set:
-# pass ACTION_ID on as the idempotency key, because the same action can arrive twice after a crash.
+# Example rollout script for the AA expansion (runbooks: "Wave A", "Rollback (Any Wave)").
+# It prints what it would do to traffic; replace the "would ..." lines with the real rollout calls.
 #
-#   aa_expansion_rollout.sh rollback --tenant T --to P      (P: a percent, or "prev")
-#   aa_expansion_rollout.sh freeze   --tenant T --until TS  (TS: ISO-8601 instant, or a duration such as 24h)
+# As the executor's handler (run without a shell, one argument per argv element, with ACTION_ID set:
+# pass ACTION_ID on as the idempotency key, because the same action can arrive twice after a crash):
+#
+#   aa_expansion_rollout.sh rollback --tenant T --to P [--region R]  (P: a percent, or "prev"; R: only that region's step)
+#   aa_expansion_rollout.sh freeze   --tenant T --until TS           (TS: ISO-8601 instant, or a duration such as 24h)
 #   aa_expansion_rollout.sh stop     --tenant T
+#
+# By a human, to ramp a tenant step by step with the canary judgement deciding each soak:
+#
+#   aa_expansion_rollout.sh ramp --tenant T --steps 2,10,25,50,100 [--region R] [--version V] [--soak 15m] [--check-every 60]
+#
+#   At each step it records the step on the rollout-steps topic (tripwire produce), which begins a canary
+#   stage, then asks `tripwire gate --canary` every --check-every seconds: PASS (every canary key has
+#   shown the canary no worse than the baseline) moves on at once; FAIL (a canary key fired: the engine
+#   has sent ROLLBACK_LAST_STEP) stops the ramp, exit 1; INCONCLUSIVE until --soak has passed falls
+#   back on the packet's soak timer and moves on. Cluster: TRIPWIRE_BOOTSTRAP_SERVERS (default
+#   localhost:9092), TRIPWIRE_SCHEMA_REGISTRY_URL; TRIPWIRE is the tripwire command (default ../../tripwire).
 set -euo pipefail
 
 usage() {
-    echo "usage: $(basename "$0") rollback --tenant T --to P | freeze --tenant T --until TS | stop --tenant T" >&2
+    echo "usage: $(basename "$0") rollback --tenant T --to P [--region R] | freeze --tenant T --until TS | stop --tenant T" >&2
+    echo "       $(basename "$0") ramp --tenant T --steps 2,10,25,50,100 [--region R] [--version V] [--soak 15m] [--check-every 60]" >&2
     exit 2
 }
 
 [[ $# -ge 1 ]] || usage
 cmd=$1
 shift
-tenant="" to="" until=""
+tenant="" to="" until="" region="" steps="" version="" soak="15m" every=60
 while [[ $# -gt 0 ]]; do
     case $1 in
         --tenant) [[ $# -ge 2 ]] || usage; tenant=$2; shift 2 ;;
         --to) [[ $# -ge 2 ]] || usage; to=$2; shift 2 ;;
         --until) [[ $# -ge 2 ]] || usage; until=$2; shift 2 ;;
+        --region) [[ $# -ge 2 ]] || usage; region=$2; shift 2 ;;
+        --steps) [[ $# -ge 2 ]] || usage; steps=$2; shift 2 ;;
+        --version) [[ $# -ge 2 ]] || usage; version=$2; shift 2 ;;
+        --soak) [[ $# -ge 2 ]] || usage; soak=$2; shift 2 ;;
+        --check-every) [[ $# -ge 2 ]] || usage; every=$2; shift 2 ;;
         *) usage ;;
     esac
 done
 [[ -n $tenant ]] || usage
+
+seconds() { # 15m, 90s, 1h -> seconds
+    case $1 in
+        *h) echo $(( ${1%h} * 3600 )) ;;
+        *m) echo $(( ${1%m} * 60 )) ;;
+        *s) echo "${1%s}" ;;
+        *) echo "$1" ;;
+    esac
+}
+
+ramp() {
+    [[ -n $steps ]] || usage
+    [[ $every =~ ^[0-9]+$ && $every -gt 0 ]] || { echo "--check-every must be whole seconds > 0, got '$every'" >&2; exit 2; }
+    local here tripwire bootstrap soak_s previous=0 step
+    here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+    tripwire="${TRIPWIRE:-$here/../../tripwire}"
+    bootstrap="${TRIPWIRE_BOOTSTRAP_SERVERS:-localhost:9092}"
+    soak_s=$(seconds "$soak")
+    local registry=()
+    [[ -z ${TRIPWIRE_SCHEMA_REGISTRY_URL:-} ]] || registry=(--schema-registry-url "$TRIPWIRE_SCHEMA_REGISTRY_URL")
+    IFS=, read -r -a ladder <<< "$steps"
+    for step in "${ladder[@]}"; do
+        [[ $step =~ ^[0-9]+$ && $step -le 100 ]] || { echo "--steps must be percents 0..100, got '$step'" >&2; exit 2; }
+        local line tmp
+        line=$(printf '{"type":"rollout","ts":"%s","tenant":"%s","wave":"A","stepPercent":%d,"previousPercent":%d%s%s}' \
+            "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" "$tenant" "$step" "$previous" \
+            "$([[ -z $region ]] || printf ',"region":"%s"' "$region")" "$([[ -z $version ]] || printf ',"version":"%s"' "$version")")
+        tmp=$(mktemp)
+        printf '%s\n' "$line" > "$tmp"
+        printf 'would shift %s%% of tenant %q%s traffic to %s\n' "$step" "$tenant" "$([[ -z $region ]] || echo " ($region)")" "${version:-the new version}"
+        "$tripwire" produce --input "$tmp" --bootstrap-server "$bootstrap" "${registry[@]}" >/dev/null
+        rm -f "$tmp"
+        previous=$step
+        [[ $step -lt 100 ]] || { echo "tenant $tenant at 100%"; return 0; }
+        local waited=0 verdict
+        while :; do
+            sleep "$every"
+            waited=$((waited + every))
+            set +e
+            "$tripwire" gate --canary --tenant "$tenant" --window 1d --bootstrap-server "$bootstrap" "${registry[@]}" > /dev/null
+            verdict=$?
+            set -e
+            case $verdict in
+                0) echo "step $step%: canary PASS after ${waited}s"; break ;;
+                1) echo "step $step%: canary FAIL (the engine rolls it back): ramp stopped" >&2; exit 1 ;;
+                3) if [[ $waited -ge $soak_s ]]; then echo "step $step%: INCONCLUSIVE after the ${soak} soak: moving on"; break; fi ;;
+                *) echo "step $step%: gate --canary failed (exit $verdict): ramp stopped" >&2; exit 2 ;;
+            esac
+        done
+    done
+}
+
+if [[ $cmd == ramp ]]; then
+    ramp
+    exit 0
+fi
 action_id=${ACTION_ID:?ACTION_ID must be set: it is the idempotency key}
 
 case $cmd in
     rollback)
         [[ -n $to ]] || usage
         [[ $to == prev || $to =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "--to must be a percent or prev, got '$to'" >&2; exit 2; }
-        printf 'would roll back tenant %q to %s%s (idempotency key %s)\n' "$tenant" "$to" "$([[ $to == prev ]] || echo '%')" "$action_id"
+        printf 'would roll back tenant %q%s to %s%s (idempotency key %s)\n' "$tenant" "$([[ -z $region ]] || echo " in $region")" \
+            "$to" "$([[ $to == prev ]] || echo '%')" "$action_id"
         ;;
     freeze)
         [[ -n $until ]] || usage

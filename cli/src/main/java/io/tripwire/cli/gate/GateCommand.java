@@ -48,6 +48,7 @@ import java.util.concurrent.Callable;
             "  ./tripwire gate --tenant TENANT_004 --window 14d --slo 0.994 --input recorded.jsonl",
             "  ./tripwire gate --tenant TENANT_005 --window 14d --slo 0.994 --bootstrap-server broker:9092 \\",
             "      --schema-registry-url http://registry:8081 --json",
+            "  ./tripwire gate --canary --tenant TENANT_004 --window 1d --bootstrap-server broker:9092   # between ramp steps",
             "",
             "Exit codes: 0 PASS; 1 FAIL; 3 INCONCLUSIVE; 2 error (bad command line, unreadable input, no cluster)."})
 public final class GateCommand implements Callable<Integer> {
@@ -92,6 +93,12 @@ public final class GateCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the result as JSON (for pipelines) instead of a table.")
     boolean json;
+
+    @Option(names = "--canary", description = {"The soak question of a canary step instead of the readiness checks: the verdict of the "
+            + "tenant's current canary stage at --at (SPEC 3 \"Canary judgement\"): FAIL if a canary key fired, PASS when every "
+            + "canary key with traffic has passed, INCONCLUSIVE otherwise; with each key's e-values, counts, rate ratio and tau. "
+            + "The stage must have begun within --window."})
+    boolean canary;
 
     @Mixin
     TopicOptions topics;
@@ -160,6 +167,16 @@ public final class GateCommand implements Callable<Integer> {
             return 2;
         }
         // the replay's actions are compared by tripwire and time only: an ephemeral key signs them
+        if (canary) {
+            CanaryGate.Result c = CanaryGate.run(tenant, to.minus(window), to, input, r, new ActionSigner(Ed25519Keys.generate().getPrivate()));
+            if (json) {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(CanaryGate.toMap(c)));
+            } else {
+                CanaryGate.print(out, c);
+            }
+            out.flush();
+            return c.exitCode();
+        }
         Gate.Result result = Gate.run(settings, to, input, r, new ActionSigner(Ed25519Keys.generate().getPrivate()));
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap(result)));

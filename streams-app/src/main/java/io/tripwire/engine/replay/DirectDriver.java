@@ -90,6 +90,11 @@ final class DirectDriver implements ReplayDriver {
         }
     }
 
+    @Override
+    public <V> KeyValueStore<String, V> store(String name) {
+        return context.getStateStore(name);
+    }
+
     /** As Kafka Streams punctuates on wall-clock time: once per due schedule, the next one an interval later. */
     @Override
     public void advanceWallClock(Duration d) {

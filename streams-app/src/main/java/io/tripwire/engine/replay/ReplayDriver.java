@@ -26,6 +26,9 @@ interface ReplayDriver extends AutoCloseable {
     /** Processes one event that passed {@code EventValidation}. */
     void process(String tenant, SpecificRecord event, long timestamp, Outputs out);
 
+    /** A state store of the processor, to read what it knows after the events so far (e.g. a canary's evidence). */
+    <V> org.apache.kafka.streams.state.KeyValueStore<String, V> store(String name);
+
     /** Moves the wall clock; wall-clock punctuators that are due run. */
     void advanceWallClock(Duration d);
 

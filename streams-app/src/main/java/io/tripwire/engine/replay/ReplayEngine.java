@@ -1,6 +1,8 @@
 package io.tripwire.engine.replay;
 
 import io.tripwire.engine.rules.Rules;
+import io.tripwire.engine.topology.StoreNames;
+import io.tripwire.engine.tripwires.CanaryJudgement;
 import io.tripwire.schemas.TripwireAction;
 import io.tripwire.signing.ActionSigner;
 import io.tripwire.wire.DecodeException;
@@ -23,6 +25,7 @@ import java.util.function.Supplier;
 public final class ReplayEngine implements AutoCloseable {
 
     private final ReplayDriver driver;
+    private final Rules rules;
     private final List<TripwireAction> actionLog = new ArrayList<>();
     private final List<String> signalLog = new ArrayList<>();
     private final List<ReplayOutput.DeadLetter> deadLetterLog = new ArrayList<>();
@@ -31,16 +34,17 @@ public final class ReplayEngine implements AutoCloseable {
 
     /** The processor driven directly, the wall clock starting now (future-skew check, stale warnings). */
     public ReplayEngine(Rules rules, ActionSigner signer) {
-        this(new DirectDriver(rules, signer, System.currentTimeMillis()));
+        this(new DirectDriver(rules, signer, System.currentTimeMillis()), rules);
     }
 
-    private ReplayEngine(ReplayDriver driver) {
+    private ReplayEngine(ReplayDriver driver, Rules rules) {
         this.driver = driver;
+        this.rules = rules;
     }
 
     /** The whole topology in {@code TopologyTestDriver} (serdes, exception handlers, sinks): slower, for checks. */
     public static ReplayEngine throughTopology(Rules rules, ActionSigner signer) {
-        return new ReplayEngine(new TopologyDriver(rules, signer, Instant.now()));
+        return new ReplayEngine(new TopologyDriver(rules, signer, Instant.now()), rules);
     }
 
     /** Feeds one event; {@code line} and {@code raw} identify it in dead letters. */
@@ -110,6 +114,14 @@ public final class ReplayEngine implements AutoCloseable {
     /** Adds a dead letter found before the topology (an unreadable line or record). */
     public void rejected(ReplayOutput.DeadLetter d) {
         deadLetterLog.add(d);
+    }
+
+    /**
+     * The tenant's current canary stage and what each canary tripwire knows of its keys in it (SPEC 3,
+     * "Canary judgement"), after the events sent so far; null when the tenant has no stage.
+     */
+    public CanaryJudgement canary(String tenant) {
+        return CanaryJudgement.of(tenant, rules, driver.store(StoreNames.CANARY_STAGES), driver.store(StoreNames.CANARY_STATE));
     }
 
     public ReplayOutput output() {

@@ -112,6 +112,11 @@ final class TopologyDriver implements ReplayDriver {
     }
 
     @Override
+    public <V> org.apache.kafka.streams.state.KeyValueStore<String, V> store(String name) {
+        return driver.getKeyValueStore(name);
+    }
+
+    @Override
     public void close() {
         driver.close();
         MockSchemaRegistry.drop(registry);
