@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
             "  ./tripwire demo",
             "  ./tripwire demo --out /tmp/demo --linger 300     # keep the broker up 5 minutes for kcat",
             "  ./tripwire demo --speed 120                      # pace the hour at 120x real time (30 s)",
+            "  ./tripwire demo --scenario canary                # a 2% canary rollout judged against its baseline",
             "  ./tripwire demo --execute                        # really run config/scripts/ (they only print)"})
 public final class DemoCommand implements Callable<Integer> {
 
@@ -44,8 +45,21 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--execute", description = "Run the handlers (config/scripts/, which only print) instead of a dry run.")
     boolean execute;
 
-    @Option(names = "--scenario", paramLabel = "FILE.jsonl", description = "Events to play (default: the repository's test-data/wave-a.jsonl).")
-    Path scenarioFile;
+    @Option(names = "--scenario", paramLabel = "NAME|FILE.jsonl", description = {"Events to play: a scenario of the repository's "
+            + "test-data/ by name (wave-a, the default: one hour of canary Wave A; canary: a 2% canary only the canary judgement "
+            + "catches, SPEC 3), or any JSON-lines file."})
+    String scenarioName;
+
+    /** A bare name (wave-a, canary) is test-data/NAME.jsonl of the repository; anything else a file path. */
+    static Path scenarioPath(String name) {
+        if (name == null) {
+            name = "wave-a";
+        }
+        if (name.matches("[a-z0-9][a-z0-9-]*")) {
+            return RepoFiles.require("test-data/" + name + ".jsonl", "known scenarios: wave-a, canary; or pass --scenario FILE.jsonl");
+        }
+        return Path.of(name);
+    }
 
     @Mixin
     RulesOptions rules;
@@ -75,8 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path executorConfig;
         Rules r;
         try {
-            scenario = Scenario.read(scenarioFile != null ? scenarioFile
-                    : RepoFiles.require("test-data/wave-a.jsonl", "pass --scenario FILE.jsonl"), DemoStack.TOPICS);
+            scenario = Scenario.read(scenarioPath(scenarioName), DemoStack.TOPICS);
             executorConfig = RepoFiles.require("config/demo/executor.yaml", "run ./tripwire demo from the repository");
             r = rules.load();
         } catch (IllegalStateException e) {

@@ -49,7 +49,10 @@ final class CanaryOracle {
     private final Emit out;
     private final java.util.function.Consumer<String> note;
     private final Map<String, Stage> stages = new HashMap<>();
-    private final Map<String, List<Labelled>> labelled = new HashMap<>();
+    /** Per tenant, every labelled request by its minute. */
+    private final Map<String, TreeMap<Long, List<Labelled>>> labelled = new HashMap<>();
+    /** Per tenant, the minutes before this one have been closed for the current stage (a scan bound, nothing more). */
+    private final Map<String, Long> closedBefore = new HashMap<>();
     private final Map<String, Key> keys = new HashMap<>(); // tripwire|tenant|scope, current stage only
     private int nextStage = 1;
 
@@ -79,8 +82,9 @@ final class CanaryOracle {
                 stages.put(tenant, stage);
                 note.accept("canary stage begun by a request");
             }
-            labelled.computeIfAbsent(tenant, k -> new ArrayList<>()).add(new Labelled(ts, canary, r.getService(), r.getOp().name(),
-                    r.getStatus() >= 500, r.getLatencyMs(), ts >= stage.start() ? stage.id() : -1));
+            labelled.computeIfAbsent(tenant, k -> new TreeMap<>()).computeIfAbsent(Math.floorDiv(ts, 60_000L), k -> new ArrayList<>())
+                    .add(new Labelled(ts, canary, r.getService(), r.getOp().name(), r.getStatus() >= 500, r.getLatencyMs(),
+                            ts >= stage.start() ? stage.id() : -1));
             if (ts < stage.start()) {
                 note.accept("labelled request before its stage began");
             }
@@ -94,9 +98,14 @@ final class CanaryOracle {
 
     /** Closes, key by key and minute by minute, every bucket of the stage that ended before minute {@code due}. */
     private void close(String tenant, Stage stage, long due) {
-        List<Labelled> all = labelled.getOrDefault(tenant, List.of());
+        TreeMap<Long, List<Labelled>> byMinute = labelled.getOrDefault(tenant, new TreeMap<>());
+        long from = Math.max(Math.floorDiv(stage.start(), 60_000L), closedBefore.getOrDefault(tenant, Long.MIN_VALUE));
+        if (from >= due) {
+            return;
+        }
+        closedBefore.put(tenant, due);
         TreeMap<String, TreeSet<Long>> open = new TreeMap<>(); // kind|scope -> minutes with requests of this stage
-        for (Labelled l : all) {
+        for (Labelled l : byMinute.subMap(from, true, due, false).values().stream().flatMap(List::stream).toList()) {
             if (l.stage() == stage.id()) {
                 long m = Math.floorDiv(l.ts(), 60_000L);
                 open.computeIfAbsent("canary-errors|" + l.service(), k -> new TreeSet<>()).add(m);
@@ -110,19 +119,19 @@ final class CanaryOracle {
             Key key = keys.computeIfAbsent(tw + "|" + tenant + "|" + scope, k -> new Key());
             for (long m : e.getValue()) {
                 if (m < due && key.closed.add(m)) {
-                    bucket(tenant, stage, tw, scope, m, key, all);
+                    bucket(tenant, stage, tw, scope, m, key, byMinute);
                 }
             }
         }
     }
 
-    private void bucket(String tenant, Stage stage, String tw, String scope, long m, Key key, List<Labelled> all) {
-        Double tau = tw.equals("canary-latency") ? tau(all, scope, m) : null;
+    private void bucket(String tenant, Stage stage, String tw, String scope, long m, Key key, TreeMap<Long, List<Labelled>> byMinute) {
+        Double tau = tw.equals("canary-latency") ? tau(byMinute, scope, m) : null;
         long nc = 0;
         long nb = 0;
         long kc = 0;
         long kb = 0;
-        for (Labelled l : all) {
+        for (Labelled l : byMinute.getOrDefault(m, List.of())) {
             boolean mine = switch (tw) {
                 case "canary-errors" -> l.service().equals(scope);
                 case "canary-latency" -> l.op().equals(scope);
@@ -203,9 +212,9 @@ final class CanaryOracle {
     }
 
     /** τ_m: the nearest-rank p95 of the baseline's latencies over [m − 5, m), whatever their stage; null under min-events. */
-    private Double tau(List<Labelled> all, String op, long m) {
+    private Double tau(TreeMap<Long, List<Labelled>> byMinute, String op, long m) {
         List<Double> v = new ArrayList<>();
-        for (Labelled l : all) {
+        for (Labelled l : byMinute.subMap(m - 5, true, m, false).values().stream().flatMap(List::stream).toList()) {
             long lm = Math.floorDiv(l.ts(), 60_000L);
             if (!l.canary() && l.op().equals(op) && lm >= m - 5 && lm < m) {
                 v.add(l.ms());
@@ -236,6 +245,7 @@ final class CanaryOracle {
             }
             keys.keySet().removeIf(k -> k.split("\\|", 3)[1].equals(tenant));
         }
+        closedBefore.remove(tenant);
         stages.put(tenant, new Stage(nextStage++, ts, s.getVersion(), s.getStepPercent(), previous == null ? -1 : previous, s.getRegion()));
     }
 

@@ -17,13 +17,19 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The oracle against the engine on test-data/wave-a.jsonl, replayed as `replay --input` does (timestamp order, stable). */
+/** The oracle against the engine on test-data/wave-a.jsonl and canary.jsonl, replayed as `replay --input` does (timestamp order, stable). */
 class OracleWaveATest {
 
     private static final Path WAVE_A = Path.of("..", "test-data", "wave-a.jsonl");
 
+    private static final Path CANARY = Path.of("..", "test-data", "canary.jsonl");
+
     static List<SpecOracle.Input> waveA() throws Exception {
-        List<String> lines = Files.readAllLines(WAVE_A, StandardCharsets.UTF_8);
+        return inputs(WAVE_A);
+    }
+
+    static List<SpecOracle.Input> inputs(Path file) throws Exception {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         List<SpecOracle.Input> inputs = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             if (!lines.get(i).isBlank()) {
@@ -37,11 +43,23 @@ class OracleWaveATest {
 
     @Test
     void oracleAndEngineAgreeOnWaveA() throws Exception {
-        List<SpecOracle.Input> inputs = waveA();
+        SpecOracle.Result oracle = agree(WAVE_A);
+        assertThat(oracle.firings()).hasSize(28);
+    }
+
+    @Test
+    void oracleAndEngineAgreeOnTheCanaryScenario() throws Exception {
+        SpecOracle.Result oracle = agree(CANARY);
+        assertThat(oracle.firings()).extracting(f -> f.tripwire() + " " + f.action()).containsExactly(
+                "canary-latency ROLLBACK_LAST_STEP", "canary-latency ALERT", "canary-latency RESOLVED", "canary-latency CANARY_PASSED");
+    }
+
+    private static SpecOracle.Result agree(Path file) throws Exception {
+        List<SpecOracle.Input> inputs = inputs(file);
         SpecOracle.Result oracle = SpecOracle.run(OracleConfig.DEFAULTS, inputs);
 
         // the file replay exactly as the CLI runs it (one engine pass: 23k events take a while)
-        ReplayOutput replay = FileReplay.run(WAVE_A, Engines.rules(), new ActionSigner(Engines.KEYS.getPrivate()), (p, d, t) -> { });
+        ReplayOutput replay = FileReplay.run(file, Engines.rules(), new ActionSigner(Engines.KEYS.getPrivate()), (p, d, t) -> { });
         // firings of one input event come out in no documented order across tripwires: compare in the
         // oracle's canonical order (firedAt, tripwire, scope; a firing's actions keep their rule order)
         List<SpecOracle.Firing> engine = new ArrayList<>(replay.actions().stream().map(a -> EngineRun.toFiring(0, a)).toList());
@@ -50,9 +68,9 @@ class OracleWaveATest {
                 .map(f -> new SpecOracle.Firing(0, f.firedAt(), f.tenant(), f.tripwire(), f.scope(), f.action(), f.params())).toList());
         expected.sort(SpecOracle.canonical());
         String diff = OracleDiff.firstDifference(expected, engine, null);
-        assertThat(diff).as("wave-a: oracle vs engine (firedAt, tenant, tripwire, scope, action, params)").isNull();
+        assertThat(diff).as(file.getFileName() + ": oracle vs engine (firedAt, tenant, tripwire, scope, action, params)").isNull();
         assertThat(replay.deadLetters()).extracting(d -> new SpecOracle.Dead(d.line(), d.reason()))
                 .containsExactlyElementsOf(oracle.deadLetters());
-        assertThat(oracle.firings()).hasSize(28);
+        return oracle;
     }
 }
