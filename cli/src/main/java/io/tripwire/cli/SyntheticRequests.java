@@ -20,12 +20,22 @@ public final class SyntheticRequests {
     private final int tenants;
     private final double errorRate;
     private final Random random;
+    private final double canaryShare;
     private long sequence;
 
     public SyntheticRequests(int tenants, double errorRate, long seed) {
+        this(tenants, errorRate, seed, Double.NaN);
+    }
+
+    /**
+     * @param canaryShare when a number, every request carries a cohort (SPEC 3 "Canary judgement"):
+     *                    canary with this probability, else baseline; NaN: no labels
+     */
+    public SyntheticRequests(int tenants, double errorRate, long seed, double canaryShare) {
         this.tenants = tenants;
         this.errorRate = errorRate;
         this.random = new Random(seed);
+        this.canaryShare = canaryShare;
     }
 
     public RequestLatency next() {
@@ -42,6 +52,7 @@ public final class SyntheticRequests {
                 .setRegion("eu-west-1")
                 .setRoute("/graphql")
                 .setRequestId("syn-" + n)
+                .setCohort(Double.isNaN(canaryShare) ? null : random.nextDouble() < canaryShare ? "canary" : "baseline")
                 .build();
     }
 }

@@ -104,11 +104,20 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(the JIT warmest), engine_first_* the first's; each run is printed (default 1).")
     int repeat;
 
+    @Option(names = "--labelled", paramLabel = "SHARE", description = "Label every synthetic request with a cohort, canary with "
+            + "this probability (e.g. 0.1), else baseline, so the engine runs the canary judgement on all of it (SPEC 3). Default: no labels.")
+    Double labelled;
+
     @Option(names = "--no-profile", description = "Do not record a JFR profile of the throughput phase.")
     boolean noProfile;
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Broker log dir and engine state (default: a new dir under bench-results/work).")
     Path workDir;
+
+    /** The canary share of --labelled, or NaN for unlabelled traffic. */
+    double labelShare() {
+        return labelled == null ? Double.NaN : labelled;
+    }
 
     /** Sizes of one run, from --quick and the overrides. */
     record Plan(long events, int rate, int trials, List<String> phases) {
@@ -150,8 +159,10 @@ public final class BenchCommand implements Callable<Integer> {
         report.line("# tripwire bench %s, %s", quick ? "--quick" : "(full)", Instant.now());
         report.line("machine: %d cores, %d MB memory, %s, max heap %d MB, load average %s",
                 Machine.cores(), Machine.totalMemoryMb(), Machine.java(), Machine.maxHeapMb(), Machine.loadAverage());
-        report.line("plan: %d events, %d tenants, %d partitions; background %d events/s, %d trials; phases %s; engine overrides %s",
-                plan.events(), TENANTS, PARTITIONS, plan.rate(), plan.trials(), plan.phases(), engineConfig);
+        report.line("plan: %d events, %d tenants, %d partitions; background %d events/s, %d trials; phases %s; engine overrides %s; labels %s",
+                plan.events(), TENANTS, PARTITIONS, plan.rate(), plan.trials(), plan.phases(), engineConfig,
+                labelled == null ? "none" : "a cohort on every request, canary share " + labelled);
+        report.figure("labelled_canary_share", labelled == null ? 0 : labelled);
         report.figure("mode", quick ? "quick" : "full");
         report.figure("cores", Machine.cores());
         report.figure("load_avg_start", Machine.load1());
@@ -186,7 +197,7 @@ public final class BenchCommand implements Callable<Integer> {
         createTopics(names);
         report.line("== throughput: pre-producing %,d request-latency events (Avro wire format, %d tenants) to %s", n, TENANTS, names.requests());
         long t0 = System.nanoTime();
-        SyntheticRequests gen = new SyntheticRequests(TENANTS, 0.0, 42);
+        SyntheticRequests gen = new SyntheticRequests(TENANTS, 0.0, 42, labelShare());
         try (KafkaProducer<String, SpecificRecord> p = producer(Map.of("linger.ms", 20, "batch.size", 262_144))) {
             for (long i = 0; i < n; i++) {
                 RequestLatency e = gen.next();
@@ -330,7 +341,7 @@ public final class BenchCommand implements Callable<Integer> {
     private void processorAlone(long n) {
         int count = (int) Math.min(n, 1_000_000);
         report.line("-- the processor alone: %,d decoded request events through replay's direct driver, one thread, no Kafka", count);
-        SyntheticRequests gen = new SyntheticRequests(TENANTS, 0.0, 42);
+        SyntheticRequests gen = new SyntheticRequests(TENANTS, 0.0, 42, labelShare());
         RequestLatency[] events = new RequestLatency[count];
         long t0 = System.currentTimeMillis();
         for (int i = 0; i < count; i++) {
@@ -666,7 +677,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void backgroundLoad(TopicNames names, int rate, AtomicBoolean stop, AtomicLong sent) {
-        SyntheticRequests gen = new SyntheticRequests(TENANTS, 0.0, 11);
+        SyntheticRequests gen = new SyntheticRequests(TENANTS, 0.0, 11, labelShare());
         try (KafkaProducer<String, SpecificRecord> p = producer(Map.of("linger.ms", 5))) {
             long start = System.nanoTime();
             while (!stop.get()) {

@@ -121,7 +121,7 @@ public final class ReplayEngine implements AutoCloseable {
      * "Canary judgement"), after the events sent so far; null when the tenant has no stage.
      */
     public CanaryJudgement canary(String tenant) {
-        return CanaryJudgement.of(tenant, rules, driver.store(StoreNames.CANARY_STAGES), driver.store(StoreNames.CANARY_STATE));
+        return CanaryJudgement.of(tenant, rules, driver.store(StoreNames.CANARY_TENANTS), driver.store(StoreNames.CANARY_STATE));
     }
 
     public ReplayOutput output() {

@@ -41,6 +41,16 @@ public final class BinarySerde<T> implements Serde<T> {
         return new BinarySerde<>(writer, reader);
     }
 
+    /** Writes one value inside another record's layout. */
+    public void write(DataOutputStream out, T value) throws IOException {
+        writer.write(out, value);
+    }
+
+    /** Reads one value inside another record's layout. */
+    public T read(DataInputStream in) throws IOException {
+        return reader.read(in);
+    }
+
     @Override
     public Serializer<T> serializer() {
         return (topic, value) -> {

@@ -89,6 +89,29 @@ public final class LatencyWindows {
         return buckets.get(StoreKeys.minute(key, minute));
     }
 
+    /** The minutes of {@code key} (made by {@link #record}) from {@code from} on that have a bucket. */
+    public java.util.SortedSet<Long> minutesFrom(String key, long from) {
+        LatencyCursor c = cursors.get(key);
+        return c == null ? new TreeSet<>() : c.minutes().tailSet(from, true);
+    }
+
+    /** Keeps a histogram changed in place as the minute bucket of {@code key} (encoded at the next commit). */
+    public void put(String key, long minute, Histogram h) {
+        buckets.put(StoreKeys.minute(key, minute), h);
+    }
+
+    /** Adds {@code h} into the minute bucket of {@code key} (made by {@link #recordMinute}). */
+    public void add(String key, long minute, Histogram h) {
+        String bucketKey = StoreKeys.minute(key, minute);
+        Histogram into = buckets.get(bucketKey);
+        if (into == null) {
+            into = h.copy();
+        } else {
+            into.add(h);
+        }
+        buckets.put(bucketKey, into);
+    }
+
     /** Deletes one minute bucket of {@code key} (made by {@link #recordMinute}). */
     public void drop(String key, long minute) {
         buckets.delete(StoreKeys.minute(key, minute));
@@ -99,8 +122,23 @@ public final class LatencyWindows {
         return Math.floorDiv(clock - graceMillis, Minutes.MILLIS);
     }
 
+    /**
+     * Told the merged histogram of every window with requests, right after its evaluation, while its
+     * minute buckets are still there (the canary judgement derives the baseline's window from it).
+     * The histogram is a scratch, valid during the call only; the hook may change it.
+     */
+    @FunctionalInterface
+    public interface WindowHook {
+        void window(long boundaryMinute, Histogram merged);
+    }
+
     /** Evaluates every boundary of {@code key} that became due by {@code clock}, in order. */
     public List<Evaluation> due(String key, long clock, long graceMillis) {
+        return due(key, clock, graceMillis, null);
+    }
+
+    /** As {@link #due(String, long, long)}, telling {@code hook} (if not null) each non-empty window's merged histogram. */
+    public List<Evaluation> due(String key, long clock, long graceMillis, WindowHook hook) {
         LatencyCursor c = cursors.get(key);
         long dueB = dueBoundary(clock, graceMillis);
         if (c == null || dueB <= c.lastBoundary()) {
@@ -113,7 +151,11 @@ public final class LatencyWindows {
         while (b <= dueB) {
             var inWindow = minutes.subSet(b - windowMinutes, true, b - 1, true);
             if (!inWindow.isEmpty()) {
-                out.add(new Evaluation(Minutes.start(b), Percentiles.of(merge(key, inWindow))));
+                Histogram merged = merge(key, inWindow);
+                out.add(new Evaluation(Minutes.start(b), Percentiles.of(merged)));
+                if (hook != null) {
+                    hook.window(b, merged);
+                }
                 firstEmpty = Long.MIN_VALUE;
                 b++;
             } else {

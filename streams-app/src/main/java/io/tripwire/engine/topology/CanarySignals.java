@@ -1,9 +1,10 @@
 package io.tripwire.engine.topology;
 
 import io.tripwire.engine.rules.Rules;
-import io.tripwire.engine.signals.CanaryMinutes;
+import io.tripwire.engine.signals.CanaryTenant;
 import io.tripwire.engine.signals.LatencyWindows;
 import io.tripwire.engine.signals.Minutes;
+import io.tripwire.engine.signals.Percentiles;
 import io.tripwire.engine.signals.StoreKeys;
 import io.tripwire.engine.tripwires.CanaryBucket;
 import io.tripwire.engine.tripwires.CanaryBucket.Kind;
@@ -29,26 +30,37 @@ import java.util.function.Consumer;
  * request stream time passes their end plus grace (the percentile schedule) and handed to the
  * canary tripwires as {@link CanaryBucket}s; at a rollout step, the end of every key's stage.
  *
- * <p>Latency keys count requests slower than τ_m, the baseline's p95 over [m − 5m, m): the
- * baseline's latencies go into the engine's own per-minute histograms under their own key and are
- * evaluated by {@link LatencyWindows} like any latency window; the stage's requests of each cohort
- * go into per-minute histograms read once, at the bucket's close, and dropped. Per request: a few
- * store reads and writes; per closed bucket: one tripwire evaluation per key.
+ * <p>Latency keys count requests slower than τ_m, the baseline's p95 over [m − 5m, m). The engine
+ * already keeps every request's latency in per-minute histograms and merges each five-minute window
+ * for {@code read-latency}; the baseline is most of the traffic, so instead of recording it a second
+ * time, the canary judgement records what is <em>not</em> baseline (the stage's canary in one
+ * histogram per minute, the rest, such as unlabelled requests of a tenant with a stage, in another)
+ * and derives the baseline's window from the merged one: all minus a rolling sum of the not-baseline
+ * minutes. The same subtraction gives a closing bucket's slow baseline requests. Baseline requests
+ * the stage does not count (before its start, or counted under the stage before) are recorded apart
+ * in the rare minutes that have any. So a baseline request costs no histogram record, a canary one
+ * one, and each request one read and write of the tenant's {@link CanaryTenant} record.
  */
 final class CanarySignals {
 
     /** The baseline window τ is taken over (the percentile definition of {@code read-latency}). */
     static final int TAU_WINDOW_MINUTES = 5;
+    /** The minute under which an op's rolling not-baseline sum is kept (no request has it). */
+    private static final long SUM_MINUTE = 0;
 
     private final long grace;
     private final boolean errors;
     private final boolean latency;
     private final boolean traffic;
     private final int tauMinEvents;
-    private final KeyValueStore<String, CanaryStage> stages;
-    private final KeyValueStore<String, CanaryMinutes> buckets;
+    private final KeyValueStore<String, CanaryTenant> tenants;
     private final LatencyWindows histograms;
     private final Consumer<Object> tripwires;
+    /** Key names made once (the hot path builds no string): errors keys by service, the latency and traffic keys. */
+    private final Map<String, String> errorsKeys = new java.util.HashMap<>();
+    private static final String LATENCY_READ = CanaryBucket.key(Kind.LATENCY, Op.READ.name());
+    private static final String LATENCY_WRITE = CanaryBucket.key(Kind.LATENCY, Op.WRITE.name());
+    private static final String TRAFFIC = CanaryBucket.key(Kind.TRAFFIC, CanaryBucket.TRAFFIC_SCOPE);
 
     CanarySignals(ProcessorContext<?, ?> ctx, Rules rules, List<Tripwire<?>> all, Consumer<Object> tripwires) {
         this.grace = rules.grace().toMillis();
@@ -61,19 +73,23 @@ final class CanarySignals {
         // the latency keys share τ: the smallest min-events of their rules decides when it exists
         this.tauMinEvents = canaries.stream().filter(r -> r.compare() == Kind.LATENCY).mapToInt(CanaryTripwire.Rule::minEvents).min().orElse(0);
         if (active()) {
-            this.stages = ctx.getStateStore(StoreNames.CANARY_STAGES);
-            this.buckets = ctx.getStateStore(StoreNames.CANARY_BUCKETS);
+            this.tenants = ctx.getStateStore(StoreNames.CANARY_TENANTS);
+            // the engine's own latency histograms: the same store and keys as RequestSignals' (tenant, op)
             this.histograms = new LatencyWindows(ctx.getStateStore(StoreNames.LATENCY_BUCKETS), ctx.getStateStore(StoreNames.LATENCY_CURSORS),
                     TAU_WINDOW_MINUTES, 0);
         } else {
-            this.stages = null;
-            this.buckets = null;
+            this.tenants = null;
             this.histograms = null;
         }
     }
 
     private boolean active() {
         return errors || latency || traffic;
+    }
+
+    /** What RequestSignals tells of each latency window, or null when the latency keys are off. */
+    RequestSignals.LatencyListener listener() {
+        return latency ? this::window : null;
     }
 
     /** canary, baseline, or null: the request takes part in the tenant-level tripwires only. */
@@ -91,73 +107,203 @@ final class CanarySignals {
         return null;
     }
 
-    void onRequest(String tenant, RequestLatency r, long ts, long clock, long previousClock) {
+    /** Counts one request (before the engine's latency histograms hold it). */
+    void onRequest(String tenant, RequestLatency r, long ts) {
         if (!active()) {
             return;
         }
-        CanaryStage stage = stages.get(tenant);
-        Boolean canary = isCanary(r.getCohort(), r.getVersion(), stage);
-        if (canary != null) {
-            if (stage == null) {
-                stage = CanaryStage.byRequest(ts); // before the tenant's first rollout step: its first labelled request
+        CanaryTenant t = tenants.get(tenant);
+        Boolean canary = isCanary(r.getCohort(), r.getVersion(), t == null ? null : t.stage());
+        if (t == null) {
+            if (canary == null) {
+                return; // a tenant without a stage: nothing to count
             }
-            String op = r.getOp().name();
-            if (latency && !canary) {
-                histograms.record(tauKey(tenant, op), ts, r.getLatencyMs()); // τ: baseline requests, whatever their stage
-            }
-            CanaryStage before = stage;
-            if (ts >= stage.start()) {
-                long minute = Minutes.of(ts);
-                if (errors) {
-                    stage = count(tenant, stage, Kind.ERRORS, r.getService(), minute, canary, r.getStatus() >= 500);
-                }
-                if (latency) {
-                    stage = count(tenant, stage, Kind.LATENCY, op, minute, canary, false);
-                    histograms.recordMinute(stageKey(tenant, op, canary), ts, r.getLatencyMs());
-                }
-                if (traffic) {
-                    stage = count(tenant, stage, Kind.TRAFFIC, CanaryBucket.TRAFFIC_SCOPE, minute, canary, false);
-                }
-            }
-            if (stage != before || stages.get(tenant) == null) {
-                stages.put(tenant, stage);
-            }
+            t = begin(tenant, CanaryStage.byRequest(ts)); // before the tenant's first rollout step: its first labelled request
         }
-        if (stage != null && LatencyWindows.dueBoundary(clock, grace) > LatencyWindows.dueBoundary(previousClock, grace)) {
-            close(tenant, stage, clock);
+        String op = r.getOp().name();
+        long minute = Minutes.of(ts);
+        boolean inStage = ts >= t.stage().start();
+        if (latency) {
+            recordLatency(tenant, t, op, minute, ts, r.getLatencyMs(), canary, inStage);
+        }
+        if (canary != null && inStage) {
+            CanaryStage s = t.stage();
+            if (errors) {
+                String key = errorsKeys.computeIfAbsent(r.getService(), svc -> CanaryBucket.key(Kind.ERRORS, svc));
+                t.add(key, minute, canary, r.getStatus() >= 500);
+                s = s.withKey(key);
+            }
+            if (latency) {
+                String key = r.getOp() == Op.READ ? LATENCY_READ : LATENCY_WRITE;
+                t.add(key, minute, canary, false);
+                s = s.withKey(key);
+            }
+            if (traffic) {
+                String key = TRAFFIC;
+                t.add(key, minute, canary, false);
+                s = s.withKey(key);
+            }
+            t.stage(s);
+        }
+        tenants.put(tenant, t);
+    }
+
+    /**
+     * Where a request's latency goes, besides the engine's own histogram: the stage's canary minute,
+     * the not-baseline minute (unlabelled, other cohorts, canary outside the stage), or for a
+     * baseline request nothing, unless the stage does not count it.
+     */
+    private void recordLatency(String tenant, CanaryTenant t, String op, long minute, long ts, double ms, Boolean canary, boolean inStage) {
+        long since = Minutes.of(t.since());
+        if (canary == Boolean.FALSE) {
+            if (minute < since) {
+                histograms.recordMinute(preKey(tenant, op), ts, ms); // the windows subtract such minutes whole
+                t.excluded(op).add(minute);
+            } else if (!inStage) {
+                histograms.recordMinute(excludedKey(tenant, op), ts, ms);
+                t.excluded(op).add(minute);
+            }
+        } else if (minute >= since) {
+            histograms.recordMinute(canary == Boolean.TRUE && inStage ? canaryKey(tenant, op) : otherKey(tenant, op), ts, ms);
+            t.notBaseline(op).add(minute);
         }
     }
 
-    private CanaryStage count(String tenant, CanaryStage stage, Kind kind, String scope, long minute, boolean canary, boolean bad) {
-        String key = CanaryBucket.key(kind, scope);
-        String storeKey = StoreKeys.of(tenant, key);
-        CanaryMinutes m = buckets.get(storeKey);
-        if (m == null) {
-            m = CanaryMinutes.empty();
-        }
-        m.add(minute, canary, bad);
-        buckets.put(storeKey, m);
-        return stage.withKey(key);
-    }
-
-    /** Closes every bucket of the tenant's keys whose end plus grace the stream time has passed, minute by minute. */
-    private void close(String tenant, CanaryStage stage, long clock) {
-        long due = LatencyWindows.dueBoundary(clock, grace); // buckets m < due have closed
+    /**
+     * A tenant's first stage: every request already in the engine's histograms from the stage's
+     * minute on came before it and is not baseline.
+     */
+    private CanaryTenant begin(String tenant, CanaryStage stage) {
+        CanaryTenant t = CanaryTenant.of(stage);
         if (latency) {
             for (Op op : Op.values()) {
-                taus(tenant, op.name(), clock);
+                String all = allKey(tenant, op.name());
+                for (long minute : List.copyOf(histograms.minutesFrom(all, Minutes.of(stage.start())))) {
+                    Histogram h = histograms.minute(all, minute);
+                    if (h != null) {
+                        histograms.add(otherKey(tenant, op.name()), minute, h);
+                        t.notBaseline(op.name()).add(minute);
+                    }
+                }
             }
         }
-        for (String key : stage.keys()) {
-            String storeKey = StoreKeys.of(tenant, key);
-            CanaryMinutes m = buckets.get(storeKey);
-            if (m == null) {
-                continue;
+        return t;
+    }
+
+    /**
+     * One latency window [b − 5, b) of the tenant's op, merged by the engine: τ_b from the baseline's
+     * part of it, and the slow requests of the op's bucket b − 1 (its minute is complete now).
+     */
+    private void window(String tenant, String op, long b, Histogram merged) {
+        CanaryTenant t = tenants.get(tenant);
+        if (t == null) {
+            return;
+        }
+        Histogram notBaseline = moveSum(tenant, t, op, b);
+        if (notBaseline != null) {
+            merged.subtract(notBaseline);
+        }
+        long since = Minutes.of(t.since());
+        for (long j = b - TAU_WINDOW_MINUTES; j < Math.min(b, since); j++) {
+            // before the tenant's first stage only the baseline requests recorded apart count
+            subtract(merged, histograms.minute(allKey(tenant, op), j));
+            Histogram pre = histograms.minute(preKey(tenant, op), j);
+            if (pre != null) {
+                merged.add(pre);
             }
+        }
+        if (merged.getTotalCount() > 0 && merged.getTotalCount() >= tauMinEvents) {
+            t.tau(op).put(b, Math.round(Percentiles.nearestRank(merged, 95.0) * 1000.0));
+        }
+        long m = b - 1;
+        long[] c = t.open(CanaryBucket.key(Kind.LATENCY, op)).get(m);
+        if (c != null) {
+            Long tau = t.tau(op).get(m);
+            long canarySlow = slower(canaryKey(tenant, op), m, tau);
+            c[CanaryTenant.CANARY_BAD] = canarySlow;
+            c[CanaryTenant.BASELINE_BAD] = slower(allKey(tenant, op), m, tau) - canarySlow - slower(otherKey(tenant, op), m, tau)
+                    - slower(excludedKey(tenant, op), m, tau);
+        }
+        t.tau(op).headMap(m).clear();
+        for (Iterator<Long> ex = t.excluded(op).headSet(b).iterator(); ex.hasNext(); ) {
+            long j = ex.next();
+            if (j < b - TAU_WINDOW_MINUTES || j == m) {
+                histograms.drop(excludedKey(tenant, op), j);
+                if (j < b - TAU_WINDOW_MINUTES) {
+                    histograms.drop(preKey(tenant, op), j);
+                    ex.remove();
+                }
+            }
+        }
+        tenants.put(tenant, t);
+    }
+
+    /**
+     * Moves the op's rolling sum of not-baseline minutes to [b − 5, b) (windows come in ascending
+     * boundaries: it only moves forward) and drops the minutes it has left; null when it is empty.
+     */
+    private Histogram moveSum(String tenant, CanaryTenant t, String op, long b) {
+        long[] w = t.window(op);
+        long from = b - TAU_WINDOW_MINUTES;
+        String sumKey = sumKey(tenant, op);
+        Histogram sum = histograms.minute(sumKey, SUM_MINUTE);
+        if (sum != null && w[1] > from && w[0] < w[1]) {
+            for (long leaving = w[0]; leaving < from; leaving++) {
+                subtract(sum, histograms.minute(canaryKey(tenant, op), leaving));
+                subtract(sum, histograms.minute(otherKey(tenant, op), leaving));
+            }
+        } else {
+            histograms.drop(sumKey, SUM_MINUTE);
+            sum = null;
+            w[1] = from;
+        }
+        for (long entering = Math.max(w[1], from); entering < b; entering++) {
+            for (String key : new String[] {canaryKey(tenant, op), otherKey(tenant, op)}) {
+                Histogram h = histograms.minute(key, entering);
+                if (h != null) {
+                    if (sum == null) {
+                        histograms.add(sumKey, SUM_MINUTE, h);
+                        sum = histograms.minute(sumKey, SUM_MINUTE);
+                    } else {
+                        sum.add(h);
+                    }
+                }
+            }
+        }
+        w[0] = from;
+        w[1] = b;
+        if (sum != null) {
+            histograms.put(sumKey, SUM_MINUTE, sum); // changed in place: marks it for the next commit
+        }
+        for (Iterator<Long> old = t.notBaseline(op).headSet(from).iterator(); old.hasNext(); ) {
+            long j = old.next();
+            histograms.drop(canaryKey(tenant, op), j);
+            histograms.drop(otherKey(tenant, op), j);
+            old.remove();
+        }
+        return sum;
+    }
+
+    private static void subtract(Histogram from, Histogram h) {
+        if (h != null) {
+            from.subtract(h);
+        }
+    }
+
+    /** Emits every bucket of the tenant's keys whose end plus grace the stream time has passed, minute by minute. */
+    void close(String tenant, long clock, long previousClock) {
+        if (!active() || LatencyWindows.dueBoundary(clock, grace) <= LatencyWindows.dueBoundary(previousClock, grace)) {
+            return;
+        }
+        CanaryTenant t = tenants.get(tenant);
+        if (t == null) {
+            return;
+        }
+        long due = LatencyWindows.dueBoundary(clock, grace); // buckets m < due have closed
+        for (String key : t.stage().keys()) {
             Kind kind = Kind.valueOf(key.substring(0, key.indexOf(StoreKeys.SEP)));
             String scope = key.substring(key.indexOf(StoreKeys.SEP) + 1);
-            boolean changed = false;
-            Iterator<Map.Entry<Long, long[]>> open = m.counts().entrySet().iterator();
+            Iterator<Map.Entry<Long, long[]>> open = t.open(key).entrySet().iterator();
             while (open.hasNext()) {
                 Map.Entry<Long, long[]> e = open.next();
                 long minute = e.getKey();
@@ -165,60 +311,15 @@ final class CanarySignals {
                     break;
                 }
                 open.remove();
-                changed = true;
-                tripwires.accept(bucket(tenant, kind, scope, minute, e.getValue(), m, stage));
-            }
-            if (kind == Kind.LATENCY) {
-                changed |= m.tauMicros().headMap(due).size() > 0;
-                m.tauMicros().headMap(due).clear();
-            }
-            if (changed) {
-                if (m.isEmpty()) {
-                    buckets.delete(storeKey);
-                } else {
-                    buckets.put(storeKey, m);
-                }
+                t.forgetRecent();
+                long[] c = e.getValue();
+                Long tau = kind == Kind.LATENCY ? t.tau(scope).get(minute) : null;
+                tripwires.accept(new CanaryBucket(kind, tenant, scope, Minutes.start(minute + 1), minute, c[CanaryTenant.CANARY],
+                        c[CanaryTenant.CANARY_BAD], c[CanaryTenant.BASELINE], c[CanaryTenant.BASELINE_BAD],
+                        tau == null ? Double.NaN : tau / 1000.0, t.stage()));
             }
         }
-    }
-
-    /** τ of every baseline window that became due, kept with the latency key's open buckets until they close. */
-    private void taus(String tenant, String op, long clock) {
-        List<LatencyWindows.Evaluation> evaluated = histograms.due(tauKey(tenant, op), clock, grace);
-        if (evaluated.isEmpty()) {
-            return;
-        }
-        String storeKey = StoreKeys.of(tenant, CanaryBucket.key(Kind.LATENCY, op));
-        CanaryMinutes m = buckets.get(storeKey);
-        if (m == null) {
-            m = CanaryMinutes.empty();
-        }
-        boolean changed = false;
-        for (LatencyWindows.Evaluation e : evaluated) {
-            if (e.percentiles() != null && e.percentiles().count() >= tauMinEvents) {
-                m.tauMicros().put(Minutes.of(e.boundaryMillis()), Math.round(e.percentiles().p95ms() * 1000.0));
-                changed = true;
-            }
-        }
-        if (changed) {
-            buckets.put(storeKey, m);
-        }
-    }
-
-    private CanaryBucket bucket(String tenant, Kind kind, String scope, long minute, long[] c, CanaryMinutes m, CanaryStage stage) {
-        long canaryBad = c[CanaryMinutes.CANARY_BAD];
-        long baselineBad = c[CanaryMinutes.BASELINE_BAD];
-        double tauMs = Double.NaN;
-        if (kind == Kind.LATENCY) {
-            Long tau = m.tauMicros().get(minute);
-            canaryBad = slower(stageKey(tenant, scope, true), minute, tau);
-            baselineBad = slower(stageKey(tenant, scope, false), minute, tau);
-            histograms.drop(stageKey(tenant, scope, true), minute);
-            histograms.drop(stageKey(tenant, scope, false), minute);
-            tauMs = tau == null ? Double.NaN : tau / 1000.0;
-        }
-        return new CanaryBucket(kind, tenant, scope, Minutes.start(minute + 1), minute, c[CanaryMinutes.CANARY], canaryBad,
-                c[CanaryMinutes.BASELINE], baselineBad, tauMs, stage);
+        tenants.put(tenant, t);
     }
 
     /**
@@ -227,10 +328,10 @@ final class CanarySignals {
      */
     private long slower(String key, long minute, Long tauMicros) {
         Histogram h = histograms.minute(key, minute);
-        if (h == null || tauMicros == null) {
+        if (h == null || tauMicros == null || h.getMaxValue() <= tauMicros) {
             return 0;
         }
-        return h.getTotalCount() - h.getCountBetweenValues(0, tauMicros);
+        return h.getCountBetweenValues(h.nextNonEquivalentValue(tauMicros), h.getMaxValue()); // the tail only
     }
 
     /** At a rollout step: the end of every key's stage (firing keys resolve), then the new stage. */
@@ -239,44 +340,79 @@ final class CanarySignals {
             return;
         }
         long at = step.getTs().toEpochMilli();
-        CanaryStage ended = stages.get(tenant);
-        if (ended != null) {
-            for (String key : ended.keys()) {
-                Kind kind = Kind.valueOf(key.substring(0, key.indexOf(StoreKeys.SEP)));
-                String scope = key.substring(key.indexOf(StoreKeys.SEP) + 1);
-                discardOpen(tenant, key, kind, scope);
-                tripwires.accept(CanaryBucket.stageEnd(kind, tenant, scope, at, ended));
-            }
-        }
-        stages.put(tenant, new CanaryStage(at, step.getVersion(), step.getStepPercent(), previousPercent, step.getRegion(), List.of()));
-    }
-
-    /** A stage change discards the buckets still open (τ of a latency key stays: it belongs to no stage). */
-    private void discardOpen(String tenant, String key, Kind kind, String scope) {
-        String storeKey = StoreKeys.of(tenant, key);
-        CanaryMinutes m = buckets.get(storeKey);
-        if (m == null || m.counts().isEmpty()) {
+        CanaryStage next = new CanaryStage(at, step.getVersion(), step.getStepPercent(), previousPercent, step.getRegion(), List.of());
+        CanaryTenant t = tenants.get(tenant);
+        if (t == null) {
+            tenants.put(tenant, begin(tenant, next));
             return;
         }
-        if (kind == Kind.LATENCY) {
-            for (long minute : m.counts().keySet()) {
-                histograms.drop(stageKey(tenant, scope, true), minute);
-                histograms.drop(stageKey(tenant, scope, false), minute);
+        CanaryStage ended = t.stage();
+        if (latency) {
+            for (Op op : Op.values()) {
+                discardOpen(tenant, t, op.name(), at);
             }
         }
-        m.counts().clear();
-        if (m.isEmpty()) {
-            buckets.delete(storeKey);
-        } else {
-            buckets.put(storeKey, m);
+        t.discardOpen();
+        t.stage(next);
+        tenants.put(tenant, t);
+        for (String key : ended.keys()) {
+            Kind kind = Kind.valueOf(key.substring(0, key.indexOf(StoreKeys.SEP)));
+            tripwires.accept(CanaryBucket.stageEnd(kind, tenant, key.substring(key.indexOf(StoreKeys.SEP) + 1), at, ended));
         }
     }
 
-    private static String tauKey(String tenant, String op) {
-        return StoreKeys.of(tenant, op, "baseline-tau");
+    /**
+     * A stage change discards the buckets still open. From the new stage's minute on, the baseline
+     * requests recorded so far count for τ but not for the new stage (they become "not in stage"),
+     * and the old stage's canary requests stay not-baseline (they move to the rest).
+     */
+    private void discardOpen(String tenant, CanaryTenant t, String op, long newStart) {
+        long since = Minutes.of(t.since());
+        for (long minute : List.copyOf(histograms.minutesFrom(allKey(tenant, op), Math.max(Minutes.of(newStart), since)))) {
+            Histogram all = histograms.minute(allKey(tenant, op), minute);
+            if (all == null) {
+                continue;
+            }
+            Histogram baseline = all.copy();
+            subtract(baseline, histograms.minute(canaryKey(tenant, op), minute));
+            subtract(baseline, histograms.minute(otherKey(tenant, op), minute));
+            histograms.drop(excludedKey(tenant, op), minute);
+            if (baseline.getTotalCount() > 0) {
+                histograms.add(excludedKey(tenant, op), minute, baseline);
+                t.excluded(op).add(minute);
+            }
+        }
+        for (long minute : t.notBaseline(op)) {
+            Histogram canary = histograms.minute(canaryKey(tenant, op), minute);
+            if (canary != null) {
+                histograms.add(otherKey(tenant, op), minute, canary);
+                histograms.drop(canaryKey(tenant, op), minute);
+            }
+        }
     }
 
-    private static String stageKey(String tenant, String op, boolean canary) {
-        return StoreKeys.of(tenant, op, canary ? "stage-canary" : "stage-baseline");
+    /** The engine's own histogram of every request of the tenant's op (RequestSignals' key). */
+    private static String allKey(String tenant, String op) {
+        return StoreKeys.of(tenant, op);
+    }
+
+    private static String canaryKey(String tenant, String op) {
+        return StoreKeys.of(tenant, op, "stage-canary");
+    }
+
+    private static String otherKey(String tenant, String op) {
+        return StoreKeys.of(tenant, op, "not-baseline");
+    }
+
+    private static String excludedKey(String tenant, String op) {
+        return StoreKeys.of(tenant, op, "baseline-not-in-stage");
+    }
+
+    private static String preKey(String tenant, String op) {
+        return StoreKeys.of(tenant, op, "baseline-before-canary");
+    }
+
+    private static String sumKey(String tenant, String op) {
+        return StoreKeys.of(tenant, op, "not-baseline-window");
     }
 }

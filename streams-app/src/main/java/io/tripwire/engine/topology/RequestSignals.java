@@ -42,11 +42,20 @@ final class RequestSignals {
     private final LatencyWindows latency;
     private final Consumer<Signal> signals;
     private final Consumer<Object> tripwires;
+    private final LatencyListener listener;
 
-    RequestSignals(ProcessorContext<?, ?> ctx, Rules rules, List<Tripwire<?>> all, Consumer<Signal> signals, Consumer<Object> tripwires) {
+    /** Told each latency window's merged histogram (the canary judgement derives the baseline's from it). */
+    @FunctionalInterface
+    interface LatencyListener {
+        void window(String tenant, String op, long boundaryMinute, org.HdrHistogram.Histogram merged);
+    }
+
+    RequestSignals(ProcessorContext<?, ?> ctx, Rules rules, List<Tripwire<?>> all, Consumer<Signal> signals, Consumer<Object> tripwires,
+                   LatencyListener listener) {
         this.rules = rules;
         this.signals = signals;
         this.tripwires = tripwires;
+        this.listener = listener;
         List<Duration> windows = new ArrayList<>(List.of(BUDGET_WINDOW, BURN_WINDOW));
         all.stream().filter(t -> t.input() == RequestWindow.class).forEach(t -> windows.addAll(t.windows()));
         this.counts = new RollingCounts(ctx.getStateStore(StoreNames.REQUEST_BUCKETS), ctx.getStateStore(StoreNames.REQUEST_SUMS), windows, 2);
@@ -84,7 +93,8 @@ final class RequestSignals {
         long grace = rules.grace().toMillis();
         if (LatencyWindows.dueBoundary(clock, grace) > LatencyWindows.dueBoundary(previousClock, grace)) {
             for (Op op : Op.values()) {
-                for (LatencyWindows.Evaluation e : latency.due(StoreKeys.of(tenant, op.name()), clock, grace)) {
+                LatencyWindows.WindowHook hook = listener == null ? null : (b, merged) -> listener.window(tenant, op.name(), b, merged);
+                for (LatencyWindows.Evaluation e : latency.due(StoreKeys.of(tenant, op.name()), clock, grace, hook)) {
                     if (e.percentiles() != null) {
                         signals.accept(new Signal("latency_p95_ms", tenant, op.name(), e.boundaryMillis(), e.percentiles().p95ms()));
                         signals.accept(new Signal("latency_p99_ms", tenant, op.name(), e.boundaryMillis(), e.percentiles().p99ms()));

@@ -23,16 +23,14 @@ public final class StoreNames {
     public static final String TRIPWIRE_STATE = "tripwire-state";
     /** Per tenant: last rollout step and ramp freeze. */
     public static final String TENANT_STATE = "tenant-state";
-    /** Per tenant: the current canary stage (its start, version, step, and the keys with traffic in it). */
-    public static final String CANARY_STAGES = "canary-stages";
-    /** Per tenant × canary key: the stage's open minute buckets (counts per cohort) and τ of their minutes. */
-    public static final String CANARY_BUCKETS = "canary-buckets";
+    /** Per tenant: the current canary stage and its keys' open minute buckets (counts per cohort), τ of their minutes. */
+    public static final String CANARY_TENANTS = "canary-tenants";
     /** Per canary tripwire × tenant × scope: the stage's totals, log e-values, fired and passed. */
     public static final String CANARY_STATE = "canary-state";
 
     /** Every store, for wiring them to the processor. */
     public static final String[] ALL = {TENANT_CLOCK, REQUEST_BUCKETS, REQUEST_SUMS, LATENCY_BUCKETS, LATENCY_CURSORS,
-        METRIC_SERIES, AUTONOMY_BUCKETS, AUTONOMY_SUMS, TRIPWIRE_STATE, TENANT_STATE, CANARY_STAGES, CANARY_BUCKETS, CANARY_STATE};
+        METRIC_SERIES, AUTONOMY_BUCKETS, AUTONOMY_SUMS, TRIPWIRE_STATE, TENANT_STATE, CANARY_TENANTS, CANARY_STATE};
 
     private StoreNames() {
     }

@@ -73,8 +73,8 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
                 });
         this.decisions = new Decisions(context.getStateStore(StoreNames.TRIPWIRE_STATE), context.getStateStore(StoreNames.TENANT_STATE),
                 context.getStateStore(StoreNames.CANARY_STATE), emitter, this::signal);
-        this.requests = new RequestSignals(context, rules, tripwires, this::signal, this::dispatch);
         this.canary = new CanarySignals(context, rules, tripwires, this::dispatch);
+        this.requests = new RequestSignals(context, rules, tripwires, this::signal, this::dispatch, canary.listener());
         this.metrics = new MetricSignals(context, tripwires, this::signal, observer);
         this.autonomy = new AutonomySignals(context, tripwires, this::signal, this::dispatch);
         Duration staleCheck = metrics.checkEvery();
@@ -110,8 +110,10 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
             clocks.put(clockKey, clock);
         }
         if (event instanceof RequestLatency r) {
+            // the canary counts the request first (its histograms must not hold it when a window is derived)
+            canary.onRequest(tenant, r, ts);
             requests.onRequest(tenant, r, ts, clock, previous == null ? Long.MIN_VALUE : previous);
-            canary.onRequest(tenant, r, ts, clock, previous == null ? Long.MIN_VALUE : previous);
+            canary.close(tenant, clock, previous == null ? Long.MIN_VALUE : previous);
         } else if (event instanceof MetricSample m) {
             metrics.onSample(tenant, m, context.currentSystemTimeMs());
             dispatch(m);

@@ -8,9 +8,8 @@ import io.tripwire.engine.signals.MetricPoint;
 import io.tripwire.engine.signals.Signal;
 import io.tripwire.engine.signals.Tally;
 import io.tripwire.engine.signals.WindowSums;
-import io.tripwire.engine.signals.CanaryMinutes;
+import io.tripwire.engine.signals.CanaryTenant;
 import io.tripwire.engine.state.WriteBackStore;
-import io.tripwire.engine.tripwires.CanaryStage;
 import io.tripwire.engine.tripwires.CanaryState;
 import io.tripwire.engine.state.WriteBackStoreBuilder;
 import io.tripwire.engine.tripwires.HoldState;
@@ -175,15 +174,14 @@ public final class TripwireTopology {
                 store(StoreNames.AUTONOMY_SUMS, WindowSums.SERDE, OBJECTS),
                 store(StoreNames.TRIPWIRE_STATE, HoldState.SERDE, OBJECTS),
                 store(StoreNames.TENANT_STATE, TenantState.SERDE, OBJECTS),
-                store(StoreNames.CANARY_STAGES, CanaryStage.SERDE, OBJECTS),
-                store(StoreNames.CANARY_BUCKETS, CanaryMinutes.SERDE, OBJECTS),
+                store(StoreNames.CANARY_TENANTS, CanaryTenant.SERDE, OBJECTS),
                 store(StoreNames.CANARY_STATE, CanaryState.SERDE, OBJECTS));
     }
 
     /** Values kept as objects per store and task: small records (a few hundred bytes each with the map). */
     static final int OBJECTS = 16_384;
     /** Decoded latency histograms kept per task (tens of KB each: 3 significant digits of microseconds). */
-    static final int HISTOGRAMS = 1_024;
+    static final int HISTOGRAMS = 2_048;
 
     /**
      * An in-memory store backed by a changelog topic, under a {@link WriteBackStore} that keeps

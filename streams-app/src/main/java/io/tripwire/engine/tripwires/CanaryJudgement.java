@@ -33,12 +33,13 @@ public record CanaryJudgement(String tenant, CanaryStage stage, List<Key> keys) 
     }
 
     /** Reads the judgement from the engine's stores; null when the tenant has no canary stage. */
-    public static CanaryJudgement of(String tenant, Rules rules, KeyValueStore<String, CanaryStage> stages,
+    public static CanaryJudgement of(String tenant, Rules rules, KeyValueStore<String, io.tripwire.engine.signals.CanaryTenant> tenants,
                                      KeyValueStore<String, CanaryState> states) {
-        CanaryStage stage = stages.get(tenant);
-        if (stage == null) {
+        io.tripwire.engine.signals.CanaryTenant t = tenants.get(tenant);
+        if (t == null) {
             return null;
         }
+        CanaryStage stage = t.stage();
         List<Key> keys = new ArrayList<>();
         for (String key : stage.keys()) {
             CanaryBucket.Kind kind = CanaryBucket.Kind.valueOf(key.substring(0, key.indexOf(StoreKeys.SEP)));

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A tenant's current canary stage (SPEC 3, "Canary judgement"), in the {@code canary-stages}
- * store: it begins at each rollout step (at its {@code ts}) and, before the first, at the first
+ * A tenant's current canary stage (SPEC 3, "Canary judgement"), kept with its open buckets in the
+ * {@code canary-tenants} store: it begins at each rollout step (at its {@code ts}) and, before the first, at the first
  * request with a cohort. Every canary key of the tenant starts afresh at a new stage.
  *
  * @param start           event time the stage began

@@ -1,0 +1,229 @@
+package io.tripwire.engine.signals;
+
+import io.tripwire.engine.tripwires.CanaryStage;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What the canary judgement keeps per tenant between events, in the {@code canary-tenants} store
+ * (SPEC 3, "Canary judgement"). One record, so a labelled request costs one read and one write of it.
+ *
+ * <ul>
+ *   <li>{@code stage}: the current stage; {@code since}: when the tenant's first stage began (before
+ *       it nothing of the tenant's traffic was baseline);</li>
+ *   <li>{@code open}: per key ({@code kind␟scope}) and minute, [canary, canaryBad, baseline,
+ *       baselineBad] (a latency key's bad counts are filled in when its minute's τ window is done);</li>
+ *   <li>{@code tau}: per op, τ (µs) of the minutes whose baseline window has been evaluated and whose
+ *       bucket has not closed;</li>
+ *   <li>{@code notBaseline}: per op, the minutes with histograms of requests that are not baseline
+ *       (the stage's canary, and the rest: unlabelled, other cohorts, canary before the stage), and
+ *       {@code window} the minutes [from, to) summed in the op's rolling histogram of them;</li>
+ *   <li>{@code excluded}: per op, the minutes with baseline requests the stage does not count (before
+ *       its start, or counted under the stage before), kept in their own histogram.</li>
+ * </ul>
+ */
+public final class CanaryTenant {
+
+    public static final int CANARY = 0;
+    public static final int CANARY_BAD = 1;
+    public static final int BASELINE = 2;
+    public static final int BASELINE_BAD = 3;
+
+    private CanaryStage stage;
+    private final String[] recentKeys = new String[4];
+    private final long[] recentMinutes = new long[4];
+    private final long[][] recentCounts = new long[4][];
+    private int nextRecent;
+    private final long since;
+    private final TreeMap<String, TreeMap<Long, long[]>> open;
+    private final TreeMap<String, TreeMap<Long, Long>> tau;
+    private final TreeMap<String, TreeSet<Long>> notBaseline;
+    private final TreeMap<String, long[]> window;
+    private final TreeMap<String, TreeSet<Long>> excluded;
+
+    private CanaryTenant(CanaryStage stage, long since, TreeMap<String, TreeMap<Long, long[]>> open, TreeMap<String, TreeMap<Long, Long>> tau,
+                         TreeMap<String, TreeSet<Long>> notBaseline, TreeMap<String, long[]> window, TreeMap<String, TreeSet<Long>> excluded) {
+        this.stage = stage;
+        this.since = since;
+        this.open = open;
+        this.tau = tau;
+        this.notBaseline = notBaseline;
+        this.window = window;
+        this.excluded = excluded;
+    }
+
+    /** A tenant's record from its first stage on. */
+    public static CanaryTenant of(CanaryStage stage) {
+        return new CanaryTenant(stage, stage.start(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+    }
+
+    public CanaryStage stage() {
+        return stage;
+    }
+
+    public void stage(CanaryStage s) {
+        stage = s;
+    }
+
+    /** Event time the tenant's first stage began. */
+    public long since() {
+        return since;
+    }
+
+    /**
+     * Counts one request of a cohort into its key's minute. Consecutive requests mostly hit the same
+     * key and minute: the last few buckets are remembered (not state: the maps hold them), so the
+     * hot path boxes no minute and walks no tree.
+     */
+    public void add(String key, long minute, boolean canary, boolean bad) {
+        long[] c = null;
+        for (int i = 0; i < recentKeys.length; i++) {
+            if (recentMinutes[i] == minute && key.equals(recentKeys[i])) {
+                c = recentCounts[i];
+                break;
+            }
+        }
+        if (c == null) {
+            c = open.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(minute, m -> new long[4]);
+            int slot = nextRecent++ % recentKeys.length;
+            recentKeys[slot] = key;
+            recentMinutes[slot] = minute;
+            recentCounts[slot] = c;
+        }
+        c[canary ? CANARY : BASELINE]++;
+        if (bad) {
+            c[canary ? CANARY_BAD : BASELINE_BAD]++;
+        }
+    }
+
+    /** The open minutes of a key (live view). */
+    public TreeMap<Long, long[]> open(String key) {
+        return open.computeIfAbsent(key, k -> new TreeMap<>());
+    }
+
+    /** Forgets every open bucket (a stage change discards them). */
+    public void discardOpen() {
+        open.clear();
+        forgetRecent();
+    }
+
+    /** Forgets the remembered buckets (a bucket left the maps). */
+    public void forgetRecent() {
+        java.util.Arrays.fill(recentKeys, null);
+    }
+
+    public TreeMap<Long, Long> tau(String op) {
+        return tau.computeIfAbsent(op, o -> new TreeMap<>());
+    }
+
+    public TreeSet<Long> notBaseline(String op) {
+        return notBaseline.computeIfAbsent(op, o -> new TreeSet<>());
+    }
+
+    /** The op's rolling window of non-baseline requests: the minutes [from, to) its sum holds (live array). */
+    public long[] window(String op) {
+        return window.computeIfAbsent(op, o -> new long[2]);
+    }
+
+    public TreeSet<Long> excluded(String op) {
+        return excluded.computeIfAbsent(op, o -> new TreeSet<>());
+    }
+
+    public static final BinarySerde<CanaryTenant> SERDE = BinarySerde.of(
+            (out, t) -> {
+                CanaryStage.SERDE.write(out, t.stage);
+                out.writeLong(t.since);
+                out.writeInt(t.open.size());
+                for (Map.Entry<String, TreeMap<Long, long[]>> k : t.open.entrySet()) {
+                    out.writeUTF(k.getKey());
+                    out.writeInt(k.getValue().size());
+                    for (Map.Entry<Long, long[]> m : k.getValue().entrySet()) {
+                        out.writeLong(m.getKey());
+                        for (long v : m.getValue()) {
+                            out.writeLong(v);
+                        }
+                    }
+                }
+                out.writeInt(t.tau.size());
+                for (Map.Entry<String, TreeMap<Long, Long>> e : t.tau.entrySet()) {
+                    out.writeUTF(e.getKey());
+                    out.writeInt(e.getValue().size());
+                    for (Map.Entry<Long, Long> v : e.getValue().entrySet()) {
+                        out.writeLong(v.getKey());
+                        out.writeLong(v.getValue());
+                    }
+                }
+                writeSets(out, t.notBaseline);
+                out.writeInt(t.window.size());
+                for (Map.Entry<String, long[]> w : t.window.entrySet()) {
+                    out.writeUTF(w.getKey());
+                    out.writeLong(w.getValue()[0]);
+                    out.writeLong(w.getValue()[1]);
+                }
+                writeSets(out, t.excluded);
+            },
+            in -> {
+                CanaryStage stage = CanaryStage.SERDE.read(in);
+                long since = in.readLong();
+                TreeMap<String, TreeMap<Long, long[]>> open = new TreeMap<>();
+                int keys = in.readInt();
+                for (int i = 0; i < keys; i++) {
+                    String key = in.readUTF();
+                    TreeMap<Long, long[]> minutes = new TreeMap<>();
+                    int n = in.readInt();
+                    for (int j = 0; j < n; j++) {
+                        minutes.put(in.readLong(), new long[] {in.readLong(), in.readLong(), in.readLong(), in.readLong()});
+                    }
+                    open.put(key, minutes);
+                }
+                TreeMap<String, TreeMap<Long, Long>> tau = new TreeMap<>();
+                int ops = in.readInt();
+                for (int i = 0; i < ops; i++) {
+                    String op = in.readUTF();
+                    TreeMap<Long, Long> values = new TreeMap<>();
+                    int n = in.readInt();
+                    for (int j = 0; j < n; j++) {
+                        values.put(in.readLong(), in.readLong());
+                    }
+                    tau.put(op, values);
+                }
+                TreeMap<String, TreeSet<Long>> notBaseline = readSets(in);
+                TreeMap<String, long[]> window = new TreeMap<>();
+                int w = in.readInt();
+                for (int i = 0; i < w; i++) {
+                    window.put(in.readUTF(), new long[] {in.readLong(), in.readLong()});
+                }
+                return new CanaryTenant(stage, since, open, tau, notBaseline, window, readSets(in));
+            });
+
+    private static void writeSets(DataOutputStream out, TreeMap<String, TreeSet<Long>> sets) throws IOException {
+        out.writeInt(sets.size());
+        for (Map.Entry<String, TreeSet<Long>> e : sets.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeInt(e.getValue().size());
+            for (long m : e.getValue()) {
+                out.writeLong(m);
+            }
+        }
+    }
+
+    private static TreeMap<String, TreeSet<Long>> readSets(DataInputStream in) throws IOException {
+        TreeMap<String, TreeSet<Long>> sets = new TreeMap<>();
+        int ops = in.readInt();
+        for (int i = 0; i < ops; i++) {
+            String op = in.readUTF();
+            TreeSet<Long> minutes = new TreeSet<>();
+            int n = in.readInt();
+            for (int j = 0; j < n; j++) {
+                minutes.add(in.readLong());
+            }
+            sets.put(op, minutes);
+        }
+        return sets;
+    }
+}
