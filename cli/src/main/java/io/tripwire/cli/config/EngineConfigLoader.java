@@ -34,7 +34,7 @@ final class EngineConfigLoader {
     private static final List<String> TOP_KEYS = List.of("application-id", "bootstrap-servers", "schema-registry-url",
             "schema-registry", "state-dir", "rules", "signing-key", "action-format", "strict-keys", "topics", "metrics", "otlp", "opa", "kafka");
     static final List<String> OTLP_KEYS = List.of("spans-topic", "metrics-topic", "tenant-attribute", "op-attribute",
-            "service-attribute", "services", "default-service", "metrics");
+            "service-attribute", "services", "default-service", "cohort-attribute", "metrics");
     static final List<String> OPA_KEYS = List.of("topic", "tenant-path", "op-id-path", "residency-zone-path", "data-zone-path",
             "purpose-path", "policies");
     /** Single-value keys (dotted paths); each can be overridden by {@link #envName} of its path. */
@@ -243,6 +243,7 @@ final class EngineConfigLoader {
                     otlp.getOrDefault("service-attribute", d.serviceAttribute()),
                     IngestSettings.pairs(where("otlp.services"), otlp.get("services")),
                     otlp.getOrDefault("default-service", d.defaultService()),
+                    otlp.getOrDefault("cohort-attribute", d.cohortAttribute()).trim(),
                     otlp.containsKey("metrics") ? List.of(otlp.get("metrics").split("\\s*,\\s*")) : d.metrics(),
                     opa.getOrDefault("tenant-path", d.tenantPath()), opa.getOrDefault("op-id-path", d.opIdPath()),
                     opa.getOrDefault("residency-zone-path", d.residencyZonePath()), opa.getOrDefault("data-zone-path", d.dataZonePath()),
@@ -251,6 +252,7 @@ final class EngineConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new EngineConfigException(e.getMessage());
         }
+        checkCohortAttribute(mapping);
         for (String[] topic : new String[][] {{"otlp.spans-topic", otlp.get("spans-topic")}, {"otlp.metrics-topic", otlp.get("metrics-topic")},
             {"opa.topic", opa.get("topic")}}) {
             if (topic[1] != null && !topic[1].isBlank() && !NAME.matcher(topic[1]).matches()) {
@@ -263,6 +265,33 @@ final class EngineConfigLoader {
         }
         return new Ingestion(blankToNull(otlp.get("spans-topic")), blankToNull(otlp.get("metrics-topic")),
                 blankToNull(opa.get("topic")), mapping, "true".equals(strict), 0);
+    }
+
+    /**
+     * The cohort attribute ("" for none) must be a name the mapping reads for nothing else: a
+     * request's cohort outranks its version, so a cohort copied from {@code service.version} (or
+     * from the tenant, op or service attribute) would never be canary or baseline and would hide
+     * the version the engine could have judged by.
+     */
+    private void checkCohortAttribute(IngestSettings m) {
+        String v = m.cohortAttribute();
+        if (v.isEmpty()) {
+            return;
+        }
+        if (v.chars().anyMatch(Character::isWhitespace)) {
+            throw new EngineConfigException(where("otlp.cohort-attribute") + ": '" + v + "' is not an attribute name (no spaces; "
+                    + "e.g. tripwire.cohort), or leave it empty to read no cohort");
+        }
+        Map<String, String> taken = new LinkedHashMap<>();
+        taken.put(m.tenantAttribute(), "the tenant (otlp.tenant-attribute)");
+        taken.put(m.opAttribute(), "the op (otlp.op-attribute)");
+        taken.put(m.serviceAttribute(), "the service (otlp.service-attribute)");
+        taken.put("service.version", "the version");
+        String other = taken.get(v);
+        if (other != null) {
+            throw new EngineConfigException(where("otlp.cohort-attribute") + ": '" + v + "' is already read as " + other
+                    + "; use the attribute that holds canary or baseline, or leave it empty to judge requests by service.version alone");
+        }
     }
 
     private static String blankToNull(String s) {

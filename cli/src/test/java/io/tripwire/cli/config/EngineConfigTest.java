@@ -206,6 +206,32 @@ class EngineConfigTest {
     }
 
     @Test
+    void theCohortAttributeIsReadFromTheFileOrTheEnvironmentAndEmptyReadsNone() throws IOException {
+        assertThat(EngineConfig.load(write(""), Map.of()).ingestion().mapping().cohortAttribute()).isEqualTo("tripwire.cohort");
+        assertThat(EngineConfig.load(Path.of("..", "config", "engine.yaml"), Map.of()).ingestion().mapping().cohortAttribute())
+                .isEqualTo("tripwire.cohort");
+        assertThat(EngineConfig.load(write("otlp: {cohort-attribute: deployment.cohort}\n"), Map.of()).ingestion().mapping()
+                .cohortAttribute()).isEqualTo("deployment.cohort");
+        assertThat(EngineConfig.load(write("otlp: {cohort-attribute: \"\"}\n"), Map.of()).ingestion().mapping().cohortAttribute())
+                .isEmpty();
+        assertThat(EngineConfig.load(write("otlp: {cohort-attribute: \"\"}\n"), Map.of("TRIPWIRE_OTLP_COHORT_ATTRIBUTE", "rollout.side"))
+                .ingestion().mapping().cohortAttribute()).isEqualTo("rollout.side");
+    }
+
+    @Test
+    void aCohortAttributeThatCannotHoldTheCohortIsRefusedWithWhy() throws IOException {
+        Path file = write("otlp: {cohort-attribute: service.version}\n");
+        assertThatThrownBy(() -> EngineConfig.load(file, Map.of())).isInstanceOf(EngineConfigException.class)
+                .hasMessage(file + ": otlp.cohort-attribute: 'service.version' is already read as the version; use the attribute that "
+                        + "holds canary or baseline, or leave it empty to judge requests by service.version alone");
+        assertThatThrownBy(() -> EngineConfig.load(write("otlp: {tenant-attribute: org, cohort-attribute: org}\n"), Map.of()))
+                .hasMessageContaining("otlp.cohort-attribute: 'org' is already read as the tenant (otlp.tenant-attribute)");
+        assertThatThrownBy(() -> EngineConfig.load(write(""), Map.of("TRIPWIRE_OTLP_COHORT_ATTRIBUTE", "deployment cohort")))
+                .hasMessage("TRIPWIRE_OTLP_COHORT_ATTRIBUTE (environment): 'deployment cohort' is not an attribute name (no spaces; "
+                        + "e.g. tripwire.cohort), or leave it empty to read no cohort");
+    }
+
+    @Test
     void anUnknownKeyIsNamedWithTheAllowedOnes() throws IOException {
         Path file = write("bootstrap-server: b:9092\n");
 

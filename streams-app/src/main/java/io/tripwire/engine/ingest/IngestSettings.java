@@ -15,6 +15,7 @@ import java.util.Map;
  * @param serviceAttribute  span attribute holding the tripwire service, checked first
  * @param services          resource {@code service.name} -> tripwire service; names not listed map to {@code defaultService}
  * @param defaultService    service of a span with neither
+ * @param cohortAttribute   span (then resource) attribute holding the request's canary cohort; empty: none is read
  * @param metrics           metric names whose gauge and sum points become metric events
  * @param tenantPath        decision-log path of the tenant
  * @param opIdPath          path of the op id ({@code decision_id} when absent)
@@ -24,15 +25,16 @@ import java.util.Map;
  * @param policies          first segment of the decision's {@code path} -> policy family (unlisted: the segment itself)
  */
 public record IngestSettings(String tenantAttribute, String opAttribute, String serviceAttribute, Map<String, String> services,
-                             String defaultService, List<String> metrics, String tenantPath, String opIdPath,
+                             String defaultService, String cohortAttribute, List<String> metrics, String tenantPath, String opIdPath,
                              String residencyZonePath, String dataZonePath, String purposePath, Map<String, String> policies) {
 
     public static final IngestSettings DEFAULTS = new IngestSettings("tenant_id", "tripwire.op", "tripwire.service", Map.of(), "api",
-            List.of("pg_replica_lag_seconds"), "input.tenant", "input.op_id", "input.residency_zone", "input.data_zone",
-            "input.purpose", Map.of());
+            "tripwire.cohort", List.of("pg_replica_lag_seconds"), "input.tenant", "input.op_id", "input.residency_zone",
+            "input.data_zone", "input.purpose", Map.of());
 
     public IngestSettings {
         services = Map.copyOf(services);
+        cohortAttribute = cohortAttribute == null ? "" : cohortAttribute; // "" is the one way to say none, for SpanMapping's check
         metrics = List.copyOf(metrics);
         policies = Map.copyOf(policies);
     }

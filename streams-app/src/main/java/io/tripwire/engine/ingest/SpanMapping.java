@@ -15,7 +15,8 @@ import java.util.Locale;
  * (legacy {@code http.status_code}), else 500 for a span with status ERROR and 200 otherwise; op
  * from {@code tripwire.op}, {@code graphql.operation.type} or the HTTP method; service from
  * {@code tripwire.service} or the resource's {@code service.name}; region {@code cloud.region};
- * route {@code http.route}; requestId the span id. Other span kinds are not requests.
+ * route {@code http.route}; requestId the span id; version {@code service.version} and cohort
+ * {@code tripwire.cohort} (span, then resource; blank or absent: none). Other span kinds are not requests.
  */
 public final class SpanMapping {
 
@@ -52,6 +53,8 @@ public final class SpanMapping {
                 .setRegion(text(first(span, "cloud.region")))
                 .setRoute(text(span.attributes().get("http.route")))
                 .setRequestId(span.spanId().isEmpty() ? null : span.spanId())
+                .setCohort(s.cohortAttribute().isEmpty() ? null : label(first(span, s.cohortAttribute())))
+                .setVersion(label(first(span, "service.version")))
                 .build();
         try {
             return EventValidation.validate(r);
@@ -109,6 +112,16 @@ public final class SpanMapping {
     private Object first(OtlpSpan span, String attribute) {
         Object v = span.attributes().get(attribute);
         return v != null ? v : span.resource().get(attribute);
+    }
+
+    /**
+     * A canary label as the span carries it, or null when blank: a blank cohort would otherwise
+     * stand for the request (any cohort outranks its version) and keep it out of the canary
+     * judgement, and a blank version would count it as baseline.
+     */
+    private static String label(Object v) {
+        String t = text(v);
+        return t == null || t.isBlank() ? null : t;
     }
 
     private static String text(Object v) {

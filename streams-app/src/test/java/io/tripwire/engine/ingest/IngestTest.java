@@ -16,23 +16,29 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** docs/ingest.md: what the SDK's OTLP encodings and OPA's decision-log events become. */
 class IngestTest {
 
-    private static final Ingest INGEST = new Ingest(new IngestSettings("tenant_id", "tripwire.op", "tripwire.service",
-            Map.of("ingest-gateway", "ingest"), "api", List.of("pg_replica_lag_seconds"), "input.tenant", "input.op_id",
-            "input.residency_zone", "input.data_zone", "input.purpose", Map.of()));
+    private static final Ingest INGEST = new Ingest(mapping("tripwire.cohort"));
 
     private static final List<RequestLatency> REQUESTS = List.of(
             Events.request(Instant.parse("2025-10-06T10:00:01.250Z"), "TENANT_004", "api", "READ", 200, 212.5),
             Events.request(Instant.parse("2025-10-06T10:00:02Z"), "TENANT_004", "api", "WRITE", 503, 80),
             Events.request(Instant.parse("2025-10-06T10:00:03Z"), "TENANT_003", "ingest", "WRITE", 202, 61.3));
+
+    private static IngestSettings mapping(String cohortAttribute) {
+        return new IngestSettings("tenant_id", "tripwire.op", "tripwire.service", Map.of("ingest-gateway", "ingest"), "api",
+                cohortAttribute, List.of("pg_replica_lag_seconds"), "input.tenant", "input.op_id", "input.residency_zone",
+                "input.data_zone", "input.purpose", Map.of());
+    }
 
     @Test
     void serverSpansInBothOtlpEncodingsBecomeTheRequestEvents() {
@@ -52,6 +58,60 @@ class IngestTest {
                 assertThat(r.getRequestId()).hasSize(16).matches("[0-9a-f]+"); // the span id
             }
         }
+    }
+
+    @Test
+    void theSdksServiceVersionAndACohortAttributeBecomeTheCanaryLabels() {
+        Instant t0 = Instant.parse("2025-10-06T10:00:00Z");
+        List<RequestLatency> labelled = List.of(
+                RequestLatency.newBuilder(Events.versioned(t0, "TENANT_004", "api", "READ", 200, 40, "v2")).setCohort("canary").build(),
+                Events.versioned(t0.plusSeconds(1), "TENANT_004", "api", "READ", 200, 41, "v1"),
+                Events.labelled(t0.plusSeconds(2), "TENANT_004", "api", "WRITE", 503, 42, "baseline"),
+                Events.request(t0.plusSeconds(3), "TENANT_004", "api", "READ", 200, 43));
+        // service.version on the resource (OTEL_RESOURCE_ATTRIBUTES=service.version=v2), tripwire.cohort on the span
+        List<SpanData> spans = OtelSdk.spans(labelled, Map.of("api", "graphql-gateway"));
+        for (byte[] value : List.of(OtelSdk.tracesProto(spans), OtelSdk.tracesJson(spans).getBytes(StandardCharsets.UTF_8))) {
+            Ingest.Mapped m = INGEST.map(Ingest.Form.OTLP_TRACES, value, "otlp_spans-0@8");
+            assertThat(m.refused()).isEmpty();
+            assertThat(m.events()).hasSize(4).allSatisfy(e -> {
+                RequestLatency r = (RequestLatency) e;
+                RequestLatency want = labelled.stream().filter(x -> x.getTs().equals(r.getTs())).findFirst().orElseThrow();
+                assertThat(r.getVersion()).isEqualTo(want.getVersion());
+                assertThat(r.getCohort()).isEqualTo(want.getCohort());
+            });
+        }
+    }
+
+    @Test
+    void aSpansOwnLabelComesBeforeItsResourcesAndABlankOneIsNone() {
+        long t = Instant.parse("2025-10-06T10:00:00Z").toEpochMilli() * 1_000_000L;
+        AttributeKey<String> version = AttributeKey.stringKey("service.version");
+        AttributeKey<String> cohort = AttributeKey.stringKey("tripwire.cohort");
+        Attributes request = Attributes.of(AttributeKey.stringKey("tenant_id"), "T", AttributeKey.stringKey("http.request.method"), "GET");
+        Attributes canaryPods = Attributes.of(version, "v2", cohort, "canary"); // set per deployment, on the resource
+        List<SpanData> spans = List.of(
+                OtelSdk.span(canaryPods, SpanKind.SERVER, request, t, t + 5_000_000),
+                OtelSdk.span(canaryPods, SpanKind.SERVER, request.toBuilder().put(version, "v2.1").put(cohort, "shadow").build(),
+                        t + 1_000_000, t + 6_000_000),
+                OtelSdk.span(SpanKind.SERVER, request.toBuilder().put(version, "").put(cohort, " ").build(), t + 2_000_000, t + 7_000_000),
+                OtelSdk.span(SpanKind.SERVER, request, t + 3_000_000, t + 8_000_000));
+
+        Ingest.Mapped m = INGEST.map(Ingest.Form.OTLP_TRACES, OtelSdk.tracesProto(spans), "otlp_spans-2@1");
+        assertThat(m.refused()).isEmpty();
+        // in the order of their end times (the marshaler groups spans by resource)
+        assertThat(m.events().stream().map(e -> (RequestLatency) e).sorted(Comparator.comparing(RequestLatency::getTs)).toList())
+                .extracting(RequestLatency::getVersion, RequestLatency::getCohort)
+                .containsExactly(tuple("v2", "canary"), tuple("v2.1", "shadow"), tuple(null, null), tuple(null, null)); // "shadow" as it is
+
+        // another attribute for the cohort, or none: service.version is read either way
+        Attributes routed = request.toBuilder().put(version, "v2").put("deployment.cohort", "canary").put(cohort, "baseline").build();
+        byte[] value = OtelSdk.tracesProto(List.of(OtelSdk.span(SpanKind.SERVER, routed, t, t + 5_000_000)));
+        assertThat(new Ingest(mapping("deployment.cohort")).map(Ingest.Form.OTLP_TRACES, value, "otlp_spans-2@2").events())
+                .singleElement().extracting(e -> ((RequestLatency) e).getCohort(), e -> ((RequestLatency) e).getVersion())
+                .containsExactly("canary", "v2");
+        assertThat(new Ingest(mapping("")).map(Ingest.Form.OTLP_TRACES, value, "otlp_spans-2@3").events())
+                .singleElement().extracting(e -> ((RequestLatency) e).getCohort(), e -> ((RequestLatency) e).getVersion())
+                .containsExactly(null, "v2");
     }
 
     @Test

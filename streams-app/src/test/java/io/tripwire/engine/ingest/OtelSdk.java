@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,15 +42,22 @@ public final class OtelSdk {
     private OtelSdk() {
     }
 
-    /** A SERVER span for one request event: a GET for READ, a POST for WRITE; {@code service} is the resource's service.name. */
+    /**
+     * A SERVER span for one request event: a GET for READ, a POST for WRITE. Its {@code service} is
+     * the resource's service.name and its {@code version} the resource's service.version (as the SDK
+     * sets them, e.g. from OTEL_RESOURCE_ATTRIBUTES); its {@code cohort} the span's tripwire.cohort
+     * (as a router that picks the side would set it).
+     */
     public static List<SpanData> spans(List<RequestLatency> requests, Map<String, String> serviceNames) {
         List<SpanData> out = new ArrayList<>();
-        Map<String, List<RequestLatency>> byService = new java.util.LinkedHashMap<>();
-        requests.forEach(r -> byService.computeIfAbsent(serviceNames.getOrDefault(r.getService(), r.getService()), k -> new ArrayList<>()).add(r));
-        byService.forEach((serviceName, rs) -> {
+        Map<Resource, List<RequestLatency>> byResource = new LinkedHashMap<>();
+        for (RequestLatency r : requests) {
+            Resource resource = resource(serviceNames.getOrDefault(r.getService(), r.getService()), r.getVersion());
+            byResource.computeIfAbsent(resource, k -> new ArrayList<>()).add(r);
+        }
+        byResource.forEach((resource, rs) -> {
             InMemorySpanExporter exporter = InMemorySpanExporter.create();
-            try (SdkTracerProvider provider = SdkTracerProvider.builder()
-                    .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), serviceName)))
+            try (SdkTracerProvider provider = SdkTracerProvider.builder().setResource(resource)
                     .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()) {
                 Tracer tracer = provider.get("tripwire-test");
                 for (RequestLatency r : rs) {
@@ -67,6 +75,9 @@ public final class OtelSdk {
                     if (r.getRegion() != null) {
                         span.setAttribute("cloud.region", r.getRegion());
                     }
+                    if (r.getCohort() != null) {
+                        span.setAttribute("tripwire.cohort", r.getCohort());
+                    }
                     if (r.getStatus() >= 500) {
                         span.setStatus(StatusCode.ERROR);
                     }
@@ -78,10 +89,25 @@ public final class OtelSdk {
         return out;
     }
 
+    /** What the SDK makes of OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES=service.version=... */
+    private static Resource resource(String serviceName, String version) {
+        var attrs = Attributes.builder().put("service.name", serviceName);
+        if (version != null) {
+            attrs.put("service.version", version);
+        }
+        return Resource.create(attrs.build());
+    }
+
     /** Any span the SDK can make: for the cases a request event cannot describe (no tenant, CLIENT kind, ...). */
     public static SpanData span(SpanKind kind, Attributes attributes, long startNanos, long endNanos) {
+        return span(Attributes.empty(), kind, attributes, startNanos, endNanos);
+    }
+
+    /** Any span, its resource the SDK's default with {@code resource} added (service.version, a cohort set per deployment, ...). */
+    public static SpanData span(Attributes resource, SpanKind kind, Attributes attributes, long startNanos, long endNanos) {
         InMemorySpanExporter exporter = InMemorySpanExporter.create();
-        try (SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()) {
+        try (SdkTracerProvider provider = SdkTracerProvider.builder().setResource(Resource.getDefault().merge(Resource.create(resource)))
+                .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()) {
             provider.get("tripwire-test").spanBuilder("op").setSpanKind(kind).setAllAttributes(attributes)
                     .setStartTimestamp(startNanos, TimeUnit.NANOSECONDS).startSpan().end(endNanos, TimeUnit.NANOSECONDS);
             return exporter.getFinishedSpanItems().get(0); // before close: shutting down clears the exporter
