@@ -6,8 +6,12 @@ final class ReportStyle {
     private ReportStyle() {
     }
 
-    static String css() {
+    /** The stylesheet; {@code canary}: with the canary charts' stage boundaries (a page without them keeps its bytes). */
+    static String css(boolean canary) {
         StringBuilder b = new StringBuilder(CSS);
+        if (canary) {
+            b.append(CANARY_CSS);
+        }
         for (Severity s : Severity.values()) {
             String sev = ".sev-" + s.css;
             b.append("svg.chart ").append(sev).append(" line{stroke:").append(s.colour).append("}")
@@ -75,5 +79,12 @@ final class ReportStyle {
             .swatch.awaiting{background:#d98a00;opacity:.3}
             .reason .significance{display:block;color:#555;font-size:12px}
             .note{color:#555;font-style:italic}
+            """;
+
+    private static final String CANARY_CSS = """
+            svg.chart .stage line{stroke:#444;stroke-width:1.2;stroke-dasharray:3 3}
+            svg.chart .stage text{font-size:11px;font-weight:600;fill:#444;paint-order:stroke;stroke:#fff;stroke-width:3px}
+            .swatch.stage{width:0;border-left:2px dashed #444;border-radius:0;background:none}
+            figcaption .note{font-weight:400;font-size:12px}
             """;
 }

@@ -126,8 +126,8 @@ final class ReportTables {
         return b.toString();
     }
 
-    /** The colour key: severities, signal line, threshold line. */
-    static String legend() {
+    /** The colour key: severities, signal line, threshold line; {@code canary}: the canary charts' stage boundaries too. */
+    static String legend(boolean canary) {
         StringBuilder b = new StringBuilder("<div class=\"legend\"><b>Legend</b>");
         for (Severity s : List.of(Severity.CORRECTIVE, Severity.ALERT, Severity.RESOLVED)) {
             b.append("<span><i class=\"swatch sev-").append(s.css).append("\"></i>").append(Html.esc(s.legend)).append("</span>");
@@ -135,6 +135,7 @@ final class ReportTables {
         return b.append("<span><i class=\"swatch line\"></i>signal value</span>")
                 .append("<span><i class=\"swatch dashed\"></i>threshold (tripwire and value)</span>")
                 .append("<span><i class=\"swatch awaiting\"></i>past its threshold, not yet significant (SPEC 3)</span>")
+                .append(canary ? "<span><i class=\"swatch stage\"></i>canary stage boundary (rollout step)</span>" : "")
                 .append("<span class=\"note\">hover a marker for its action, tripwire, firedAt and reason</span></div>")
                 .toString();
     }

@@ -29,7 +29,8 @@ import java.util.TreeSet;
  *
  * <p>The header gives the time range and the counts (events, actions by tripwire and by action,
  * dead letters by reason) and a legend. Then, per tenant in name order: a timeline chart per signal
- * and scope with its tripwires' thresholds dashed and a marker per related action, an events strip
+ * and scope with its tripwires' thresholds dashed and a marker per related action (a canary key's
+ * e-value on a log axis, with the tenant's canary stages: {@link CanaryCharts}), an events strip
  * for actions of tripwires with no signal (policy denies, ramp freeze, ingest errors), and the
  * tenant's actions in firing order. Last, the dead letters. Each line is thinned to at most
  * {@value #MAX_POINTS} points, keeping each bucket's low and high, so the page stays small.
@@ -83,13 +84,15 @@ public final class ReportWriter {
         out.actions().forEach(a -> actionsByTenant.computeIfAbsent(a.getTenant(), t -> new ArrayList<>()).add(a));
         Set<String> tenants = new TreeSet<>(pointsByTenant.keySet());
         tenants.addAll(actionsByTenant.keySet());
+        // the canary charts' styles and legend only where there are some: other pages stay as they were
+        boolean canary = points.stream().anyMatch(p -> p.signal().equals(SignalNames.CANARY_E_WORSE));
 
         StringBuilder b = new StringBuilder(64 * 1024);
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>").append(Html.esc(title)).append("</title><style>\n").append(ReportStyle.css())
+                .append("<title>").append(Html.esc(title)).append("</title><style>\n").append(ReportStyle.css(canary))
                 .append("</style></head><body>\n");
-        header(b, out, title, points, unreadable, tenants, actionsByTenant);
+        header(b, out, title, points, unreadable, tenants, actionsByTenant, canary);
         kpisAndTimeline(b, out, rules, points);
         ThresholdLines thresholds = new ThresholdLines(rules);
         int index = 0;
@@ -104,7 +107,7 @@ public final class ReportWriter {
     }
 
     private static void header(StringBuilder b, ReplayOutput out, String title, List<SignalPoint> points, int unreadable,
-                               Set<String> tenants, Map<String, List<TripwireAction>> actionsByTenant) {
+                               Set<String> tenants, Map<String, List<TripwireAction>> actionsByTenant, boolean canary) {
         long[] span = span(points, out.actions());
         b.append("<header><h1>").append(Html.esc(title)).append("</h1><p class=\"meta\">");
         if (span[0] <= span[1]) {
@@ -122,7 +125,7 @@ public final class ReportWriter {
                 .append("<div>signal points<b>").append(points.size()).append("</b></div>")
                 .append("<div>actions<b>").append(out.actions().size()).append("</b></div>")
                 .append("<div>dead letters<b>").append(out.deadLetters().size()).append("</b></div></div>");
-        b.append(ReportTables.counts(out)).append(ReportTables.legend());
+        b.append(ReportTables.counts(out)).append(ReportTables.legend(canary));
         b.append("<nav><b>Tenants</b><ul>");
         int index = 0;
         for (String tenant : tenants) {
@@ -161,17 +164,34 @@ public final class ReportWriter {
         for (SignalPoint p : points) {
             series.computeIfAbsent(new ChartKey(p.signal(), p.scope()), k -> new ArrayList<>()).add(new Point(p.at(), p.value()));
         }
+        series.values().forEach(line -> line.sort(Comparator.comparingLong(Point::at)));
+        List<List<Point>> canaries = new ArrayList<>();
+        series.forEach((key, line) -> {
+            if (key.signal.equals(SignalNames.CANARY_E_WORSE)) {
+                canaries.add(line);
+            }
+        });
+        List<CanaryStages.Boundary> stages = canaries.isEmpty() ? List.of() : CanaryStages.of(actions, canaries);
         long[] span = span(points, actions); // the tenant's own range: all its charts line up
+        // a stage begins before its first bucket closes, maybe long before: its line stays on the charts
+        for (CanaryStages.Boundary s : stages) {
+            span[0] = Math.min(span[0], s.at());
+            span[1] = Math.max(span[1], s.at());
+        }
         XRange x = XRange.around(span[0], span[1]);
         // identity: two equal records are still two actions, each with its marker
         Set<TripwireAction> charted = Collections.newSetFromMap(new IdentityHashMap<>());
         series.forEach((key, line) -> {
-            line.sort(Comparator.comparingLong(Point::at));
             List<TripwireAction> related = actions.stream()
                     .filter(a -> key.scope.equals(a.getScope()) && thresholds.relates(a.getTripwire(), key.signal, key.scope))
                     .toList();
             charted.addAll(related);
-            SignalNames.Described d = SignalNames.describe(key.signal);
+            if (key.signal.equals(SignalNames.CANARY_E_WORSE)) {
+                b.append(CanaryCharts.figure(tenant, key.scope, x, line, thresholds.of(key.signal, key.scope), related, stages,
+                        MAX_POINTS));
+                return;
+            }
+            SignalNames.Described d = SignalNames.describe(key.signal, key.scope);
             String caption = d.title() + " · " + key.scope;
             b.append("<figure class=\"signal\"><figcaption>").append(Html.esc(caption)).append(" <code>")
                     .append(Html.esc(key.signal)).append("</code></figcaption>")

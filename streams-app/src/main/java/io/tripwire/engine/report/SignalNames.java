@@ -1,5 +1,7 @@
 package io.tripwire.engine.report;
 
+import io.tripwire.schemas.Op;
+
 import java.util.Map;
 
 /** Readable names and units of the signals of SPEC section 5, for chart captions and axes. */
@@ -8,6 +10,9 @@ final class SignalNames {
     /** A caption and the unit of the value axis (empty for ratios). */
     record Described(String title, String unit) {
     }
+
+    /** The canary judgement's e-value (SPEC 3 "Canary judgement"): one series per canary key, drawn on a log axis. */
+    static final String CANARY_E_WORSE = "canary_e_worse";
 
     private static final Map<String, Described> KNOWN = Map.of(
             "latency_p95_ms", new Described("p95 latency (5m window)", "ms"),
@@ -18,10 +23,30 @@ final class SignalNames {
             "autonomy_rate", new Described("autonomy rate (24h)", "fraction"),
             "replica_lag_seconds", new Described("replica lag", "seconds"));
 
+    private static final Described CANARY_LATENCY = new Described("canary vs baseline: slow requests (e_worse, per stage)", "e-value (log)");
+    private static final Described CANARY_ERRORS = new Described("canary vs baseline: 5xx (e_worse, per stage)", "e-value (log)");
+
     private SignalNames() {
     }
 
-    static Described describe(String signal) {
+    /** The caption and unit of a chart of {@code signal} × {@code scope}: only a canary key's depends on its scope. */
+    static Described describe(String signal, String scope) {
+        if (signal.equals(CANARY_E_WORSE)) {
+            return latencyKey(scope) ? CANARY_LATENCY : CANARY_ERRORS;
+        }
         return KNOWN.getOrDefault(signal, new Described(signal, ""));
+    }
+
+    /**
+     * Whether a canary_e_worse series is a canary-latency key (its scope is an op) rather than a
+     * canary-errors one (a service): the signal line does not say which comparison wrote it.
+     */
+    static boolean latencyKey(String scope) {
+        for (Op op : Op.values()) {
+            if (op.name().equals(scope)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

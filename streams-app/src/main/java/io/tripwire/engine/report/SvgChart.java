@@ -11,7 +11,8 @@ import java.util.Locale;
 
 /**
  * Draws one timeline as inline SVG: a signal's values over event time with its threshold lines
- * dashed and labelled, and a vertical marker per action. Every chart of a tenant gets the same
+ * dashed and labelled, and a vertical marker per action (on a canary chart, a line per stage
+ * boundary too). Every chart of a tenant gets the same
  * {@link XRange} and the same left and right margins, so their time axes line up on the page.
  */
 final class SvgChart {
@@ -65,7 +66,15 @@ final class SvgChart {
             lo = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
         }
         hi += pad;
-        Ticks.Scale y = Ticks.values(lo, hi, 5);
+        return plot(label, unit, x, Ticks.values(lo, hi, 5), points, thresholds, actions, List.of());
+    }
+
+    /**
+     * A chart on a given value axis (a log one for the canary judgement's e-values): the line, its
+     * thresholds, a vertical line per stage boundary and the markers of the actions related to it.
+     */
+    static String plot(String label, String unit, XRange x, Ticks.Axis y, List<Point> points, List<Threshold> thresholds,
+                       List<TripwireAction> actions, List<CanaryStages.Boundary> stages) {
         SvgChart c = new SvgChart(x);
         List<Label> labels = labels(x, actions, true);
         int top = 8 + rows(labels) * LABEL_ROW;
@@ -77,6 +86,9 @@ final class SvgChart {
         c.line(points, y, top);
         for (int i = 0; i < thresholds.size(); i++) {
             c.threshold(thresholds.get(i), i, y, top);
+        }
+        for (CanaryStages.Boundary s : stages) {
+            c.stage(s, top, top + PLOT_HEIGHT);
         }
         c.markers(actions, labels, top, top + PLOT_HEIGHT);
         return c.close();
@@ -123,8 +135,8 @@ final class SvgChart {
         return LEFT + f * (WIDTH - LEFT - RIGHT);
     }
 
-    private static double py(Ticks.Scale y, int top, double v) {
-        return top + PLOT_HEIGHT - (v - y.min()) / (y.max() - y.min()) * PLOT_HEIGHT;
+    private static double py(Ticks.Axis y, int top, double v) {
+        return top + PLOT_HEIGHT - y.fraction(v) * PLOT_HEIGHT;
     }
 
     private void open(String label, int height) {
@@ -137,7 +149,7 @@ final class SvgChart {
         return svg.append("</svg>").toString();
     }
 
-    private void valueAxis(Ticks.Scale y, int top, String unit) {
+    private void valueAxis(Ticks.Axis y, int top, String unit) {
         for (double v : y.ticks()) {
             double yy = py(y, top, v);
             svg.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>",
@@ -171,7 +183,7 @@ final class SvgChart {
                 WIDTH - RIGHT, bottom + 30));
     }
 
-    private void line(List<Point> points, Ticks.Scale y, int top) {
+    private void line(List<Point> points, Ticks.Axis y, int top) {
         List<String> segment = new ArrayList<>();
         for (Point p : points) {
             if (p.gap()) {
@@ -221,13 +233,22 @@ final class SvgChart {
         }
     }
 
-    private void threshold(Threshold t, int index, Ticks.Scale y, int top) {
+    private void threshold(Threshold t, int index, Ticks.Axis y, int top) {
         double yy = py(y, top, t.value());
         double labelY = yy - 14 < top ? yy + 15 : yy - 5; // under the line when there is no room above it
         svg.append(String.format(Locale.ROOT,
                 "<g class=\"threshold\"><line class=\"threshold-line dash%d\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
                         + "<text class=\"threshold-label\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text></g>",
                 index % 3, LEFT, WIDTH - RIGHT, yy, yy, WIDTH - RIGHT - 4 - index * 260, labelY, Html.esc(t.label())));
+    }
+
+    /** A stage boundary: a vertical line across the plot, its label (the step) at the foot, its time in the tooltip. */
+    private void stage(CanaryStages.Boundary s, int top, int bottom) {
+        double xx = px(s.at());
+        svg.append("<g class=\"stage\"><title>").append(Html.esc(s.title())).append("</title>")
+                .append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>", xx, xx, top, bottom))
+                .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s</text>", xx + 3, bottom - 4, Html.esc(s.label())))
+                .append("</g>");
     }
 
     /** Where an action's label goes: above the plot, in the first row where it does not overlap. */

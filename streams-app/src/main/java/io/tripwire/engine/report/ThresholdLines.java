@@ -6,6 +6,8 @@ import io.tripwire.engine.rules.TripwireRule;
 import io.tripwire.engine.tripwires.AutonomyRatioTripwire;
 import io.tripwire.engine.tripwires.AutonomyWindow;
 import io.tripwire.engine.tripwires.BurnRateTripwire;
+import io.tripwire.engine.tripwires.CanaryBucket;
+import io.tripwire.engine.tripwires.CanaryTripwire;
 import io.tripwire.engine.tripwires.ErrorBudgetTripwire;
 import io.tripwire.engine.tripwires.LatencyTripwire;
 import io.tripwire.engine.tripwires.MetricThresholdTripwire;
@@ -14,12 +16,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
  * Which tripwire watches which signal chart, and at what threshold. A tripwire kind with no signal
- * of its own (policy denies, ramp freeze, the ingest error ratio) binds to no chart; its actions go
- * on the tenant's events strip.
+ * of its own (policy denies, ramp freeze, the ingest error ratio, the canary split) binds to no
+ * chart; its actions go on the tenant's events strip. A canary tripwire's threshold is the
+ * e-value its rule fires and passes at, 1/(1 − confidence).
  */
 final class ThresholdLines {
 
@@ -27,10 +31,10 @@ final class ThresholdLines {
     record Threshold(String tripwire, double value, String label) {
     }
 
-    /** A tripwire's chart: its signal, the scope it needs (null: any scope of that signal) and threshold. */
-    private record Binding(String signal, String scope, Threshold threshold) {
+    /** A tripwire's chart: its signal, the scopes it watches of that signal, and its threshold. */
+    private record Binding(String signal, Predicate<String> scope, Threshold threshold) {
         boolean matches(String s, String sc) {
-            return signal.equals(s) && (scope == null || scope.equals(sc));
+            return signal.equals(s) && scope.test(sc);
         }
     }
 
@@ -81,10 +85,17 @@ final class ThresholdLines {
             String signal = a.ratio().equals("compensated") ? "compensation_rate" : "autonomy_rate";
             return bind(signal, AutonomyWindow.SCOPE, a, a.threshold(), "");
         }
+        if (r instanceof CanaryTripwire.Rule c) {
+            // both comparisons write canary_e_worse: an op's series is canary-latency's, a service's canary-errors'
+            boolean latency = c.compare() == CanaryBucket.Kind.LATENCY;
+            return new Binding(SignalNames.CANARY_E_WORSE, sc -> SignalNames.latencyKey(sc) == latency,
+                    new Threshold(r.id(), c.level(), r.id() + " e ≥ " + Ticks.number(c.level())));
+        }
         return null;
     }
 
     private static Binding bind(String signal, String scope, TripwireRule r, double threshold, String unit) {
-        return new Binding(signal, scope, new Threshold(r.id(), threshold, r.id() + " " + Ticks.number(threshold) + unit));
+        return new Binding(signal, scope == null ? sc -> true : scope::equals,
+                new Threshold(r.id(), threshold, r.id() + " " + Ticks.number(threshold) + unit));
     }
 }

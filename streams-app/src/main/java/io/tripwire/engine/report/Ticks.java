@@ -9,13 +9,28 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Readable axis ticks: round values (1, 2, 5 × 10^k) and round UTC times, and how to print them. */
+/**
+ * Readable axis ticks: round values (1, 2, 5 × 10^k), whole decades for a log axis, and round UTC
+ * times, and how to print them.
+ */
 final class Ticks {
 
-    /** A value axis: its ends (multiples of {@code step}) and the decimals its labels need. */
-    record Scale(double min, double max, double step, int decimals) {
+    /** A value axis: where a value sits on it, its ticks and their labels. */
+    interface Axis {
 
-        List<Double> ticks() {
+        List<Double> ticks();
+
+        String label(double v);
+
+        /** Where {@code v} sits: 0 at the bottom of the plot, 1 at the top. */
+        double fraction(double v);
+    }
+
+    /** A linear value axis: its ends (multiples of {@code step}) and the decimals its labels need. */
+    record Scale(double min, double max, double step, int decimals) implements Axis {
+
+        @Override
+        public List<Double> ticks() {
             List<Double> out = new ArrayList<>();
             long n = Math.round((max - min) / step);
             for (long i = 0; i <= n; i++) {
@@ -24,8 +39,48 @@ final class Ticks {
             return out;
         }
 
-        String label(double v) {
+        @Override
+        public String label(double v) {
             return BigDecimal.valueOf(v).setScale(decimals, RoundingMode.HALF_UP).toPlainString();
+        }
+
+        @Override
+        public double fraction(double v) {
+            return (v - min) / (max - min);
+        }
+    }
+
+    /**
+     * A log axis from 10^{@code low} to 10^{@code high}, a tick every {@code step} decades, labelled
+     * as powers of ten. Its values can run far past any readable range (an e-value goes from below
+     * 1 to 1e300 and overflows), so it is cut: a value beyond an end sits on that end.
+     */
+    record Decades(int low, int high, int step) implements Axis {
+
+        @Override
+        public List<Double> ticks() {
+            List<Double> out = new ArrayList<>();
+            for (int k = low; k <= high; k += step) {
+                out.add(Math.pow(10, k));
+            }
+            return out;
+        }
+
+        @Override
+        public String label(double v) {
+            return power((int) Math.round(Math.log10(v)));
+        }
+
+        @Override
+        public double fraction(double v) {
+            // 0 (an e-value that underflowed) and below sit on the bottom, +infinity on the top
+            double f = v > 0 ? (Math.log10(v) - low) / (high - low) : 0;
+            return Math.max(0, Math.min(1, f));
+        }
+
+        /** Whether {@code v} is beyond an end of the axis, so drawn on it rather than at its value. */
+        boolean cuts(double v) {
+            return v < Math.pow(10, low) || v > Math.pow(10, high);
         }
     }
 
@@ -40,6 +95,7 @@ final class Ticks {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter TIME_SECONDS = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter FULL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static final String SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
 
     private Ticks() {
     }
@@ -67,6 +123,27 @@ final class Ticks {
         double max = Math.ceil(hi / step) * step;
         int decimals = Math.max(0, (int) -Math.floor(Math.log10(step) + 1e-9));
         return new Scale(min, max, step, decimals);
+    }
+
+    /**
+     * A log axis covering [lo, hi] in whole decades, but no further than 10^{@code floor} ..
+     * 10^{@code ceiling}, with about {@code target} ticks; its ends are multiples of the step, so
+     * the ticks are round powers (1, 10², 10⁴, ...).
+     */
+    static Decades decades(double lo, double hi, int floor, int ceiling, int target) {
+        int low = Math.max(floor, Math.min(ceiling - 1, lo > 0 ? (int) Math.floor(Math.log10(lo)) : floor));
+        int high = Math.min(ceiling, Math.max(low + 1, hi > 0 ? (int) Math.ceil(Math.log10(hi)) : low + 1));
+        int step = Math.max(1, (int) Math.ceil((high - low) / (double) target));
+        return new Decades(Math.floorDiv(low, step) * step, -Math.floorDiv(-high, step) * step, step);
+    }
+
+    /** 10 to the power {@code k}, with a superscript exponent: 10⁻², 10⁰, 10⁶. */
+    static String power(int k) {
+        StringBuilder b = new StringBuilder("10");
+        for (char c : Integer.toString(k).toCharArray()) {
+            b.append(c == '-' ? '⁻' : SUPERSCRIPTS.charAt(c - '0'));
+        }
+        return b.toString();
     }
 
     private static double niceStep(double raw) {

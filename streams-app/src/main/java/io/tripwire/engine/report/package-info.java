@@ -12,6 +12,12 @@
  *   burn rate, labelled with the windows they really use). An action is marked on the chart of its
  *   tripwire and scope; actions of tripwires with no signal (policy denies, ramp freeze, ingest
  *   errors) go on the tenant's events strip, one lane per tripwire. Every action is marked once.</li>
+ *   <li>The canary judgement (SPEC 3): a chart per canary key (canary-errors per service,
+ *   canary-latency per op) of its e_worse on a log axis cut to 10⁻² .. 10⁶ (values beyond sit on
+ *   the frame; e runs to 1e300 and overflows), its rule's level 1/(1 − confidence) dashed, the
+ *   line broken at each stage. The stages are drawn as vertical lines labelled with their step:
+ *   the page is written from actions and signals, so they come from the canary records' evidence
+ *   (stageStart, stepPercent), their RESOLVED at a step, and series that restart at 1.</li>
  *   <li>Colours: corrective actions (they change the system: rollback, freeze, stop, failover,
  *   queue, abort, require HITL, throttle, simulate) red; alerts and notifications (alert, open
  *   incident, notify on-call, audit event) amber; RESOLVED green.</li>

@@ -37,6 +37,22 @@ class ReportAxesTest {
     }
 
     @Test
+    void aLogAxisIsTickedInWholeDecadesLabelledAsPowersOfTenAndCutAtItsLimits() {
+        // e-values from 0.0002 to past 1e300 (and infinity), a level of 100: cut to 10⁻² .. 10⁶, a tick every two decades
+        Ticks.Decades wide = Ticks.decades(0.0002, Double.POSITIVE_INFINITY, -2, 6, 5);
+        assertThat(wide).isEqualTo(new Ticks.Decades(-2, 6, 2));
+        assertThat(wide.ticks().stream().map(wide::label)).containsExactly("10⁻²", "10⁰", "10²", "10⁴", "10⁶");
+        assertThat(wide.fraction(100)).isEqualTo(0.5);
+        assertThat(List.of(1e300, Double.MAX_VALUE, Double.POSITIVE_INFINITY)).allMatch(v -> wide.fraction(v) == 1 && wide.cuts(v));
+        assertThat(List.of(0.001, 0.0)).allMatch(v -> wide.fraction(v) == 0 && wide.cuts(v));
+        assertThat(wide.cuts(1e6)).isFalse();
+        // within the limits the axis follows the data: 0.3 .. 100 is 10⁻¹ .. 10², a tick per decade
+        Ticks.Decades narrow = Ticks.decades(0.3, 100, -2, 6, 5);
+        assertThat(narrow.ticks().stream().map(narrow::label)).containsExactly("10⁻¹", "10⁰", "10¹", "10²");
+        assertThat(Ticks.power(-12)).isEqualTo("10⁻¹²");
+    }
+
+    @Test
     void numbersReadShort() {
         assertThat(List.of(350.0, 0.6, 14.4, 0.005, 0.999, 412.345, 0.0, 60.0)).map(Ticks::number)
                 .containsExactly("350", "0.6", "14.4", "0.005", "0.999", "412.3", "0", "60");

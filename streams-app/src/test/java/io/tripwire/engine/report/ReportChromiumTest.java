@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * The report as a browser shows it: headless Chromium loads report.html from disk with networking
  * off, and its DOM still has every chart; its screenshot is kept at
- * {@code streams-app/target/report-screenshot.png} (the page beside it) for a person to look at. Skipped when
+ * {@code streams-app/target/report-screenshot.png} (the page beside it) for a person to look at, and
+ * the canary rollout's at {@code report-canary-screenshot.png}. Skipped when
  * {@code /usr/bin/chromium} is missing, except on CI ({@code CI=true}), which installs it.
  */
 class ReportChromiumTest {
@@ -31,6 +32,8 @@ class ReportChromiumTest {
     private static final Path CHROMIUM = Path.of(System.getProperty("tripwire.chromium", "/usr/bin/chromium"));
     private static final Path SCREENSHOT = Path.of("target", "report-screenshot.png").toAbsolutePath();
     private static final Path PAGE = Path.of("target", "report-screenshot.html").toAbsolutePath();
+    private static final Path CANARY_SCREENSHOT = Path.of("target", "report-canary-screenshot.png").toAbsolutePath();
+    private static final Path CANARY_PAGE = Path.of("target", "report-canary-screenshot.html").toAbsolutePath();
     private static final long TIMEOUT_SECONDS = 60;
 
     @Test
@@ -61,6 +64,26 @@ class ReportChromiumTest {
             assertThat(png.readInt()).isEqualTo(1400);
             assertThat(png.readInt()).isEqualTo(2000);
         }
+    }
+
+    @Test
+    void chromiumRendersTheCanaryChartsOnTheirLogAxesWithTheirStages(@TempDir Path dir) throws Exception {
+        requireChromium();
+        String page = ReportWriter.render(ReportScenario.canary(), Engines.rules(), "Canary replay 2025-10-06 (TENANT_004)");
+        Path report = dir.resolve("report.html");
+        Files.writeString(report, page, StandardCharsets.UTF_8);
+
+        String dom = chromium(dir, "dom", "--dump-dom", report.toUri().toString());
+        assertThat(count(dom, "<svg class=\"chart\"")).isEqualTo(count(page, "<svg class=\"chart\""));
+        assertThat(count(dom, "<g class=\"stage\">")).isEqualTo(count(page, "<g class=\"stage\">")).isEqualTo(4); // two stages, two keys
+        assertThat(count(dom, "<g class=\"marker ")).isEqualTo(count(page, "<g class=\"marker "));
+        assertThat(dom).contains("canary-latency e ≥ 100", ">10⁶</text>", ">stage 25%</text>");
+
+        Files.deleteIfExists(CANARY_SCREENSHOT);
+        Files.createDirectories(CANARY_SCREENSHOT.getParent());
+        Files.writeString(CANARY_PAGE, page, StandardCharsets.UTF_8);
+        chromium(dir, "png", "--screenshot=" + CANARY_SCREENSHOT, "--window-size=1400,2400", report.toUri().toString());
+        assertThat(Files.size(CANARY_SCREENSHOT)).isGreaterThan(40_000);
     }
 
     private static void requireChromium() {

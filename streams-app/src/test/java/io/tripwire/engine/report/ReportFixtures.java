@@ -76,6 +76,35 @@ final class ReportFixtures {
         return out;
     }
 
+    /** The page from the first tenant's section on (after the overview of KPIs and all actions). */
+    static String tenantSections(String page) {
+        return page.substring(page.indexOf("<section class=\"tenant\""));
+    }
+
+    static List<String> thresholdLabels(String fragment) {
+        return all(fragment, "<text class=\"threshold-label\"[^>]*>([^<]*)</text>");
+    }
+
+    /** Each marker's tooltip, first line: action · tripwire · scope · firedAt. */
+    static List<String> markerTitles(String fragment) {
+        return all(fragment, "<g class=\"marker [^\"]*\"><title>([^\n<]*)");
+    }
+
+    /** The labels of the value and time axes, in drawing order (value ticks first). */
+    static List<String> tickLabels(String fragment) {
+        return all(fragment, "<text class=\"tick\"[^>]*>([^<]*)</text>");
+    }
+
+    /** The first group of every match of {@code regex} in {@code text}. */
+    static List<String> all(String text, String regex) {
+        List<String> out = new ArrayList<>();
+        Matcher m = Pattern.compile(regex).matcher(text);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
     /** The y of each threshold line in a fragment. */
     static List<Double> thresholdYs(String fragment) {
         Matcher m = Pattern.compile("<line class=\"threshold-line[^\"]*\" x1=\"[^\"]*\" x2=\"[^\"]*\" y1=\"([^\"]*)\"").matcher(fragment);

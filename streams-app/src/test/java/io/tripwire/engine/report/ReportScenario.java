@@ -1,12 +1,15 @@
 package io.tripwire.engine.report;
 
+import io.tripwire.engine.CanaryTraffic;
 import io.tripwire.engine.Engines;
 import io.tripwire.engine.replay.ReplayEngine;
 import io.tripwire.engine.replay.ReplayOutput;
 import org.apache.avro.specific.SpecificRecord;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +22,7 @@ import static io.tripwire.engine.Events.request;
 import static io.tripwire.engine.Events.rollout;
 
 /**
- * A 40-minute incident on 2025-10-06, replayed through the real engine, for the report tests:
+ * The report tests' replays through the real engine. {@link #incident}: a 40-minute incident on 2025-10-06:
  * <ul>
  *   <li>TENANT_004: READ p95 at 500 ms 10:00-10:15 (read-latency fires 10:11, resolves), a burst of
  *   503s 10:20-10:25 (one request in five) (burn rates and error budget fire, the ramp freezes), a rollout raise at 10:30
@@ -29,6 +32,7 @@ import static io.tripwire.engine.Events.rollout;
  *   <li>a tenant whose name is hostile HTML, with a residency deny;</li>
  *   <li>two rejected lines, one with a hostile error text.</li>
  * </ul>
+ * {@link #canary}: a canary rollout judged against its baseline (SPEC 3 "Canary judgement").
  */
 final class ReportScenario {
 
@@ -44,6 +48,27 @@ final class ReportScenario {
             engine.rejected(3, "bad-json", "line 3: not JSON", "{oops");
             engine.rejected(7, "missing-field", HOSTILE_ERROR, "{\"type\":\"request\"}");
             engine.sendAll(events());
+            return engine.output();
+        }
+    }
+
+    /**
+     * TENANT_004's canary, built like CanarySpecTest's: a rollout step to 10% at 10:00 whose canary
+     * serves READ 1.6x slower (canary-latency fires within minutes; its e-value runs past 1e300 to
+     * infinity), then the fixed version at 25% from 10:30 for 40 minutes (the key resolves at the
+     * step, starts afresh and passes). One service (api) and one op (READ): two canary keys.
+     */
+    static ReplayOutput canary() {
+        Instant first = at("2025-10-06T10:00:00Z");
+        Instant second = at("2025-10-06T10:30:00Z");
+        List<SpecificRecord> e = new ArrayList<>();
+        e.add(rollout(first, "TENANT_004", 10, 2));
+        e.addAll(CanaryTraffic.healthy("TENANT_004", first, Duration.ofMinutes(30), 20, 0.10, 1).canary(0.0002, 192).requests());
+        e.add(rollout(second, "TENANT_004", 25, 10));
+        e.addAll(CanaryTraffic.healthy("TENANT_004", second, Duration.ofMinutes(40), 20, 0.25, 8).requests());
+        e.sort(Comparator.comparing(r -> (Instant) r.get(r.getSchema().getField("ts").pos()))); // stable: the step before its requests
+        try (ReplayEngine engine = Engines.engine()) {
+            engine.sendAll(e);
             return engine.output();
         }
     }

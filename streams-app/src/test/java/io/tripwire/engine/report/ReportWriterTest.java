@@ -22,9 +22,13 @@ import java.util.regex.Pattern;
 import static io.tripwire.engine.report.ReportFixtures.action;
 import static io.tripwire.engine.report.ReportFixtures.count;
 import static io.tripwire.engine.report.ReportFixtures.figure;
+import static io.tripwire.engine.report.ReportFixtures.markerTitles;
 import static io.tripwire.engine.report.ReportFixtures.output;
 import static io.tripwire.engine.report.ReportFixtures.section;
 import static io.tripwire.engine.report.ReportFixtures.signal;
+import static io.tripwire.engine.report.ReportFixtures.tenantSections;
+import static io.tripwire.engine.report.ReportFixtures.thresholdLabels;
+import static io.tripwire.engine.report.ReportFixtures.tickLabels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -123,11 +127,6 @@ class ReportWriterTest {
         assertThat(page).contains(".sev-corrective line{stroke:#c62828}", ".sev-alert line{stroke:#d98a00}",
                 ".sev-resolved line{stroke:#2e7d32}");
         assertThat(page).contains("<div class=\"legend\">", "corrective action (changes the system)", "alert / notification", "resolved");
-    }
-
-    /** The page from the first tenant's section on (after the overview of KPIs and all actions). */
-    private static String tenantSections(String page) {
-        return page.substring(page.indexOf("<section class=\"tenant\""));
     }
 
     @Test
@@ -323,26 +322,5 @@ class ReportWriterTest {
         ReportWriter.write(incident, rules, file, "Incident 2025-10-06 <Wave A> & \"pilot\"");
         assertThat(Files.readString(file, StandardCharsets.UTF_8)).isEqualTo(page);
         assertThat(page).contains("<meta charset=\"utf-8\">");
-    }
-
-    private static List<String> thresholdLabels(String fragment) {
-        return all(fragment, "<text class=\"threshold-label\"[^>]*>([^<]*)</text>");
-    }
-
-    private static List<String> markerTitles(String fragment) {
-        return all(fragment, "<g class=\"marker [^\"]*\"><title>([^\n<]*)");
-    }
-
-    private static List<String> tickLabels(String fragment) {
-        return all(fragment, "<text class=\"tick\"[^>]*>([^<]*)</text>");
-    }
-
-    private static List<String> all(String text, String regex) {
-        List<String> out = new ArrayList<>();
-        Matcher m = Pattern.compile(regex).matcher(text);
-        while (m.find()) {
-            out.add(m.group(1));
-        }
-        return out;
     }
 }

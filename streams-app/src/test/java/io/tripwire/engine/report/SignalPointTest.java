@@ -3,6 +3,7 @@ package io.tripwire.engine.report;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.tripwire.engine.signals.Signal;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -54,5 +55,15 @@ class SignalPointTest {
         assertThat(SignalPoint.parse(lines.get(5))).as("an offset time, by the full parse").map(SignalPoint::at)
                 .contains(Instant.parse("2025-10-06T10:36:00Z").toEpochMilli());
         assertThat(SignalPoint.parse(lines.get(1)).orElseThrow().value()).isNaN();
+    }
+
+    @Test
+    void readsTheStringsJacksonWritesForAnInfiniteValueAsInfinite() {
+        // a canary e-value past the largest double: the engine's line says "Infinity", a string
+        String line = new Signal("canary_e_worse", "T", "READ", 0, Double.POSITIVE_INFINITY).toJson();
+        assertThat(line).contains("\"value\":\"Infinity\"");
+        assertThat(SignalPoint.parse(line).orElseThrow().value()).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(SignalPoint.parse(line.replace("\"Infinity\"", "\"-Infinity\"")).orElseThrow().value()).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(SignalPoint.parse(line.replace("\"Infinity\"", "\"high\"")).orElseThrow().value()).isNaN();
     }
 }
