@@ -86,7 +86,8 @@ public final class CanaryTripwire extends RuleTripwire<CanaryTripwire.Rule, Cana
             return;
         }
         CanaryState next = add(s, b);
-        decisions.signal(new Signal("canary_e_worse", b.tenant(), b.scope(), b.at(), next.eWorse()));
+        // capped: an e-value past the largest double is Infinity, which JSON (signals.jsonl) has no number for
+        decisions.signal(new Signal("canary_e_worse", b.tenant(), b.scope(), b.at(), capped(next.eWorse())));
         if (!next.fired() && next.eWorse() >= rule.level()) {
             next = withFired(next, b.at());
             Map<String, Map<String, String>> params = new LinkedHashMap<>();

@@ -12,6 +12,7 @@ import io.tripwire.kafka.EmbeddedKafka;
 import io.tripwire.schemas.MetricSample;
 import io.tripwire.schemas.PolicyDecision;
 import io.tripwire.schemas.RequestLatency;
+import io.tripwire.schemas.RolloutStep;
 import io.tripwire.schemas.TripwireAction;
 import io.tripwire.signing.ActionSigner;
 import io.tripwire.wire.AvroDeserializer;
@@ -161,6 +162,40 @@ class IngestEngineIT {
             assertThat(want).anyMatch(s -> s.contains("error-budget api ROLLBACK_LAST_STEP {to=2}"))
                     .anyMatch(s -> s.contains("replica-lag")).anyMatch(s -> s.contains("REQUIRE_HITL"));
             assertThat(brief(readActions(names, "ingest-it-otlp", want.size()))).isEqualTo(want);
+        }
+    }
+
+    @Test
+    void aCanaryRegressionSentAsOtlpSpansWithServiceVersionFiresTheCanaryKeysOfItsReplay() throws Exception {
+        // the 2% v2 stage of test-data/canary.jsonl (SPEC 3 "Canary judgement"): the step names v2, the spans carry
+        // service.version (v1 or v2) on their resource, as an OpenTelemetry SDK sets it
+        String spans = "can-otlp_spans";
+        TopicNames names = create("can-", 3, spans);
+        Instant from = at("2025-10-20T10:00:00Z");
+        Instant to = at("2025-10-20T10:12:00Z");
+        List<SpecificRecord> file = io.tripwire.engine.replay.FileReplay.read(java.nio.file.Path.of("..", "test-data", "canary.jsonl"),
+                (p, d, t) -> { }).events().stream().map(io.tripwire.engine.replay.ReplayInput.Event::event).toList();
+        SpecificRecord step = file.stream().filter(e -> e instanceof RolloutStep r && r.getTs().equals(from)).findFirst().orElseThrow();
+        List<RequestLatency> reqs = file.stream().filter(e -> e instanceof RequestLatency r && !r.getTs().isBefore(from) && r.getTs().isBefore(to))
+                .map(e -> (RequestLatency) e).toList();
+        List<SpecificRecord> all = new ArrayList<>(List.of(step));
+        all.addAll(reqs);
+        List<String> want = expected(all).stream().filter(s -> s.contains(" canary-")).toList();
+        assertThat(want).anyMatch(s -> s.contains("canary-latency READ ROLLBACK_LAST_STEP"));
+
+        Ingestion ingestion = new Ingestion(spans, null, null, IngestReplayTest.MAPPING, false, 0);
+        try (TripwireEngine engine = start(names, "ingest-it-canary", ingestion);
+             KafkaProducer<byte[], byte[]> p = producer();
+             Admin admin = Admin.create(kafka.adminConfig())) {
+            // the step first, past the engine before any span (spans reach their task through the re-keying topic)
+            RecordMetadata md = p.send(new ProducerRecord<>(names.rollout(), utf8("TENANT_006"), utf8(JsonForm.write(step)))).get();
+            awaitCommitted(admin, "ingest-it-canary", new TopicPartition(md.topic(), md.partition()), md.offset() + 1);
+            for (int i = 0; i < reqs.size(); i += 100) {
+                p.send(new ProducerRecord<>(spans, null, OtelSdk.tracesProto(OtelSdk.spans(reqs.subList(i, Math.min(reqs.size(), i + 100)),
+                        IngestReplayTest.SERVICE_NAMES))));
+            }
+            p.flush();
+            assertThat(brief(readActions(names, "ingest-it-canary", want.size()))).isEqualTo(want);
         }
     }
 
