@@ -7,13 +7,18 @@ The story (see README.md beside this file):
               to 10:45, and at 10:40 the rollout script tries to ramp it to 25% while frozen.
   TENANT_001  the autonomy pilot (ENACT) gets compensated every minute from 10:30 to 10:35; humans step in
               at 10:36, 10:37 and 10:38.
-  TENANT_005  a residency DENY at 10:15, another at 10:20, an override at 10:25; a purpose DENY at 10:40.
+  TENANT_005  a residency DENY at 10:15, another at 10:20; an unsigned override at 10:21 (refused), the DPO's
+              signed override at 10:25 (honoured), the same approval sent again at 10:30 (refused: token
+              reused); a purpose DENY at 10:40.
   TENANT_003  its ingest service fails 2% of requests all hour (error-budget, ingest-errors).
   TENANT_002  healthy: nothing fires.
-Run: python3 test-data/make_wave_a.py > test-data/wave-a.jsonl
+Run: python3 test-data/make_wave_a.py > test-data/wave-a.jsonl   (needs the cryptography package, to sign)
+The overrides are signed with story-keys/private.pem (key id dpo-2025), which story-rules.yaml trusts.
 """
+import base64
 import json
 import math
+import os
 import random
 from datetime import datetime, timedelta, timezone
 
@@ -24,6 +29,24 @@ events = []
 
 def ts(t):
     return t.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def java_instant(t):
+    """An instant as Java's Instant.toString writes it: the signed text of an override uses that form."""
+    ms = t.microsecond // 1000
+    base = t.strftime("%Y-%m-%dT%H:%M:%S")
+    return base + ("" if ms == 0 else ".%03d" % ms) + "Z"
+
+
+def signed_override(t, not_after, **fields):
+    """A HumanOverride signed as SPEC 3 says: Ed25519 over the canonical JSON (keys sorted) without signature."""
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    key_file = os.path.join(os.path.dirname(os.path.abspath(__file__)), "story-keys", "private.pem")
+    with open(key_file, "rb") as f:
+        key = load_pem_private_key(f.read(), password=None)
+    record = dict(type="override", ts=java_instant(t), keyId="dpo-2025", notAfter=java_instant(not_after), **fields)
+    text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return dict(record, signature=base64.b64encode(key.sign(text.encode("utf-8"))).decode("ascii"))
 
 
 def add(t, **fields):
@@ -98,8 +121,17 @@ add(minute(15), type="policy", tenant="TENANT_005", opId="ing-9", decision="DENY
     residencyZone="eu", dataZone="us", purpose="investigation")
 add(minute(20), type="policy", tenant="TENANT_005", opId="ing-10", decision="DENY", policy="residency",
     residencyZone="eu", dataZone="us", purpose="investigation")
-add(minute(25), type="override", tenant="TENANT_005", tripwire="residency-violation", approvalTokenId="tok-1",
+# someone with write access to hitl-overrides tries to lift the hold: no signature, refused
+add(minute(21), type="override", tenant="TENANT_005", tripwire="residency-violation", approvalTokenId="tok-0",
     by="dpo@example.org")
+# the DPO's approval, signed, valid for 30 minutes: it releases the hold
+approval = signed_override(minute(25), minute(55), tenant="TENANT_005", tripwire="residency-violation", approvalTokenId="tok-1",
+                           by="dpo@example.org")
+add(minute(25), **approval)
+# the same signed record sent again (a replay): its token was used, refused
+again = signed_override(minute(30), minute(55), tenant="TENANT_005", tripwire="residency-violation", approvalTokenId="tok-1",
+                        by="dpo@example.org")
+add(minute(30), **again)
 add(minute(40), type="policy", tenant="TENANT_005", opId="q-77", decision="DENY", policy="purpose",
     residencyZone="eu", dataZone="eu", purpose=None)
 
@@ -108,6 +140,6 @@ add(minute(40), type="rollout", tenant="TENANT_004", wave="A", region="eu-west-1
 
 events.sort(key=lambda e: e[0])
 for t, fields in events:
-    line = {"type": fields.pop("type"), "ts": ts(t)}
+    line = {"type": fields.pop("type"), "ts": fields.pop("ts", ts(t))}
     line.update({k: v for k, v in fields.items() if v is not None})
     print(json.dumps(line, separators=(",", ":")))

@@ -19,18 +19,27 @@
 #   has sent ROLLBACK_LAST_STEP) stops the ramp, exit 1; INCONCLUSIVE until --soak has passed falls
 #   back on the packet's soak timer and moves on. Cluster: TRIPWIRE_BOOTSTRAP_SERVERS (default
 #   localhost:9092), TRIPWIRE_SCHEMA_REGISTRY_URL; TRIPWIRE is the tripwire command (default ../../tripwire).
+#
+# By an approver, to lift a tenant's 24h ramp freeze early (SPEC 3 "Human approvals": a signed, single-use
+# error-budget override; the engine refuses it unless the key is one of its rules' approvers for error-budget):
+#
+#   aa_expansion_rollout.sh unfreeze --tenant T --token CHG-1234 [--valid-for 1h]
+#
+#   Signs with TRIPWIRE_APPROVER_KEY (the approver's private PEM, made by tripwire keys --approver) and
+#   TRIPWIRE_APPROVER_KEY_ID (its key id in the rules); TRIPWIRE_APPROVER names who approves (default $USER).
 set -euo pipefail
 
 usage() {
     echo "usage: $(basename "$0") rollback --tenant T --to P [--region R] | freeze --tenant T --until TS | stop --tenant T" >&2
     echo "       $(basename "$0") ramp --tenant T --steps 2,10,25,50,100 [--region R] [--version V] [--soak 15m] [--check-every 60]" >&2
+    echo "       $(basename "$0") unfreeze --tenant T --token TOKEN [--valid-for 1h]   (TRIPWIRE_APPROVER_KEY, TRIPWIRE_APPROVER_KEY_ID)" >&2
     exit 2
 }
 
 [[ $# -ge 1 ]] || usage
 cmd=$1
 shift
-tenant="" to="" until="" region="" steps="" version="" soak="15m" every=60
+tenant="" to="" until="" region="" steps="" version="" soak="15m" every=60 token="" valid_for="1h"
 while [[ $# -gt 0 ]]; do
     case $1 in
         --tenant) [[ $# -ge 2 ]] || usage; tenant=$2; shift 2 ;;
@@ -41,6 +50,8 @@ while [[ $# -gt 0 ]]; do
         --version) [[ $# -ge 2 ]] || usage; version=$2; shift 2 ;;
         --soak) [[ $# -ge 2 ]] || usage; soak=$2; shift 2 ;;
         --check-every) [[ $# -ge 2 ]] || usage; every=$2; shift 2 ;;
+        --token) [[ $# -ge 2 ]] || usage; token=$2; shift 2 ;;
+        --valid-for) [[ $# -ge 2 ]] || usage; valid_for=$2; shift 2 ;;
         *) usage ;;
     esac
 done
@@ -97,8 +108,26 @@ ramp() {
     done
 }
 
+unfreeze() {
+    [[ -n $token ]] || usage
+    local key=${TRIPWIRE_APPROVER_KEY:-} key_id=${TRIPWIRE_APPROVER_KEY_ID:-} here tripwire
+    [[ -n $key && -n $key_id ]] || { echo "unfreeze signs an approval: set TRIPWIRE_APPROVER_KEY (private PEM) and TRIPWIRE_APPROVER_KEY_ID" >&2; exit 2; }
+    [[ -r $key ]] || { echo "TRIPWIRE_APPROVER_KEY: cannot read $key" >&2; exit 2; }
+    here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+    tripwire="${TRIPWIRE:-$here/../../tripwire}"
+    local registry=()
+    [[ -z ${TRIPWIRE_SCHEMA_REGISTRY_URL:-} ]] || registry=(--schema-registry-url "$TRIPWIRE_SCHEMA_REGISTRY_URL")
+    "$tripwire" override --tenant "$tenant" --tripwire error-budget --token "$token" --by "${TRIPWIRE_APPROVER:-${USER:-$(id -un)}}" \
+        --signing-key "$key" --key-id "$key_id" --valid-for "$valid_for" \
+        --bootstrap-server "${TRIPWIRE_BOOTSTRAP_SERVERS:-localhost:9092}" "${registry[@]}"
+}
+
 if [[ $cmd == ramp ]]; then
     ramp
+    exit 0
+fi
+if [[ $cmd == unfreeze ]]; then
+    unfreeze
     exit 0
 fi
 action_id=${ACTION_ID:?ACTION_ID must be set: it is the idempotency key}

@@ -32,6 +32,12 @@ public final class RulesOptions {
         return loader.load(file, sets, System.getenv());
     }
 
+    /** The rules file {@link #load()} reads, for messages. */
+    public String describe() {
+        Path file = rules != null ? rules : Path.of("config", "tripwires.yaml");
+        return rules == null && !Files.exists(file) ? "(built-in defaults)" : file.toString();
+    }
+
     /** Loads another rules file with the same overrides (what-if and compare). */
     public static Rules load(Path file, List<String> sets) throws IOException {
         return new RulesLoader(TripwireKinds::parse).load(file, sets, System.getenv());

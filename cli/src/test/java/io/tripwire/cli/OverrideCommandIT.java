@@ -34,7 +34,7 @@ class OverrideCommandIT {
     }
 
     @Test
-    void sendsOneAvroHumanOverrideKeyedByTenant() {
+    void sendsOneAvroHumanOverrideKeyedByTenant() throws Exception {
         kafka.createTopics(3, "hitl-overrides");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -42,6 +42,7 @@ class OverrideCommandIT {
 
         int code = new CommandLine(new OverrideCommand()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
                 .execute("--tenant", "TENANT_005", "--tripwire", "residency-violation", "--token", "tok-1", "--by", "dpo@example.org",
+                        "--signing-key", "../test-data/story-keys/private.pem", "--key-id", "dpo-2025", "--rules", "../test-data/story-rules.yaml",
                         "--bootstrap-server", kafka.bootstrapServers(), "--schema-registry-url", "mock://override-it");
 
         assertThat(code).as(err.toString()).isZero();
@@ -60,5 +61,10 @@ class OverrideCommandIT {
         assertThat(o.getBy()).isEqualTo("dpo@example.org");
         assertThat(o.getTs()).isBetween(before, Instant.now());
         assertThat(Duration.between(o.getTs(), Instant.now())).isLessThan(Duration.ofMinutes(1));
+        // signed as SPEC 3 says, valid for the default hour, and the signature survives the Avro round trip
+        assertThat(o.getKeyId()).isEqualTo("dpo-2025");
+        assertThat(o.getNotAfter()).isEqualTo(o.getTs().plus(Duration.ofHours(1)));
+        assertThat(io.tripwire.signing.OverrideSignatures.verifies(o, io.tripwire.signing.Ed25519Keys.readPublic(
+                java.nio.file.Path.of("..", "test-data", "story-keys", "public.pem")).get(0))).isTrue();
     }
 }

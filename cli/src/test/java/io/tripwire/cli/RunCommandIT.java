@@ -80,10 +80,20 @@ class RunCommandIT {
         String prefix = "live.";
         int metricsPort = freePort();
         Path config = engineYaml(prefix, kafka.bootstrapServers(), metricsPort);
+        // an approver made with tripwire keys, trusted by rules that extend the shipped ones
+        Path approverKeys = dir.resolve("dpo-keys");
+        StringWriter keysOut = new StringWriter();
+        assertThat(new CommandLine(new KeysCommand()).setOut(new PrintWriter(keysOut)).execute("--out", approverKeys.toString(),
+                "--approver", "dpo@example.org", "--may-override", "residency-violation")).isZero();
+        String approverKeyId = keysOut.toString().lines().skip(1).findFirst().orElseThrow().split(" ")[2];
+        Path approverKey = approverKeys.resolve("private.pem");
+        Path rules = Files.writeString(dir.resolve("rules.yaml"), "extends: " + Path.of("..", "config", "tripwires.yaml").toAbsolutePath()
+                + "\napprovers:\n  - id: dpo@example.org\n    public-key: dpo-keys/public.pem\n    key-id: " + approverKeyId
+                + "\n    may-override: [residency-violation]\n    valid-from: 2025-01-01T00:00:00Z\n");
         RunCommand run = new RunCommand(false);
         StringWriter err = new StringWriter();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(run).setErr(new PrintWriter(err, true))
-                .execute("--config", config.toString(), "--create-topics", "--partitions", "2", "--replication", "1"));
+                .execute("--config", config.toString(), "--rules", rules.toString(), "--create-topics", "--partitions", "2", "--replication", "1"));
         try {
             awaitTopic(prefix + "tripwire-signals", exit, err);
 
@@ -97,13 +107,24 @@ class RunCommandIT {
                     .containsExactly("residency-violation ABORT_OP", "residency-violation AUDIT_EVENT", "residency-violation REQUIRE_HITL");
             assertThat(actions).allSatisfy(a -> assertThat(a.getTenant()).isEqualTo("TENANT_005"));
 
-            // when a human overrides through the CLI, the hold resolves
+            // an override without a signature (anyone who can write the topic) is refused: dead letter, an audit record, the hold stays
+            send(prefix + "hitl-overrides", "TENANT_005", "{\"type\":\"override\",\"ts\":\"2025-10-06T10:01:00Z\",\"tenant\":\"TENANT_005\","
+                    + "\"tripwire\":\"residency-violation\",\"approvalTokenId\":\"tok-0\",\"by\":\"mallory\"}");
+            assertThat(actions(prefix, 4)).extracting(a -> a.getAction().name()).containsExactly("ABORT_OP", "AUDIT_EVENT", "REQUIRE_HITL", "AUDIT_EVENT");
+
+            // when the approver of the rules overrides through the CLI, with their key, the hold resolves
             StringWriter overrideErr = new StringWriter();
             int sent = new CommandLine(new OverrideCommand()).setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(overrideErr, true))
                     .execute("--tenant", "TENANT_005", "--tripwire", "residency-violation", "--token", "tok-1", "--by", "dpo@example.org",
+                            "--signing-key", approverKey.toString(), "--key-id", approverKeyId, "--rules", rules.toString(),
+                            "--at", "2025-10-06T10:02:00Z", "--valid-for", "15m",
                             "--format", "json", "--topic", prefix + "hitl-overrides", "--bootstrap-server", kafka.bootstrapServers());
             assertThat(sent).as(overrideErr.toString()).isZero();
-            assertThat(actions(prefix, 4)).extracting(a -> a.getAction().name()).containsExactly("ABORT_OP", "AUDIT_EVENT", "REQUIRE_HITL", "RESOLVED");
+            assertThat(overrideErr.toString()).isEmpty();
+            List<TripwireAction> all = actions(prefix, 5);
+            assertThat(all).extracting(a -> a.getAction().name()).containsExactly("ABORT_OP", "AUDIT_EVENT", "REQUIRE_HITL", "AUDIT_EVENT", "RESOLVED");
+            assertThat(all.get(3).getReason()).contains("override-unsigned");
+            assertThat(all.get(4).getEvidence()).containsEntry("approver", "dpo@example.org").containsEntry("keyId", approverKeyId);
 
             // and the engine is scrapeable and healthy
             HttpClient http = HttpClient.newHttpClient();
@@ -115,7 +136,8 @@ class RunCommandIT {
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("kafka_stream_", "tripwire_residency_hold_last_timestamp_seconds{tenant=\"TENANT_005\"}")
                     .contains("tripwire_actions_total{action=\"REQUIRE_HITL\",tenant=\"TENANT_005\",tripwire=\"residency-violation\"} 1.0")
-                    .contains("tripwire_hitl_overrides_total{tenant=\"TENANT_005\",tripwire=\"residency-violation\"} 1.0");
+                    .contains("tripwire_hitl_overrides_total{tenant=\"TENANT_005\",tripwire=\"residency-violation\"} 1.0")
+                    .contains("tripwire_dead_letters_total{reason=\"override-unsigned\"} 1.0");
         } finally {
             run.stop();
         }

@@ -49,12 +49,15 @@ class ScramPassThroughIT {
         kafka.close();
     }
 
+    /** The stories' rules: the approver whose committed test key signs the override below. */
+    private static final Path STORY_RULES = Path.of("..", "test-data", "story-rules.yaml");
+
     @Test
     void engineProduceAndOverrideAuthenticateWithScram() throws Exception {
         Map<String, Object> security = kafka.clientConfig();
         security.remove("bootstrap.servers");
         StringBuilder yaml = new StringBuilder("application-id: scram-it\nbootstrap-servers: " + kafka.bootstrapServers()
-                + "\naction-format: json\nmetrics: {port: 0}\nkafka:\n  replication.factor: 1\n");
+                + "\naction-format: json\nmetrics: {port: 0}\nrules: " + STORY_RULES.toAbsolutePath() + "\nkafka:\n  replication.factor: 1\n");
         StringBuilder properties = new StringBuilder();
         security.forEach((k, v) -> {
             yaml.append("  ").append(k).append(": '").append(v.toString().replace("'", "''")).append("'\n");
@@ -79,7 +82,8 @@ class ScramPassThroughIT {
             assertThat(produced).as(err.toString()).isZero();
             int overridden = new CommandLine(new OverrideCommand()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
                     .execute("--tenant", "TENANT_005", "--tripwire", "residency-violation", "--token", "tok-1", "--by", "dpo",
-                            "--format", "json", "--bootstrap-server", kafka.bootstrapServers(), "--command-config", clientProperties.toString());
+                            "--signing-key", "../test-data/story-keys/private.pem", "--key-id", "dpo-2025", "--rules", STORY_RULES.toString(),
+                            "--at", "2025-10-06T10:05:00Z", "--format", "json", "--bootstrap-server", kafka.bootstrapServers(), "--command-config", clientProperties.toString());
             assertThat(overridden).as(err.toString()).isZero();
 
             List<String> actions = TopicReader.read(kafka, Set.of("tripwire-actions"), Duration.ofSeconds(90), r -> r.size() >= 4).stream()

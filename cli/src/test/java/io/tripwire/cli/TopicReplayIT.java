@@ -51,7 +51,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TopicReplayIT {
 
     private static final Path WAVE_A = Path.of("../test-data/wave-a.jsonl");
-    private static final Path RULES = Path.of("../config/tripwires.yaml");
+    /** The stories' rules: the shipped ones and the approver whose committed test key signed Wave A's overrides. */
+    private static final Path RULES = Path.of("../test-data/story-rules.yaml");
     private static final String PREFIX = "wa.";
     private static final String REGISTRY = "mock://topic-replay-it-" + UUID.randomUUID();
     private static final String BEFORE = "2025-10-06T09:00:00Z";
@@ -118,6 +119,14 @@ class TopicReplayIT {
         return Long.parseLong(m.group(1).replace(",", ""));
     }
 
+    private static String reason(String deadLetterLine) {
+        try {
+            return JSON.readTree(deadLetterLine).path("reason").asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static List<String> lines(Path file) throws Exception {
         return Files.readAllLines(file, StandardCharsets.UTF_8);
     }
@@ -149,9 +158,11 @@ class TopicReplayIT {
         List<String> topicSignals = lines(dir.resolve("signals.jsonl"));
         assertThat(topicSignals).containsExactlyInAnyOrderElementsOf(fileSignals);
         assertThat(bySeries(topicSignals)).isEqualTo(bySeries(fileSignals));
-        // Wave A has no bad line, so neither replay has a dead letter
-        assertThat(lines(fileReplay.resolve("dead-letter.jsonl"))).isEmpty();
-        assertThat(lines(dir.resolve("dead-letter.jsonl"))).isEmpty();
+        // Wave A has no bad line; its dead letters are the two overrides the story refuses, in both replays
+        assertThat(lines(fileReplay.resolve("dead-letter.jsonl"))).extracting(TopicReplayIT::reason)
+                .containsExactly("override-unsigned", "override-token-reused");
+        assertThat(lines(dir.resolve("dead-letter.jsonl"))).extracting(TopicReplayIT::reason)
+                .containsExactly("override-unsigned", "override-token-reused");
         assertThat(Files.readString(dir.resolve("report.html"))).contains("<svg");
     }
 
@@ -191,7 +202,7 @@ class TopicReplayIT {
     @Test
     void compareReadsTheTopicsOnceAndReplaysUnderBothRules() throws Exception {
         Path b = dir.resolve("b.yaml");
-        Files.writeString(b, Files.readString(RULES).replace("threshold: 350", "threshold: 600"));
+        Files.writeString(b, "extends: " + RULES.toAbsolutePath() + "\ntripwires:\n  read-latency:\n    threshold: 600\n");
 
         Run topics = replayTopics(dir.resolve("cmp"), "--from", BEFORE, "--to", AFTER, "--tenant", "TENANT_004",
                 "--compare", RULES.toString(), b.toString());

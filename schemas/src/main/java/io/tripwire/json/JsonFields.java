@@ -42,6 +42,11 @@ final class JsonFields {
         return t;
     }
 
+    /** An optional instant (absent or null: null), read as {@link #instant}. */
+    Instant optInstant(String field) {
+        return has(field) ? instant(field) : null;
+    }
+
     private Instant anyPrecision(String field) {
         JsonNode v = required(field);
         if (v.isNumber()) {

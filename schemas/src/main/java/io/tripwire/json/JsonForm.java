@@ -159,22 +159,31 @@ public final class JsonForm {
         if (record instanceof TripwireAction a) {
             m = ActionJson.toMap(a, true);
         } else {
-            m = new LinkedHashMap<>();
-            if (!(record instanceof ActionResult)) {
-                m.put("type", typeOf(record.getClass()));
-            }
-            for (Schema.Field f : record.getSchema().getFields()) {
-                Object v = plain(record.get(f.pos()));
-                if (v != null) {
-                    m.put(f.name(), v);
-                }
-            }
+            m = map(record);
         }
         try {
             return JSON.writeValueAsString(m);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot write " + record.getSchema().getName() + " as JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * The JSON form of an input or result record as a map, in field order: {@code type} first (not
+     * for results), then every non-null field, instants as ISO-8601, enums by name.
+     */
+    public static Map<String, Object> map(SpecificRecord record) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (!(record instanceof ActionResult)) {
+            m.put("type", typeOf(record.getClass()));
+        }
+        for (Schema.Field f : record.getSchema().getFields()) {
+            Object v = plain(record.get(f.pos()));
+            if (v != null) {
+                m.put(f.name(), v);
+            }
+        }
+        return m;
     }
 
     private static Object plain(Object v) {
@@ -236,7 +245,8 @@ public final class JsonForm {
         } else {
             record = HumanOverride.newBuilder().setTs(f.instant("ts")).setTenant(f.text("tenant"))
                     .setTripwire(f.text("tripwire")).setApprovalTokenId(f.text("approvalTokenId"))
-                    .setBy(f.text("by")).build();
+                    .setBy(f.text("by")).setKeyId(f.optText("keyId")).setNotAfter(f.optInstant("notAfter"))
+                    .setSignature(f.optText("signature")).build();
         }
         try {
             return EventValidation.validate(record);

@@ -4,6 +4,7 @@ import io.tripwire.schemas.AutonomyDecision;
 import io.tripwire.schemas.AutonomyMode;
 import io.tripwire.schemas.AutonomyOutcome;
 import io.tripwire.schemas.HumanOverride;
+import io.tripwire.signing.OverrideSignatures;
 import io.tripwire.schemas.MetricSample;
 import io.tripwire.schemas.Op;
 import io.tripwire.schemas.PolicyDecision;
@@ -81,8 +82,30 @@ public final class Events {
                 .setStepPercent(step).setPreviousPercent(previous).build();
     }
 
+    /**
+     * An override approved by the stories' approver: signed with test-data/story-keys (key id dpo-2025,
+     * trusted by the rules the tests run with, test-data/story-rules.yaml), valid for an hour.
+     */
     public static HumanOverride override(Instant ts, String tenant, String tripwire, String token) {
+        return OverrideSignatures.sign(HumanOverride.newBuilder(unsignedOverride(ts, tenant, tripwire, token))
+                .setKeyId(STORY_KEY_ID).setNotAfter(ts.plus(java.time.Duration.ofHours(1))).build(), STORY_KEY);
+    }
+
+    /** An override nobody signed: the engine refuses it (override-unsigned). */
+    public static HumanOverride unsignedOverride(Instant ts, String tenant, String tripwire, String token) {
         return HumanOverride.newBuilder().setTs(ts).setTenant(tenant).setTripwire(tripwire).setApprovalTokenId(token)
                 .setBy("dpo@example.org").build();
+    }
+
+    /** The stories' approver key (a test key, public by design: test-data/story-keys/README.md). */
+    public static final String STORY_KEY_ID = "dpo-2025";
+    public static final java.security.PrivateKey STORY_KEY = storyKey();
+
+    private static java.security.PrivateKey storyKey() {
+        try {
+            return io.tripwire.signing.Ed25519Keys.readPrivate(java.nio.file.Path.of("..", "test-data", "story-keys", "private.pem"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -43,10 +43,12 @@ class WaveAScenarioTest {
 
     @Test
     void replayOfWaveAGivesTheFiringsOfTheStory() throws Exception {
+        // the stories' rules (test-data/story-rules.yaml): the shipped ones plus the approver of TENANT_005's override
         ReplayOutput out = FileReplay.run(WAVE_A, Engines.rules(),
                 new ActionSigner(Engines.KEYS.getPrivate()), (phase, done, total) -> { });
 
-        assertThat(out.deadLetters()).isEmpty();
+        // SPEC 3 "Human approvals": the unsigned override (10:21) and the reused approval (10:30) are refused
+        assertThat(out.deadLetters()).extracting(d -> d.reason()).containsExactly("override-unsigned", "override-token-reused");
         assertThat(out.actions()).extracting(a -> a.getFiredAt() + " " + a.getTenant() + " " + a.getTripwire() + " " + a.getScope() + " " + a.getAction())
                 .containsExactly(
                 "2025-10-06T10:09:00.400Z TENANT_003 error-budget ingest ROLLBACK_LAST_STEP",
@@ -57,11 +59,13 @@ class WaveAScenarioTest {
                 "2025-10-06T10:15:00Z TENANT_005 residency-violation TENANT_005 REQUIRE_HITL",
                 "2025-10-06T10:20:00Z TENANT_005 residency-violation TENANT_005 ABORT_OP",
                 "2025-10-06T10:20:00Z TENANT_005 residency-violation TENANT_005 AUDIT_EVENT",
+                "2025-10-06T10:21:00Z TENANT_005 hitl-approval residency-violation AUDIT_EVENT",
                 "2025-10-06T10:22:02.776Z TENANT_004 error-budget api ROLLBACK_LAST_STEP",
                 "2025-10-06T10:22:02.776Z TENANT_004 error-budget api FREEZE_RAMP",
                 "2025-10-06T10:22:02.776Z TENANT_004 error-budget api OPEN_INCIDENT",
                 "2025-10-06T10:25:00Z TENANT_005 residency-violation TENANT_005 RESOLVED",
                 "2025-10-06T10:29:20.322Z TENANT_004 burn-rate-slow api ALERT",
+                "2025-10-06T10:30:00Z TENANT_005 hitl-approval residency-violation AUDIT_EVENT",
                 "2025-10-06T10:35:00Z TENANT_004 replica-lag pg_replica_lag_seconds{replica=\"db-2\"} STOP_RAMP",
                 "2025-10-06T10:35:00Z TENANT_004 replica-lag pg_replica_lag_seconds{replica=\"db-2\"} FAILOVER_READ_REPLICAS",
                 "2025-10-06T10:35:00Z TENANT_004 replica-lag pg_replica_lag_seconds{replica=\"db-2\"} QUEUE_WRITES",
@@ -79,9 +83,9 @@ class WaveAScenarioTest {
                 "2025-10-06T10:55:00Z TENANT_004 read-latency READ RESOLVED");
         assertThat(out.actions()).noneMatch(a -> a.getTenant().equals("TENANT_002"));
         assertThat(refiresWithinFiveMinutes(out.actions())).isEmpty();
-        // every windowed key fires at most once in the hour (policy denies fire per decision, by design)
+        // every windowed key fires at most once in the hour (policy denies and refused overrides fire per event, by design)
         assertThat(out.actions().stream().filter(a -> a.getAction() != ActionType.RESOLVED && !a.getTripwire().equals("residency-violation")
-                        && !a.getTripwire().equals("purpose-missing"))
+                        && !a.getTripwire().equals("purpose-missing") && !a.getTripwire().equals("hitl-approval"))
                 .collect(java.util.stream.Collectors.groupingBy(a -> a.getTripwire() + " " + a.getTenant() + " " + a.getScope(),
                         java.util.stream.Collectors.mapping(TripwireAction::getDecisionId, java.util.stream.Collectors.toSet()))))
                 .allSatisfy((key, decisions) -> assertThat(decisions).as(key).hasSize(1));

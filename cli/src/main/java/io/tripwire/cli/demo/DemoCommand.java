@@ -96,10 +96,15 @@ public final class DemoCommand implements Callable<Integer> {
             logs.terminalErr().println("tripwire demo: " + e.getMessage());
             return 1;
         }
+        // the story's approvals re-signed with the demo's own approver keys (never the committed test key)
+        DemoApprovals approvals = DemoApprovals.prepare(r, scenario, out);
+        r = approvals.rules();
+        scenario = approvals.scenario();
         console.line(String.format("tripwire demo: %,d events of %s (%s-%s event time)%s; logs in %s", scenario.events().size(),
                 scenario.file().getFileName(), TIME.format(scenario.first()), TIME.format(scenario.last()),
                 scenario.unreadable().isEmpty() ? "" : ", " + scenario.unreadable().size() + " unreadable lines skipped",
                 out.resolve("demo.log")));
+        approvals.describe(out).ifPresent(console::line);
         DemoStack.Options options = new DemoStack.Options(out, r, executorConfig, execute);
         int exit;
         io.micrometer.prometheusmetrics.PrometheusMeterRegistry executorRegistry =

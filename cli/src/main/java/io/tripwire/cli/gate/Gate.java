@@ -219,8 +219,16 @@ public final class Gate {
             }
         }
         if (frozenAt != null) {
+            // an override the engine refused (SPEC 3, "Human approvals": its AUDIT_EVENT names the token at the override's ts) lifts nothing
+            java.util.Set<String> refused = new java.util.HashSet<>();
+            for (TripwireAction a : actions) {
+                if (a.getTripwire().equals("hitl-approval") && a.getAction() == ActionType.AUDIT_EVENT) {
+                    refused.add(a.getTenant() + "/" + a.getEvidence().get("approvalTokenId") + "@" + a.getFiredAt());
+                }
+            }
             for (ReplayInput.Event e : events) {
-                if (e.event() instanceof HumanOverride o && o.getTripwire().equals("error-budget") && !o.getTs().isBefore(frozenAt)) {
+                if (e.event() instanceof HumanOverride o && o.getTripwire().equals("error-budget") && !o.getTs().isBefore(frozenAt)
+                        && !refused.contains(o.getTenant() + "/" + o.getApprovalTokenId() + "@" + o.getTs())) {
                     frozenUntil = null; // lifted early (SPEC 3)
                 }
             }

@@ -53,10 +53,18 @@ class DemoIT {
         assertThat(out.resolve("public.pem")).isRegularFile();
 
         List<TripwireAction> live = read(out.resolve("actions.jsonl"), TripwireAction.class);
+        // the demo re-signs the story's approvals with its own approver key: live, it decides as a replay with the story's rules
+        // (which trust the committed story key) does, TENANT_005's signed override honoured, the unsigned and the reused one refused
+        assertThat(printed).contains("approvals  2 signed overrides of the story re-signed with the demo's own approver key: dpo@example.org");
+        assertThat(out.resolve("approvers").resolve("1").resolve("public.pem")).isRegularFile();
         List<TripwireAction> replayed = FileReplay.run(RepoFiles.require("test-data/wave-a.jsonl", "test data"),
-                new RulesOptions().load(), new ActionSigner(Ed25519Keys.generate().getPrivate()), (phase, done, total) -> { })
-                .actions();
-        assertThat(firings(live)).hasSize(28).isEqualTo(firings(replayed));
+                RulesOptions.load(RepoFiles.require("test-data/story-rules.yaml", "test data"), List.of()),
+                new ActionSigner(Ed25519Keys.generate().getPrivate()), (phase, done, total) -> { }).actions();
+        assertThat(firings(live)).hasSize(30).isEqualTo(firings(replayed));
+        assertThat(live).filteredOn(a -> a.getTripwire().equals("hitl-approval")).extracting(a -> a.getEvidence().get("refused").toString())
+                .containsExactlyInAnyOrder("override-unsigned", "override-token-reused");
+        assertThat(live).filteredOn(a -> a.getTenant().equals("TENANT_005") && a.getAction() == io.tripwire.schemas.ActionType.RESOLVED)
+                .singleElement().satisfies(a -> assertThat(a.getEvidence().get("approver").toString()).isEqualTo("dpo@example.org"));
         // the live table shows no page-resolve-page: no key fires again after it resolved
         Map<String, Long> firingsPerKey = live.stream().filter(a -> a.getAction() == io.tripwire.schemas.ActionType.ALERT)
                 .collect(Collectors.groupingBy(a -> a.getTripwire() + " " + a.getTenant() + " " + a.getScope(), Collectors.counting()));

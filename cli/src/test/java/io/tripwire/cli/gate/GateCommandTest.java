@@ -20,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GateCommandTest {
 
     private static final String WAVE_A = Path.of("..", "test-data", "wave-a.jsonl").toString();
+    private static final String STORY_RULES = Path.of("..", "test-data", "story-rules.yaml").toString();
+    private static final String STORY_KEY = Path.of("..", "test-data", "story-keys", "private.pem").toString();
 
     record Run(int exit, String out, String err) {
     }
@@ -46,6 +48,28 @@ class GateCommandTest {
                 .containsPattern("FAIL\\s+tripwires fired\\s+.*error-budget ×1 \\(first 2025-10-06T10:22:02.776Z\\)")
                 .containsPattern("FAIL\\s+holds open at the end\\s+ramp frozen until 2025-10-07T10:22:02.776Z")
                 .contains("rule: availability >= 99.4%");
+    }
+
+    @Test
+    void aRampFreezeIsLiftedByASignedOverrideAndByNothingElse(@TempDir Path dir) throws Exception {
+        // TENANT_004's freeze (10:22) and, after it, an error-budget override: signed by the story's approver, or written by anyone
+        StringWriter signed = new StringWriter();
+        assertThat(new CommandLine(new io.tripwire.cli.OverrideCommand()).setOut(new PrintWriter(signed)).execute("--tenant", "TENANT_004",
+                "--tripwire", "error-budget", "--token", "CHG-4", "--by", "dpo@example.org", "--signing-key", STORY_KEY, "--key-id",
+                "dpo-2025", "--rules", STORY_RULES, "--at", "2025-10-06T10:40:00Z", "--dry-run")).isZero();
+        String unsigned = "{\"type\":\"override\",\"ts\":\"2025-10-06T10:40:00Z\",\"tenant\":\"TENANT_004\",\"tripwire\":\"error-budget\","
+                + "\"approvalTokenId\":\"CHG-4\",\"by\":\"dpo@example.org\"}";
+        for (String override : List.of(signed.toString().strip(), unsigned)) {
+            List<String> lines = new ArrayList<>(Files.readAllLines(Path.of(WAVE_A)));
+            lines.add(override);
+            Path file = Files.write(dir.resolve(override == unsigned ? "unsigned.jsonl" : "signed.jsonl"), lines);
+            Run r = gate("--tenant", "TENANT_004", "--window", "14d", "--slo", "0.994", "--input", file.toString(), "--rules", STORY_RULES);
+            if (override == unsigned) {
+                assertThat(r.out()).as(r.err()).containsPattern("FAIL\\s+holds open at the end\\s+ramp frozen until 2025-10-07T10:22:02.776Z");
+            } else {
+                assertThat(r.out()).as(r.err()).containsPattern("PASS\\s+holds open at the end\\s+none");
+            }
+        }
     }
 
     @Test

@@ -86,7 +86,7 @@ final class Reliability {
                   replication.factor: 1
                   session.timeout.ms: 10000
                   heartbeat.interval.ms: 2000
-                %s""".formatted(appId, kafka.bootstrapServers(), stateDir, WaveA.RULES, WaveA.privateKey(), topics, extra));
+                %s""".formatted(appId, kafka.bootstrapServers(), stateDir, WaveA.rules(), WaveA.privateKey(), topics, extra));
     }
 
     /**

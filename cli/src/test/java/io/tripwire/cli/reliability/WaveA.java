@@ -27,8 +27,8 @@ import java.util.Map;
 
 /**
  * The scenario every reliability IT streams: {@code test-data/wave-a.jsonl} (one hour, 5 tenants,
- * 28 actions: error budget, burn rates, held-for latency and ingest errors, a replica-lag run, a
- * residency hold and its override, a ramp frozen and broken), in timestamp order (stable, as replay
+ * 30 actions: error budget, burn rates, held-for latency and ingest errors, a replica-lag run, a
+ * residency hold, two refused overrides and a signed one that releases it, a ramp frozen and broken), in timestamp order (stable, as replay
  * sorts it), and the actions of a clean run: file replay of the same file through the same topology
  * with the same rules and signing key, in this JVM. Computed once per JVM.
  *
@@ -45,13 +45,15 @@ final class WaveA {
     }
 
     static final Path FILE = Path.of("..", "test-data", "wave-a.jsonl").toAbsolutePath().normalize();
-    static final Path RULES = Path.of("..", "config", "tripwires.yaml").toAbsolutePath().normalize();
+    static final Path SHIPPED_RULES = Path.of("..", "config", "tripwires.yaml").toAbsolutePath().normalize();
 
     /** Whole days from the file's date (2025-10-06) to yesterday, UTC. */
     static final Duration SHIFT = Duration.ofDays(ChronoUnit.DAYS.between(LocalDate.parse("2025-10-06"),
             LocalDate.now(ZoneOffset.UTC).minusDays(1)));
 
     private static KeyPair keys;
+    private static KeyPair approver;
+    private static Path rules;
     private static Path shiftedFile;
     private static Path keyDir;
     private static List<Event> events;
@@ -74,6 +76,27 @@ final class WaveA {
         return keyDir.resolve("private.pem");
     }
 
+    /**
+     * The shipped rules plus one approver, {@code dpo@example.org}, whose key (made for this JVM) re-signs the
+     * story's signed overrides once they are moved in time (SPEC 3, "Human approvals": the signature covers
+     * {@code ts} and {@code notAfter}); the unsigned one stays unsigned and the reused token reused.
+     */
+    static synchronized Path rules() {
+        if (rules == null) {
+            approver = Ed25519Keys.generate();
+            Path dir = Path.of("target", "reliability").toAbsolutePath();
+            try {
+                Ed25519Keys.write(approver, dir.resolve("approver"));
+                rules = Files.writeString(dir.resolve("rules.yaml"), "extends: " + SHIPPED_RULES + "\napprovers:\n"
+                        + "  - {id: dpo@example.org, public-key: approver/public.pem, key-id: reliability-dpo,"
+                        + " may-override: [residency-violation, error-budget], valid-from: " + at("00:00:00") + "}\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return rules;
+    }
+
     /** The events in timestamp order (equal times keep file order). */
     static synchronized List<Event> events() throws IOException {
         if (events == null) {
@@ -87,6 +110,12 @@ final class WaveA {
                 SpecificRecord r = JsonForm.parseLine(line, n);
                 int ts = r.getSchema().getField("ts").pos();
                 r.put(ts, ((Instant) r.get(ts)).plus(SHIFT));
+                if (r instanceof io.tripwire.schemas.HumanOverride o && o.getSignature() != null) {
+                    rules();
+                    r = io.tripwire.signing.OverrideSignatures.sign(io.tripwire.schemas.HumanOverride.newBuilder(o)
+                            .setNotAfter(o.getNotAfter().plus(SHIFT)).setKeyId("reliability-dpo").setSignature(null).build(),
+                            approver.getPrivate());
+                }
                 out.add(new Event(r, (String) r.get(r.getSchema().getField("tenant").pos()),
                         (Instant) r.get(r.getSchema().getField("ts").pos()), JsonForm.write(r)));
             }
@@ -103,7 +132,7 @@ final class WaveA {
         if (reference == null) {
             privateKey();
             events();
-            Rules rules = RulesOptions.load(RULES, List.of());
+            Rules rules = RulesOptions.load(rules(), List.of());
             Map<String, String> out = new LinkedHashMap<>();
             for (TripwireAction a : FileReplay.run(shiftedFile, rules, new ActionSigner(keys.getPrivate()), (phase, done, total) -> { }).actions()) {
                 if (out.put(a.getActionId(), JsonForm.write(a)) != null) {

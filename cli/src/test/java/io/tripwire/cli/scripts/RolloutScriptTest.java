@@ -63,6 +63,37 @@ class RolloutScriptTest {
     }
 
     @Test
+    void unfreezeSignsAnErrorBudgetOverrideWithTheApproversKey(@TempDir Path dir) throws Exception {
+        Path stub = dir.resolve("tripwire");
+        Files.writeString(stub, "#!/usr/bin/env bash\necho \"$*\" >> \"$(dirname \"$0\")/calls\"\n");
+        stub.toFile().setExecutable(true);
+        Path key = Files.writeString(dir.resolve("sre.pem"), "not read by the stub");
+        ProcessBuilder pb = new ProcessBuilder("bash", SCRIPT.toString(), "unfreeze", "--tenant", "TENANT_004", "--token", "CHG-1234",
+                "--valid-for", "30m");
+        pb.environment().put("TRIPWIRE", stub.toString());
+        pb.environment().put("TRIPWIRE_BOOTSTRAP_SERVERS", "broker:9092");
+        pb.environment().put("TRIPWIRE_APPROVER", "sre-oncall");
+        pb.environment().put("TRIPWIRE_APPROVER_KEY", key.toString());
+        pb.environment().put("TRIPWIRE_APPROVER_KEY_ID", "sre-2026");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(Files.readAllLines(dir.resolve("calls"))).containsExactly("override --tenant TENANT_004 --tripwire error-budget --token CHG-1234 "
+                + "--by sre-oncall --signing-key " + key + " --key-id sre-2026 --valid-for 30m --bootstrap-server broker:9092");
+
+        // without a key it says what to set and sends nothing
+        pb.environment().remove("TRIPWIRE_APPROVER_KEY");
+        Process q = pb.start();
+        String said = new String(q.getInputStream().readAllBytes());
+        assertThat(q.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(q.exitValue()).isEqualTo(2);
+        assertThat(said).contains("set TRIPWIRE_APPROVER_KEY (private PEM) and TRIPWIRE_APPROVER_KEY_ID");
+        assertThat(Files.readAllLines(dir.resolve("calls"))).hasSize(1);
+    }
+
+    @Test
     void anInconclusiveCanaryFallsBackOnTheSoakTimer(@TempDir Path dir) throws Exception {
         Run r = ramp(dir, "3,3,3,0", "--tenant", "T", "--steps", "2,100", "--check-every", "1", "--soak", "2s");
         assertThat(r.exit()).as(r.out()).isZero();

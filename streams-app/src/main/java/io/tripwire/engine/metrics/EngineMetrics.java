@@ -118,6 +118,9 @@ public final class EngineMetrics implements EngineObserver, AutoCloseable {
         for (DecodeException.Reason r : DecodeException.Reason.values()) {
             deadLetterCounter(r.code());
         }
+        for (String r : io.tripwire.engine.approvals.OverrideCheck.REASONS) {
+            deadLetterCounter(r);
+        }
         DeadLetters.onDeadLetter(this::deadLetter);
     }
 

@@ -215,6 +215,54 @@ public final class RuleNode {
     }
 
     /** A list of texts, each one of {@code allowed}. */
+    /** A list of mappings (absent: empty), each a node named by its index. */
+    public List<RuleNode> list(String key) {
+        if (!has(key)) {
+            return List.of();
+        }
+        JsonNode v = node.get(key);
+        if (!v.isArray()) {
+            throw new RulesException(at(key) + ": expected a list");
+        }
+        List<RuleNode> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            if (!v.get(i).isObject()) {
+                throw new RulesException(at(key) + "[" + i + "]: expected a mapping");
+            }
+            out.add(new RuleNode(at(key) + "[" + i + "]", v.get(i)));
+        }
+        return out;
+    }
+
+    /** A list of texts (absent: empty). */
+    public List<String> texts(String key) {
+        if (!has(key)) {
+            return List.of();
+        }
+        JsonNode v = node.get(key);
+        if (!v.isArray()) {
+            throw new RulesException(at(key) + ": expected a list, e.g. [residency-violation]");
+        }
+        List<String> out = new ArrayList<>();
+        v.forEach(x -> out.add(x.asText()));
+        return out;
+    }
+
+    /** An instant in ISO-8601 UTC, e.g. 2026-01-01T00:00:00Z. */
+    public java.time.Instant instant(String key) {
+        String text = text(key).trim();
+        try {
+            return java.time.Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new RulesException(at(key) + ": expected an ISO-8601 UTC time, e.g. 2026-01-01T00:00:00Z, got '" + text + "'");
+        }
+    }
+
+    /** The path of a key of this node, for messages. */
+    public String pathOf(String key) {
+        return at(key);
+    }
+
     public List<String> choices(String key, Set<String> allowed) {
         JsonNode v = required(key);
         if (!v.isArray() || v.isEmpty()) {

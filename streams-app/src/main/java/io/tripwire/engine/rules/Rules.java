@@ -17,13 +17,15 @@ import java.util.Map;
  * @param slo            availability SLO per service
  * @param defaultService service whose SLO applies to services not in {@code slo}
  * @param tripwires      the tripwires, in file order
+ * @param approvers      the approver keys whose overrides the engine honours (SPEC 3, "Human approvals"); none: no override is
  */
 public record Rules(Duration grace, Duration futureSkew, int minEvents, double confidence, double priorStrength, Map<String, Double> slo, String defaultService,
-                    List<TripwireRule> tripwires) {
+                    List<TripwireRule> tripwires, List<Approver> approvers) {
 
     public Rules {
         slo = Map.copyOf(slo);
         tripwires = List.copyOf(tripwires);
+        approvers = List.copyOf(approvers);
     }
 
     /** SLO of a service: its own, or the default service's. */

@@ -29,7 +29,8 @@ public final class RulesLoader {
     public static final String ENV_PREFIX = "TRIPWIRE_RULES_";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> TOP_KEYS = Set.of("grace", "future-skew", "min-events", "confidence", "prior-strength", "slo", "default-service", "tripwires");
+    private static final Set<String> TOP_KEYS = Set.of("grace", "future-skew", "min-events", "confidence", "prior-strength", "slo",
+            "default-service", "tripwires", "approvers", "extends");
 
     private final BiFunction<RuleNode, RuleDefaults, TripwireRule> kinds;
 
@@ -44,17 +45,36 @@ public final class RulesLoader {
             if (in == null) {
                 throw new IllegalStateException("built-in tripwires.yaml missing from the jar");
             }
-            return load("built-in tripwires.yaml", in, sets, env);
+            return load("built-in tripwires.yaml", null, tree("built-in tripwires.yaml", in), sets, env);
         }
     }
 
+    /**
+     * A rules file. It may start from another: {@code extends: PATH} (relative to it) reads that file
+     * first and lays this one over it, mapping by mapping (a list or a value here replaces the one
+     * there), so a file of local changes stays small. Approvers' key files are relative to this file.
+     */
     public Rules load(Path file, List<String> sets, Map<String, String> env) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return load(file.toString(), in, sets, env);
-        }
+        return load(file.toString(), file.toAbsolutePath().getParent(), extended(file, new java.util.ArrayList<>()), sets, env);
     }
 
     public Rules load(String source, InputStream yaml, List<String> sets, Map<String, String> env) throws IOException {
+        return load(source, null, tree(source, yaml), sets, env);
+    }
+
+    private Rules load(String source, Path baseDir, ObjectNode root, List<String> sets, Map<String, String> env) {
+        applyEnv(root, "", env);
+        for (String set : sets) {
+            applySet(root, set);
+        }
+        try {
+            return parse(new RuleNode("", root), baseDir);
+        } catch (RulesException e) {
+            throw new RulesException(source + ": " + e.getMessage());
+        }
+    }
+
+    private static ObjectNode tree(String source, InputStream yaml) {
         JsonNode tree;
         try {
             tree = YAML.readTree(yaml);
@@ -64,19 +84,51 @@ public final class RulesLoader {
         if (tree == null || !tree.isObject()) {
             throw new RulesException(source + ": expected a mapping at the top");
         }
-        ObjectNode root = (ObjectNode) tree;
-        applyEnv(root, "", env);
-        for (String set : sets) {
-            applySet(root, set);
-        }
-        try {
-            return parse(new RuleNode("", root));
-        } catch (RulesException e) {
-            throw new RulesException(source + ": " + e.getMessage());
-        }
+        return (ObjectNode) tree;
     }
 
-    private Rules parse(RuleNode root) {
+    /** The file's tree laid over the tree of the file it extends, if any. */
+    private static ObjectNode extended(Path file, List<Path> seen) throws IOException {
+        Path real = file.toAbsolutePath().normalize();
+        if (seen.contains(real)) {
+            throw new RulesException(file + ": extends itself through " + seen);
+        }
+        seen.add(real);
+        ObjectNode tree;
+        try (InputStream in = Files.newInputStream(file)) {
+            tree = tree(file.toString(), in);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new RulesException(file + ": no such rules file" + (seen.size() > 1 ? " (extended by " + seen.get(seen.size() - 2) + ")" : ""));
+        }
+        // an approver's key file is relative to the file that names it, whichever file extends that one
+        if (tree.get("approvers") instanceof com.fasterxml.jackson.databind.node.ArrayNode approvers) {
+            for (JsonNode a : approvers) {
+                if (a instanceof ObjectNode entry && entry.get("public-key") != null && entry.get("public-key").isTextual()) {
+                    entry.put("public-key", real.getParent().resolve(entry.get("public-key").asText()).normalize().toString());
+                }
+            }
+        }
+        JsonNode base = tree.remove("extends");
+        if (base == null) {
+            return tree;
+        }
+        ObjectNode merged = extended(real.getParent().resolve(base.asText()), seen);
+        overlay(merged, tree);
+        return merged;
+    }
+
+    private static void overlay(ObjectNode into, ObjectNode over) {
+        over.fields().forEachRemaining(e -> {
+            JsonNode mine = into.get(e.getKey());
+            if (mine instanceof ObjectNode m && e.getValue() instanceof ObjectNode o) {
+                overlay(m, o);
+            } else {
+                into.set(e.getKey(), e.getValue());
+            }
+        });
+    }
+
+    private Rules parse(RuleNode root, Path baseDir) {
         root.onlyKeys(TOP_KEYS);
         Duration grace = root.duration("grace", Duration.ofSeconds(30));
         Duration futureSkew = root.duration("future-skew", Duration.ofMinutes(10));
@@ -94,7 +146,11 @@ public final class RulesLoader {
                 tripwires.add(kinds.apply(t, defaults));
             }
         }
-        return new Rules(grace, futureSkew, minEvents, defaults.confidence(), defaults.priorStrength(), slo, defaultService, tripwires);
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        tripwires.forEach(t -> ids.add(t.id()));
+        List<Approver> approvers = Approver.parse(root, baseDir, ids);
+        return new Rules(grace, futureSkew, minEvents, defaults.confidence(), defaults.priorStrength(), slo, defaultService, tripwires,
+                approvers);
     }
 
     private static void applySet(ObjectNode root, String set) {

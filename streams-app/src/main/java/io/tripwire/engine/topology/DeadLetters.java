@@ -39,6 +39,9 @@ public final class DeadLetters {
             if (t instanceof LateEventException l) {
                 return l.reason();
             }
+            if (t instanceof RefusedOverrideException r) {
+                return r.reason();
+            }
         }
         return "processing-error";
     }

@@ -27,10 +27,12 @@ public final class StoreNames {
     public static final String CANARY_TENANTS = "canary-tenants";
     /** Per canary tripwire × tenant × scope: the stage's totals, log e-values, fired and passed. */
     public static final String CANARY_STATE = "canary-state";
+    /** Per tenant: the approval tokens of honoured overrides, each until its notAfter. */
+    public static final String APPROVAL_TOKENS = "approval-tokens";
 
     /** Every store, for wiring them to the processor. */
     public static final String[] ALL = {TENANT_CLOCK, REQUEST_BUCKETS, REQUEST_SUMS, LATENCY_BUCKETS, LATENCY_CURSORS,
-        METRIC_SERIES, AUTONOMY_BUCKETS, AUTONOMY_SUMS, TRIPWIRE_STATE, TENANT_STATE, CANARY_TENANTS, CANARY_STATE};
+        METRIC_SERIES, AUTONOMY_BUCKETS, AUTONOMY_SUMS, TRIPWIRE_STATE, TENANT_STATE, CANARY_TENANTS, CANARY_STATE, APPROVAL_TOKENS};
 
     private StoreNames() {
     }

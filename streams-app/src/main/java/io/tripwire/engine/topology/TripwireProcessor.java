@@ -49,6 +49,7 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
     private Decisions decisions;
     private RequestSignals requests;
     private CanarySignals canary;
+    private Approvals approvals;
     private MetricSignals metrics;
     private AutonomySignals autonomy;
 
@@ -74,6 +75,7 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
         this.decisions = new Decisions(context.getStateStore(StoreNames.TRIPWIRE_STATE), context.getStateStore(StoreNames.TENANT_STATE),
                 context.getStateStore(StoreNames.CANARY_STATE), emitter, this::signal);
         this.canary = new CanarySignals(context, rules, tripwires, this::dispatch);
+        this.approvals = new Approvals(context, rules, decisions);
         this.requests = new RequestSignals(context, rules, tripwires, this::signal, this::dispatch, canary.listener());
         this.metrics = new MetricSignals(context, tripwires, this::signal, observer);
         this.autonomy = new AutonomySignals(context, tripwires, this::signal, this::dispatch);
@@ -129,9 +131,14 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
             canary.onRollout(tenant, step, previousPercent);
             dispatch(step);
         } else if (event instanceof HumanOverride o) {
+            decisions.approvedBy(approvals.admit(tenant, o).approver()); // refused: an AUDIT_EVENT, then dead-lettered
             observer.override(o);
-            for (Tripwire<?> t : tripwires) {
-                t.onOverride(o, decisions);
+            try {
+                for (Tripwire<?> t : tripwires) {
+                    t.onOverride(o, decisions);
+                }
+            } finally {
+                decisions.approvedBy(null);
             }
         } else {
             throw new IllegalArgumentException("not an input event: " + event.getSchema().getFullName());

@@ -175,7 +175,8 @@ public final class TripwireTopology {
                 store(StoreNames.TRIPWIRE_STATE, HoldState.SERDE, OBJECTS),
                 store(StoreNames.TENANT_STATE, TenantState.SERDE, OBJECTS),
                 store(StoreNames.CANARY_TENANTS, CanaryTenant.SERDE, OBJECTS),
-                store(StoreNames.CANARY_STATE, CanaryState.SERDE, OBJECTS));
+                store(StoreNames.CANARY_STATE, CanaryState.SERDE, OBJECTS),
+                store(StoreNames.APPROVAL_TOKENS, io.tripwire.engine.approvals.UsedTokens.SERDE, OBJECTS));
     }
 
     /** Values kept as objects per store and task: small records (a few hundred bytes each with the map). */

@@ -61,6 +61,18 @@ public final class Decisions {
         }
     }
 
+    private io.tripwire.engine.rules.Approver approvedBy;
+
+    /** The trusted approver of the override being dispatched (SPEC 3, "Human approvals"), or null. */
+    public void approvedBy(io.tripwire.engine.rules.Approver a) {
+        approvedBy = a;
+    }
+
+    /** Who approved the override being dispatched: its approver id and key id, for evidence and logs. */
+    public io.tripwire.engine.rules.Approver approvedBy() {
+        return approvedBy;
+    }
+
     /** Emits a signal value a tripwire computed (it goes where the signal keepers' values go). */
     public void signal(Signal s) {
         signals.accept(s);
@@ -85,8 +97,8 @@ public final class Decisions {
     /** Lifts the tenant's ramp freeze (an override of the tripwire that froze it). */
     public void liftFreeze(String tenant, HumanOverride by) {
         tenants.put(tenant, tenant(tenant).frozenUntil(-1));
-        LOG.info("HITL_OVERRIDE tenant={} tripwire={} ramp freeze lifted by={} approvalTokenId={} at={}",
-                tenant, by.getTripwire(), by.getBy(), by.getApprovalTokenId(), by.getTs());
+        LOG.info("HITL_OVERRIDE tenant={} tripwire={} ramp freeze lifted by={} approver={} keyId={} approvalTokenId={} at={}",
+                tenant, by.getTripwire(), by.getBy(), approvedBy == null ? null : approvedBy.id(), by.getKeyId(), by.getApprovalTokenId(), by.getTs());
     }
 
     /** Hold state of a key, for tripwires and stale checks that need to look. */

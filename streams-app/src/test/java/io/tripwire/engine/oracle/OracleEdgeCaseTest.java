@@ -57,8 +57,7 @@ class OracleEdgeCaseTest {
     }
 
     private void override(String tenant, long at, String tripwire) {
-        events.add(HumanOverride.newBuilder().setTs(at(at)).setTenant(tenant).setTripwire(tripwire).setApprovalTokenId("tok")
-                .setBy("dpo@example.org").build());
+        events.add(io.tripwire.engine.Events.override(at(at), tenant, tripwire, "tok-" + at)); // signed by the stories' approver
     }
 
     private void step(String tenant, long at, int step, Integer previous) {

@@ -44,7 +44,7 @@ class OracleWaveATest {
     @Test
     void oracleAndEngineAgreeOnWaveA() throws Exception {
         SpecOracle.Result oracle = agree(WAVE_A);
-        assertThat(oracle.firings()).hasSize(28);
+        assertThat(oracle.firings()).hasSize(30);
     }
 
     @Test

@@ -374,11 +374,10 @@ final class Scenario {
                 case 2, 3 -> "error-budget";
                 default -> "burn-rate-fast";
             };
-            events.add(HumanOverride.newBuilder().setTs(Instant.ofEpochMilli(t)).setTenant(tenant).setTripwire(tw)
-                    .setApprovalTokenId("tok-" + i).setBy("dpo@example.org").build());
-            if (rnd.nextInt(3) == 0) { // a second approver, shortly after
-                events.add(HumanOverride.newBuilder().setTs(Instant.ofEpochMilli(at(t + 1_000 + rnd.nextInt(60_000), whole)))
-                        .setTenant(tenant).setTripwire(tw).setApprovalTokenId("tok-" + i + "b").setBy("sre@example.org").build());
+            events.add(approval(t, tenant, tw, "tok-" + i, "dpo@example.org"));
+            if (rnd.nextInt(3) == 0) { // a second approver, shortly after (now and then with the same token: reused)
+                events.add(approval(at(t + 1_000 + rnd.nextInt(60_000), whole), tenant, tw, rnd.nextInt(3) == 0 ? "tok-" + i : "tok-" + i + "b",
+                        "sre@example.org"));
             }
         }
         // rollout: sometimes a step before the window, then a few steps up and down, some without previousPercent
@@ -400,6 +399,34 @@ final class Scenario {
             }
             level = next;
         }
+    }
+
+    /** Another Ed25519 key: one the rules do not trust. */
+    private static final java.security.KeyPair STRANGER = io.tripwire.signing.Ed25519Keys.generate();
+
+    /**
+     * An override as SPEC 3 "Human approvals" has them: mostly signed by the stories' approver (trusted by
+     * the rules the engine runs with), valid for 5 to 60 minutes; now and then unsigned, changed after
+     * signing, signed by an unknown key, already expired, or carrying the trusted key's id over a
+     * stranger's signature.
+     */
+    private HumanOverride approval(long ts, String tenant, String tw, String token, String by) {
+        HumanOverride bare = HumanOverride.newBuilder().setTs(Instant.ofEpochMilli(ts)).setTenant(tenant).setTripwire(tw)
+                .setApprovalTokenId(token).setBy(by).build();
+        int kind = rnd.nextInt(10);
+        if (kind == 0) {
+            return bare;
+        }
+        long notAfter = kind == 1 ? ts - 1_000 - rnd.nextInt(60_000) : ts + 60_000L * (5 + rnd.nextInt(56));
+        HumanOverride unsigned = HumanOverride.newBuilder(bare).setKeyId("dpo-2025").setNotAfter(Instant.ofEpochMilli(notAfter)).build();
+        if (kind == 2) {
+            return io.tripwire.signing.OverrideSignatures.sign(HumanOverride.newBuilder(unsigned).setKeyId("intruder").build(), STRANGER.getPrivate());
+        }
+        if (kind == 3) {
+            return io.tripwire.signing.OverrideSignatures.sign(unsigned, STRANGER.getPrivate());
+        }
+        HumanOverride signed = io.tripwire.signing.OverrideSignatures.sign(unsigned, io.tripwire.engine.Events.STORY_KEY);
+        return kind == 4 ? HumanOverride.newBuilder(signed).setBy("someone-else").build() : signed;
     }
 
     private static PolicyDecision policy(long ts, String tenant, String opId, PolicyVerdict verdict, String policy) {

@@ -34,7 +34,7 @@ final class SpecOracle {
 
     static final String[] TRIPWIRE_ORDER = {"error-budget", "burn-rate-fast", "burn-rate-slow", "ingest-errors",
             "read-latency", "write-latency", "replica-lag", "residency-violation", "purpose-missing",
-            "autonomy-compensation", "autonomy-rate", "ramp-freeze", "canary-errors", "canary-latency", "canary-split"};
+            "autonomy-compensation", "autonomy-rate", "ramp-freeze", "canary-errors", "canary-latency", "canary-split", "hitl-approval"};
 
     /** One input event in delivery order; {@code line} is what dead letters report. */
     record Input(SpecificRecord event, long line) {
@@ -94,6 +94,7 @@ final class SpecOracle {
     private final List<Dead> dead = new ArrayList<>();
     private final List<Tie> ties = new ArrayList<>();
     private final CanaryOracle canary;
+    private final OracleApprovals approvals = new OracleApprovals(List.of(OracleApprovals.STORY));
     private List<Firing> current;
     private int index;
 
@@ -143,6 +144,17 @@ final class SpecOracle {
         } else if (e instanceof PolicyDecision p) {
             policy(tenant, p, ts);
         } else if (e instanceof HumanOverride o) {
+            String refused = approvals.check(o);
+            if (refused != null) {
+                // SPEC 3 "Human approvals": one AUDIT_EVENT naming the refused override, and a dead letter
+                emit(ts, tenant, "hitl-approval", o.getTripwire().toString(), "AUDIT_EVENT", Map.of());
+                current.sort(canonical());
+                firings.addAll(current);
+                dead.add(new Dead(in.line(), refused));
+                note("override refused: " + refused);
+                return;
+            }
+            note("override honoured");
             override(tenant, o, ts);
         } else if (e instanceof RolloutStep s) {
             rollout(tenant, s, ts);

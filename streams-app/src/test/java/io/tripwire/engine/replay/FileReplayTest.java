@@ -42,15 +42,20 @@ class FileReplayTest {
         // and what the in-memory path gives for the ordered file
         ReplayOutput c = FileReplay.read(ordered, (p, d, t) -> { }).replay(Engines.rules(), signer, (p, d, t) -> { });
 
-        assertThat(a.actions()).hasSize(28);
+        assertThat(a.actions()).hasSize(30); // 28 + the AUDIT_EVENTs of the two refused overrides
         for (ReplayOutput other : List.of(b, c)) {
             assertThat(json(other)).containsExactlyElementsOf(json(a));
             assertThat(other.signals()).containsExactlyElementsOf(a.signals());
             assertThat(other.eventsRead()).isEqualTo(a.eventsRead());
         }
-        assertThat(a.deadLetters()).extracting(ReplayOutput.DeadLetter::line).containsExactly(6L);
+        // the bad line, then the story's two refused overrides (unsigned, token reused), with their lines
+        assertThat(a.deadLetters()).extracting(ReplayOutput.DeadLetter::reason)
+                .containsExactly("bad-json", "override-unsigned", "override-token-reused");
+        assertThat(a.deadLetters().get(0).line()).isEqualTo(6L);
+        assertThat(lines.get((int) a.deadLetters().get(1).line() - 1)).contains("\"approvalTokenId\":\"tok-0\"");
         assertThat(c.deadLetters()).isEqualTo(a.deadLetters());
-        assertThat(b.deadLetters()).extracting(ReplayOutput.DeadLetter::reason).containsExactly("bad-json");
+        assertThat(b.deadLetters()).extracting(ReplayOutput.DeadLetter::reason)
+                .containsExactlyInAnyOrder("bad-json", "override-unsigned", "override-token-reused");
     }
 
     private static List<String> json(ReplayOutput out) {

@@ -163,4 +163,28 @@ class RulesLoaderTest {
         assertThatThrownBy(() -> load("grace: [\n")).hasMessageStartingWith("test.yaml: not valid YAML");
         assertThatThrownBy(() -> load("tripwires: {}\n")).hasMessageContaining("test.yaml: slo: expected a mapping");
     }
+
+    @Test
+    void aFileExtendsAnotherAndAnApproversKeyIsRelativeToTheFileThatNamesIt(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // the stories' rules (test-data/story-rules.yaml: key story-keys/public.pem next to it) extended from another directory
+        Path other = java.nio.file.Files.createDirectories(dir.resolve("elsewhere"));
+        Path story = Path.of("..", "test-data", "story-rules.yaml").toAbsolutePath().normalize();
+        Path rules = java.nio.file.Files.writeString(other.resolve("rules.yaml"),
+                "extends: " + story + "\ngrace: 45s\ntripwires:\n  read-latency:\n    threshold: 600\n");
+
+        Rules r = new RulesLoader(TripwireKinds::parse).load(rules, List.of(), Map.of());
+
+        assertThat(r.grace()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(((LatencyTripwire.Rule) r.rule("read-latency")).thresholdMs()).isEqualTo(600);
+        // what the extended files say and this one does not is kept: the shipped write-latency, the story's approver
+        assertThat(r.rule("write-latency")).isNotNull();
+        assertThat(r.approvers()).singleElement().satisfies(a -> {
+            assertThat(a.keyId()).isEqualTo("dpo-2025");
+            assertThat(a.key()).isEqualTo(io.tripwire.signing.Ed25519Keys.readPublic(story.getParent().resolve("story-keys/public.pem")).get(0));
+        });
+        // a file that extends itself is refused, naming the loop
+        java.nio.file.Files.writeString(other.resolve("loop.yaml"), "extends: loop.yaml\n");
+        assertThatThrownBy(() -> new RulesLoader(TripwireKinds::parse).load(other.resolve("loop.yaml"), List.of(), Map.of()))
+                .hasMessageContaining("extends itself");
+    }
 }
