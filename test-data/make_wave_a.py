@@ -5,15 +5,19 @@ The story (see README.md beside this file):
   TENANT_004  canary at 10%: from 10:20 5% of API requests fail (error budget, burn rates),
               READ p95 rises to ~420 ms from 10:25 to 10:50, replica db-2 lags 70-90 s from 10:30
               to 10:45, and at 10:40 the rollout script tries to ramp it to 25% while frozen.
-  TENANT_001  the autonomy pilot (ENACT) gets compensated every minute from 10:30 to 10:35; humans step in
-              at 10:36, 10:37 and 10:38.
+  TENANT_001  the autonomy pilot simulates 09:00-10:00 (1,200 proposals, none differing); an approval to
+              enact at 09:30 is refused (simulation not yet passed), the one at 09:55 is honoured; it enacts
+              from 10:00, gets compensated every minute from 10:30 to 10:35 (throttled and sent back to
+              simulate at 10:35:05, which ends the approval: it obeys); humans step in at 10:36, 10:37, 10:38.
   TENANT_005  a residency DENY at 10:15, another at 10:20; an unsigned override at 10:21 (refused), the DPO's
               signed override at 10:25 (honoured), the same approval sent again at 10:30 (refused: token
               reused); a purpose DENY at 10:40.
-  TENANT_003  its ingest service fails 2% of requests all hour (error-budget, ingest-errors).
-  TENANT_002  healthy: nothing fires.
+  TENANT_003  its ingest service fails 2% of requests all hour (error-budget, ingest-errors); its autonomy
+              pilot enacts from 10:45 without an approval (unapproved-enact).
+  TENANT_002  healthy, its pilot only simulating: nothing fires.
 Run: python3 test-data/make_wave_a.py > test-data/wave-a.jsonl   (needs the cryptography package, to sign)
-The overrides are signed with story-keys/private.pem (key id dpo-2025), which story-rules.yaml trusts.
+The overrides are signed with story-keys/private.pem (key id dpo-2025) and, the pilot's approvals,
+story-keys/pilot-private.pem (key id pilot-2025), which story-rules.yaml trusts.
 """
 import base64
 import json
@@ -38,13 +42,13 @@ def java_instant(t):
     return base + ("" if ms == 0 else ".%03d" % ms) + "Z"
 
 
-def signed_override(t, not_after, **fields):
+def signed_override(t, not_after, key_file="private.pem", key_id="dpo-2025", **fields):
     """A HumanOverride signed as SPEC 3 says: Ed25519 over the canonical JSON (keys sorted) without signature."""
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
-    key_file = os.path.join(os.path.dirname(os.path.abspath(__file__)), "story-keys", "private.pem")
+    key_file = os.path.join(os.path.dirname(os.path.abspath(__file__)), "story-keys", key_file)
     with open(key_file, "rb") as f:
         key = load_pem_private_key(f.read(), password=None)
-    record = dict(type="override", ts=java_instant(t), keyId="dpo-2025", notAfter=java_instant(not_after), **fields)
+    record = dict(type="override", ts=java_instant(t), keyId=key_id, notAfter=java_instant(not_after), **fields)
     text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return dict(record, signature=base64.b64encode(key.sign(text.encode("utf-8"))).decode("ascii"))
 
@@ -100,17 +104,35 @@ for i in range(240):
     add(t, type="metric", tenant="TENANT_004", name="pg_replica_lag_seconds", value=round(1 + rnd.random(), 1), labels={"replica": "db-1"})
     add(t, type="metric", tenant="TENANT_002", name="pg_replica_lag_seconds", value=round(1 + rnd.random(), 1), labels={"replica": "db-1"})
 
-# the autonomy pilot: one ENACT decision every 10 s for TENANT_001 and TENANT_002, plus SIMULATE noise
-for tenant in ("TENANT_001", "TENANT_002"):
-    for i in range(360):
-        t = T0 + timedelta(seconds=10 * i, milliseconds=500)
-        add(t, type="autonomy", tenant=tenant, opId="%s-op-%d" % (tenant, i), mode="ENACT", outcome="AUTONOMOUS")
-        if i % 7 == 0:
-            add(t, type="autonomy", tenant=tenant, opId="%s-sim-%d" % (tenant, i), mode="SIMULATE", outcome="COMPENSATED")
+# the autonomy pilot of TENANT_001 (the packet's loop): a simulation hour beside production (09:00-10:00, one
+# proposal every 3 s, none differing from production), an approval to enact at 09:30 that is refused (600 ops:
+# not yet significantly below 0.5%), the approval at 09:55 (honoured), ENACT from 10:00, one decision every 10 s
+for i in range(1200):
+    t = T0 - timedelta(hours=1) + timedelta(seconds=3 * i, milliseconds=250)
+    add(t, type="autonomy", tenant="TENANT_001", opId="TENANT_001-sim-%d" % i, mode="SIMULATE", outcome="AUTONOMOUS")
+for m, token in ((-30, "CHG-PILOT-0"), (-5, "CHG-PILOT-1")):
+    add(minute(m, 1), **signed_override(minute(m, 1), minute(m + 60, 1), key_file="pilot-private.pem", key_id="pilot-2025",
+                                        tenant="TENANT_001", tripwire="simulation-delta", approvalTokenId=token,
+                                        by="pilot-lead@example.org"))
+# ENACT until autonomy-compensation throttles it and sends it back to simulate (10:35:05): the pilot obeys
+for i in range(211):
+    t = T0 + timedelta(seconds=10 * i, milliseconds=500)
+    add(t, type="autonomy", tenant="TENANT_001", opId="TENANT_001-op-%d" % i, mode="ENACT", outcome="AUTONOMOUS")
+for i in range(211, 360):
+    t = T0 + timedelta(seconds=10 * i, milliseconds=500)
+    add(t, type="autonomy", tenant="TENANT_001", opId="TENANT_001-sim-b-%d" % i, mode="SIMULATE", outcome="AUTONOMOUS")
 for m, op in ((30, 100), (31, 104), (32, 108), (33, 112), (34, 116), (35, 120)):
     add(minute(m, 5), type="autonomy", tenant="TENANT_001", opId="TENANT_001-op-%d" % op, mode="ENACT", outcome="COMPENSATED")
 for m, n in ((36, 1), (37, 2), (38, 3)):
     add(minute(m, 5), type="autonomy", tenant="TENANT_001", opId="TENANT_001-op-hitl-%d" % n, mode="ENACT", outcome="HITL_OVERRIDE")
+# TENANT_002's pilot only simulates, all hour, one proposal every 10 s, none differing: healthy, too few ops to approve yet
+for i in range(360):
+    t = T0 + timedelta(seconds=10 * i, milliseconds=500)
+    add(t, type="autonomy", tenant="TENANT_002", opId="TENANT_002-sim-%d" % i, mode="SIMULATE", outcome="AUTONOMOUS")
+# TENANT_003's pilot enacts from 10:45 without an approval (it never simulated): unapproved-enact, once
+for i in range(6):
+    t = minute(45) + timedelta(seconds=10 * i, milliseconds=500)
+    add(t, type="autonomy", tenant="TENANT_003", opId="TENANT_003-op-%d" % i, mode="ENACT", outcome="AUTONOMOUS")
 
 # policy decisions: allows all hour, residency denies, an override, a purpose deny
 for i in range(120):

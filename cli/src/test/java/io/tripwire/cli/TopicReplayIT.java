@@ -158,11 +158,11 @@ class TopicReplayIT {
         List<String> topicSignals = lines(dir.resolve("signals.jsonl"));
         assertThat(topicSignals).containsExactlyInAnyOrderElementsOf(fileSignals);
         assertThat(bySeries(topicSignals)).isEqualTo(bySeries(fileSignals));
-        // Wave A has no bad line; its dead letters are the two overrides the story refuses, in both replays
+        // Wave A has no bad line; its dead letters are the three overrides the story refuses, in both replays
         assertThat(lines(fileReplay.resolve("dead-letter.jsonl"))).extracting(TopicReplayIT::reason)
-                .containsExactly("override-unsigned", "override-token-reused");
+                .containsExactly("override-simulation-not-passed", "override-unsigned", "override-token-reused");
         assertThat(lines(dir.resolve("dead-letter.jsonl"))).extracting(TopicReplayIT::reason)
-                .containsExactly("override-unsigned", "override-token-reused");
+                .containsExactly("override-simulation-not-passed", "override-unsigned", "override-token-reused");
         assertThat(Files.readString(dir.resolve("report.html"))).contains("<svg");
     }
 

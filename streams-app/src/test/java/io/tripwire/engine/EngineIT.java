@@ -219,12 +219,16 @@ class EngineIT {
             events.add(rollout(at("2025-10-06T10:00:00Z"), "TENANT_007", 10, 2));
             produce(names, events);
 
-            List<String> got = readActions(names, 10).stream()
+            List<String> got = readActions(names, 13).stream()
                     .map(r -> r.value().getTenant() + " " + r.value().getTripwire() + " " + r.value().getAction() + "@" + r.value().getFiredAt())
                     .sorted().toList();
+            // TENANT_001's pilot enacts with no approval (it never simulated): unapproved-enact at its first decision, once
             assertThat(got).containsExactly(
                     "TENANT_001 autonomy-compensation ENTER_SIMULATE@2025-10-06T11:00:50Z",
                     "TENANT_001 autonomy-compensation THROTTLE_AUTONOMY@2025-10-06T11:00:50Z",
+                    "TENANT_001 unapproved-enact AUDIT_EVENT@2025-10-06T10:00:00Z",
+                    "TENANT_001 unapproved-enact ENTER_SIMULATE@2025-10-06T10:00:00Z",
+                    "TENANT_001 unapproved-enact THROTTLE_AUTONOMY@2025-10-06T10:00:00Z",
                     "TENANT_004 replica-lag FAILOVER_READ_REPLICAS@2025-10-06T10:05:00Z",
                     "TENANT_004 replica-lag NOTIFY_ONCALL@2025-10-06T10:05:00Z",
                     "TENANT_004 replica-lag QUEUE_WRITES@2025-10-06T10:05:00Z",

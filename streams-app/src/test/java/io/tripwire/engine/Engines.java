@@ -19,6 +19,16 @@ public final class Engines {
 
     /** The shipped rules plus the stories' approver (test-data/story-rules.yaml: it extends config/tripwires.yaml). */
     public static final Path RULES_FILE = Path.of("..", "test-data", "story-rules.yaml");
+
+    /** How many action records test-data/wave-a.jsonl gives under the story rules (test-data/README.md). */
+    public static final int WAVE_A_ACTIONS = 34;
+
+    /**
+     * The dead letters of test-data/wave-a.jsonl under the story rules, in file order: the pilot's approval to
+     * enact before its simulation passed (09:30), the unsigned override (10:21), the reused approval (10:30).
+     */
+    public static final java.util.List<String> WAVE_A_REFUSED = java.util.List.of("override-simulation-not-passed", "override-unsigned",
+            "override-token-reused");
     public static final KeyPair KEYS = Ed25519Keys.generate();
 
     private Engines() {

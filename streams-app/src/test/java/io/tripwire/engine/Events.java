@@ -97,13 +97,26 @@ public final class Events {
                 .setBy("dpo@example.org").build();
     }
 
+    /**
+     * The autonomy pilot lead's approval to enact (issue 24): an override of simulation-delta signed with the
+     * stories' pilot key (key id pilot-2025, test-data/story-rules.yaml), valid for an hour.
+     */
+    public static HumanOverride approval(Instant ts, String tenant, String token) {
+        return OverrideSignatures.sign(HumanOverride.newBuilder().setTs(ts).setTenant(tenant).setTripwire("simulation-delta")
+                .setApprovalTokenId(token).setBy("pilot-lead@example.org").setKeyId(PILOT_KEY_ID)
+                .setNotAfter(ts.plus(java.time.Duration.ofHours(1))).build(), PILOT_KEY);
+    }
+
     /** The stories' approver key (a test key, public by design: test-data/story-keys/README.md). */
     public static final String STORY_KEY_ID = "dpo-2025";
-    public static final java.security.PrivateKey STORY_KEY = storyKey();
+    public static final java.security.PrivateKey STORY_KEY = storyKey("private.pem");
+    /** The stories' autonomy pilot lead's key. */
+    public static final String PILOT_KEY_ID = "pilot-2025";
+    public static final java.security.PrivateKey PILOT_KEY = storyKey("pilot-private.pem");
 
-    private static java.security.PrivateKey storyKey() {
+    private static java.security.PrivateKey storyKey(String file) {
         try {
-            return io.tripwire.signing.Ed25519Keys.readPrivate(java.nio.file.Path.of("..", "test-data", "story-keys", "private.pem"));
+            return io.tripwire.signing.Ed25519Keys.readPrivate(java.nio.file.Path.of("..", "test-data", "story-keys", file));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

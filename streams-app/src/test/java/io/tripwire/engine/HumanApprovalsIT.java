@@ -16,11 +16,9 @@ import io.tripwire.signing.OverrideSignatures;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,10 +33,8 @@ import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static io.tripwire.engine.Events.STORY_KEY;
 import static io.tripwire.engine.Events.at;
@@ -189,26 +185,7 @@ class HumanApprovalsIT {
         return out;
     }
 
-    /** A topic from the start (read_committed) until {@code expected} records arrived or 60 s passed, then 2 s more. */
     private static List<ConsumerRecord<byte[], byte[]>> read(String topic, int expected) {
-        Map<String, Object> cfg = new HashMap<>(kafka.clientConfig());
-        cfg.put("group.id", "hitl-it-" + UUID.randomUUID());
-        cfg.put("auto.offset.reset", "earliest");
-        cfg.put("isolation.level", "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(cfg, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
-            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (out.size() < expected && System.nanoTime() < end) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-            long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (System.nanoTime() < settle) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        // one partition per tenant: the topic's order for T
-        out.sort(java.util.Comparator.comparingInt(ConsumerRecord<byte[], byte[]>::partition).thenComparingLong(ConsumerRecord::offset));
-        return out;
+        return BrokerTopics.read(kafka, topic, expected);
     }
 }

@@ -47,10 +47,13 @@ class WaveAScenarioTest {
         ReplayOutput out = FileReplay.run(WAVE_A, Engines.rules(),
                 new ActionSigner(Engines.KEYS.getPrivate()), (phase, done, total) -> { });
 
-        // SPEC 3 "Human approvals": the unsigned override (10:21) and the reused approval (10:30) are refused
-        assertThat(out.deadLetters()).extracting(d -> d.reason()).containsExactly("override-unsigned", "override-token-reused");
+        // SPEC 3 "Human approvals": the approval to enact before the simulation passed (09:30), the unsigned override
+        // (10:21) and the reused approval (10:30) are refused
+        assertThat(out.deadLetters()).extracting(d -> d.reason()).containsExactly("override-simulation-not-passed", "override-unsigned",
+                "override-token-reused");
         assertThat(out.actions()).extracting(a -> a.getFiredAt() + " " + a.getTenant() + " " + a.getTripwire() + " " + a.getScope() + " " + a.getAction())
                 .containsExactly(
+                "2025-10-06T09:30:01Z TENANT_001 hitl-approval simulation-delta AUDIT_EVENT",
                 "2025-10-06T10:09:00.400Z TENANT_003 error-budget ingest ROLLBACK_LAST_STEP",
                 "2025-10-06T10:09:00.400Z TENANT_003 error-budget ingest FREEZE_RAMP",
                 "2025-10-06T10:09:00.400Z TENANT_003 error-budget ingest OPEN_INCIDENT",
@@ -80,6 +83,9 @@ class WaveAScenarioTest {
                 "2025-10-06T10:40:00Z TENANT_004 ramp-freeze TENANT_004 ROLLBACK_LAST_STEP",
                 "2025-10-06T10:43:42.002Z TENANT_003 ingest-errors ingest ALERT",
                 "2025-10-06T10:45:00Z TENANT_004 replica-lag pg_replica_lag_seconds{replica=\"db-2\"} RESOLVED",
+                "2025-10-06T10:45:00.500Z TENANT_003 unapproved-enact ENACT THROTTLE_AUTONOMY",
+                "2025-10-06T10:45:00.500Z TENANT_003 unapproved-enact ENACT ENTER_SIMULATE",
+                "2025-10-06T10:45:00.500Z TENANT_003 unapproved-enact ENACT AUDIT_EVENT",
                 "2025-10-06T10:55:00Z TENANT_004 read-latency READ RESOLVED");
         assertThat(out.actions()).noneMatch(a -> a.getTenant().equals("TENANT_002"));
         assertThat(refiresWithinFiveMinutes(out.actions())).isEmpty();
@@ -92,6 +98,7 @@ class WaveAScenarioTest {
         assertThat(out.signals()).anyMatch(s -> s.contains("\"signal\":\"replica_lag_seconds\""))
                 .anyMatch(s -> s.contains("\"signal\":\"compensation_rate\""))
                 .anyMatch(s -> s.contains("\"signal\":\"autonomy_rate\""))
+                .anyMatch(s -> s.contains("\"signal\":\"simulation_delta\",\"tenant\":\"TENANT_001\",\"scope\":\"SIMULATE\""))
                 .anyMatch(s -> s.contains("\"signal\":\"latency_p99_ms\""))
                 .anyMatch(s -> s.contains("\"signal\":\"error_budget_remaining\""))
                 .anyMatch(s -> s.contains("\"signal\":\"burn_rate_1h\""));

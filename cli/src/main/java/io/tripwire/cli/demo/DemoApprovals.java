@@ -19,8 +19,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The demo's own approvers (SPEC 3, "Human approvals"). The repository's stories are signed with a
- * committed test key (test-data/story-keys) that no deployment, and not the demo, should trust. The
+ * The demo's own approvers (SPEC 3, "Human approvals"). The repository's stories are signed with
+ * committed test keys (test-data/story-keys) that no deployment, and not the demo, should trust. The
  * demo makes a fresh Ed25519 key pair per approver of the story's signed overrides, trusts it in its
  * rules for the tripwires those overrides name, from the scenario's first event on, and re-signs those
  * overrides with it. Everything else is played as recorded: an unsigned override stays unsigned and a
@@ -33,21 +33,28 @@ import java.util.Set;
  */
 record DemoApprovals(Rules rules, Scenario scenario, int resigned, List<Approver> approvers) {
 
-    static final String STORY_PUBLIC_KEY = "test-data/story-keys/public.pem";
+    /** The stories' approver keys: every {@code *public.pem} of this directory. */
+    static final String STORY_KEYS = "test-data/story-keys";
 
     /** Keys written to {@code outDir/approvers/N/{private,public}.pem}. */
     static DemoApprovals prepare(Rules rules, Scenario scenario, Path outDir) throws IOException {
-        Optional<Path> storyKeyFile = RepoFiles.find(STORY_PUBLIC_KEY);
-        if (storyKeyFile.isEmpty()) {
+        Optional<Path> storyKeyDir = RepoFiles.find(STORY_KEYS);
+        if (storyKeyDir.isEmpty()) {
             return new DemoApprovals(rules, scenario, 0, List.of());
         }
-        PublicKey storyKey = Ed25519Keys.readPublic(storyKeyFile.get()).get(0);
+        List<PublicKey> storyKeys = new ArrayList<>();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(storyKeyDir.get())) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith("public.pem")).sorted().toList()) {
+                storyKeys.addAll(Ed25519Keys.readPublic(f));
+            }
+        }
         Map<String, KeyPair> keys = new LinkedHashMap<>();
         Map<String, Set<String>> tripwires = new LinkedHashMap<>();
         List<Scenario.Event> events = new ArrayList<>(scenario.events().size());
         int resigned = 0;
         for (Scenario.Event e : scenario.events()) {
-            if (e.record() instanceof HumanOverride o && o.getSignature() != null && OverrideSignatures.verifies(o, storyKey)) {
+            if (e.record() instanceof HumanOverride o && o.getSignature() != null
+                    && storyKeys.stream().anyMatch(k -> OverrideSignatures.verifies(o, k))) {
                 KeyPair pair = keys.computeIfAbsent(o.getBy(), by -> Ed25519Keys.generate());
                 tripwires.computeIfAbsent(o.getBy(), by -> new LinkedHashSet<>()).add(o.getTripwire());
                 HumanOverride again = OverrideSignatures.sign(HumanOverride.newBuilder(o)

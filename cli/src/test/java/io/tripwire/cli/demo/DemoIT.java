@@ -53,16 +53,20 @@ class DemoIT {
         assertThat(out.resolve("public.pem")).isRegularFile();
 
         List<TripwireAction> live = read(out.resolve("actions.jsonl"), TripwireAction.class);
-        // the demo re-signs the story's approvals with its own approver key: live, it decides as a replay with the story's rules
-        // (which trust the committed story key) does, TENANT_005's signed override honoured, the unsigned and the reused one refused
-        assertThat(printed).contains("approvals  2 signed overrides of the story re-signed with the demo's own approver key: dpo@example.org");
-        assertThat(out.resolve("approvers").resolve("1").resolve("public.pem")).isRegularFile();
+        // the demo re-signs the story's approvals with its own approver keys: live, it decides as a replay with the story's rules
+        // (which trust the committed story keys) does: the pilot's early approval refused and its second honoured,
+        // TENANT_005's signed override honoured, the unsigned and the reused one refused
+        assertThat(printed).contains("approvals  4 signed overrides of the story re-signed with the demo's own approver keys: "
+                + "pilot-lead@example.org (key ", "dpo@example.org (key ");
+        assertThat(out.resolve("approvers").resolve("2").resolve("public.pem")).isRegularFile();
         List<TripwireAction> replayed = FileReplay.run(RepoFiles.require("test-data/wave-a.jsonl", "test data"),
                 RulesOptions.load(RepoFiles.require("test-data/story-rules.yaml", "test data"), List.of()),
                 new ActionSigner(Ed25519Keys.generate().getPrivate()), (phase, done, total) -> { }).actions();
-        assertThat(firings(live)).hasSize(30).isEqualTo(firings(replayed));
+        assertThat(firings(live)).hasSize(34).isEqualTo(firings(replayed));
         assertThat(live).filteredOn(a -> a.getTripwire().equals("hitl-approval")).extracting(a -> a.getEvidence().get("refused").toString())
-                .containsExactlyInAnyOrder("override-unsigned", "override-token-reused");
+                .containsExactlyInAnyOrder("override-simulation-not-passed", "override-unsigned", "override-token-reused");
+        // TENANT_001 enacts under its approval; TENANT_003's pilot enacts without one
+        assertThat(live).filteredOn(a -> a.getTripwire().equals("unapproved-enact")).extracting(TripwireAction::getTenant).containsOnly("TENANT_003");
         assertThat(live).filteredOn(a -> a.getTenant().equals("TENANT_005") && a.getAction() == io.tripwire.schemas.ActionType.RESOLVED)
                 .singleElement().satisfies(a -> assertThat(a.getEvidence().get("approver").toString()).isEqualTo("dpo@example.org"));
         // the live table shows no page-resolve-page: no key fires again after it resolved

@@ -25,8 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EngineCrashIT extends OnBroker {
 
     static final Instant BACKLOG_UNTIL = WaveA.at("10:23:00");
-    /** Actions the backlog gives: error-budget of TENANT_003 (10:09:00) and TENANT_004 (10:22:02), the residency hold. */
-    static final int BACKLOG_ACTIONS = 11;
+    /**
+     * Actions the backlog gives: the audit of the pilot's refused approval (09:30), error-budget of TENANT_003
+     * (10:09:00) and TENANT_004 (10:22:02), the residency hold and the audit of its refused unsigned override (10:21).
+     */
+    static final int BACKLOG_ACTIONS = 13;
     static final Instant KILL_AFTER = WaveA.at("10:31:00");
 
     @Test

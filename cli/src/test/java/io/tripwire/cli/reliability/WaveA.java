@@ -27,8 +27,9 @@ import java.util.Map;
 
 /**
  * The scenario every reliability IT streams: {@code test-data/wave-a.jsonl} (one hour, 5 tenants,
- * 30 actions: error budget, burn rates, held-for latency and ingest errors, a replica-lag run, a
- * residency hold, two refused overrides and a signed one that releases it, a ramp frozen and broken), in timestamp order (stable, as replay
+ * 34 actions: error budget, burn rates, held-for latency and ingest errors, a replica-lag run, a
+ * residency hold, two refused overrides and a signed one that releases it, a ramp frozen and broken,
+ * the autonomy pilot's refused approval and an unapproved enactment), in timestamp order (stable, as replay
  * sorts it), and the actions of a clean run: file replay of the same file through the same topology
  * with the same rules and signing key, in this JVM. Computed once per JVM.
  *
@@ -89,7 +90,7 @@ final class WaveA {
                 Ed25519Keys.write(approver, dir.resolve("approver"));
                 rules = Files.writeString(dir.resolve("rules.yaml"), "extends: " + SHIPPED_RULES + "\napprovers:\n"
                         + "  - {id: dpo@example.org, public-key: approver/public.pem, key-id: reliability-dpo,"
-                        + " may-override: [residency-violation, error-budget], valid-from: " + at("00:00:00") + "}\n");
+                        + " may-override: [residency-violation, error-budget, simulation-delta], valid-from: " + at("00:00:00") + "}\n");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * Turns a decision into action records (SPEC section 4): one per action, with deterministic ids,
  * the evidence and its id, signed; logs one decision line with its marker; and applies what an
- * action means for the tenant's ramp (ROLLBACK_LAST_STEP's {@code to}, FREEZE_RAMP's freeze).
+ * action means for the tenant (ROLLBACK_LAST_STEP's {@code to}, FREEZE_RAMP's freeze, the end of an
+ * approval to enact by BLOCK_ENACT or THROTTLE_AUTONOMY).
  */
 public final class ActionEmitter {
 
@@ -51,7 +52,7 @@ public final class ActionEmitter {
         for (String action : actions) {
             Map<String, String> params = new LinkedHashMap<>(rule.params().getOrDefault(action, Map.of()));
             params.putAll(f.params().getOrDefault(action, Map.of()));
-            applyToTenant(tenant, action, params);
+            applyToTenant(tenant, action, params, rule.id(), at);
             emit(decisionId, rule.id(), tenant, scope, action, at, params, f.reason(), evidence, evidenceId);
         }
         boolean corrective = actions.stream().anyMatch(CORRECTIVE::contains);
@@ -75,7 +76,7 @@ public final class ActionEmitter {
                 Instant.ofEpochMilli(at), evidenceId, f.reason());
     }
 
-    private void applyToTenant(String tenant, String action, Map<String, String> params) {
+    private void applyToTenant(String tenant, String action, Map<String, String> params, String tripwire, long at) {
         TenantState s = tenants.get(tenant);
         if (s == null) {
             s = TenantState.UNKNOWN;
@@ -86,6 +87,14 @@ public final class ActionEmitter {
                 String until = params.get("until");
                 if (until != null) {
                     tenants.put(tenant, s.frozenUntil(Instant.parse(until).toEpochMilli()));
+                }
+            }
+            case "BLOCK_ENACT", "THROTTLE_AUTONOMY" -> {
+                // the autonomy pilot's approval to enact ends (issue 24): it must pass a simulation again
+                if (s.enactApproved()) {
+                    tenants.put(tenant, s.enactEnded(at, tripwire + " " + action));
+                    LOG.info("ENACT_APPROVAL_ENDED tenant={} by={} {} at={} approvalTokenId={} approver={}", tenant, tripwire, action,
+                            Instant.ofEpochMilli(at), s.enact().token(), s.enact().approver());
                 }
             }
             default -> {

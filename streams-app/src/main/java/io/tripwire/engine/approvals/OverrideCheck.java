@@ -15,9 +15,13 @@ import java.util.List;
  */
 public final class OverrideCheck {
 
-    /** Every refusal reason, in the order the checks run (dead-letter reasons, SPEC 3). */
+    /**
+     * Every refusal reason, in the order the checks run (dead-letter reasons, SPEC 3), then the one a
+     * tripwire may add after them (an approval to enact before a passing simulation, issue 24).
+     */
     public static final java.util.List<String> REASONS = java.util.List.of("override-unsigned", "override-untrusted-key",
-            "override-bad-signature", "override-not-permitted", "override-expired", "override-token-reused");
+            "override-bad-signature", "override-not-permitted", "override-expired", "override-token-reused",
+            "override-simulation-not-passed");
 
     /** A check's outcome: honoured by {@code approver}, or refused with a reason and why. */
     public record Verdict(Approver approver, String reason, String why) {

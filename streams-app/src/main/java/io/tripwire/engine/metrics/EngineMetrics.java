@@ -57,6 +57,7 @@ public final class EngineMetrics implements EngineObserver, AutoCloseable {
     static final String BURN_RATE = "tripwire.burn.rate";
     static final String COMPENSATION_RATE = "tripwire.compensation.rate";
     static final String AUTONOMY_RATE = "tripwire.autonomy.rate";
+    static final String SIMULATION_DELTA = "tripwire.simulation.delta";
     static final String RESIDENCY_HOLD = "tripwire.residency.hold.last.timestamp";
     static final String ACTIONS = "tripwire.actions";
     static final String HITL_OVERRIDES = "tripwire.hitl.overrides";
@@ -208,7 +209,9 @@ public final class EngineMetrics implements EngineObserver, AutoCloseable {
     public void autonomy(AutonomyWindow w) {
         try {
             TenantMeters t = tenants.get(w.tenant());
-            if (t != null) {
+            if (t != null && w.mode() == io.tripwire.schemas.AutonomyMode.SIMULATE) {
+                t.simulationDelta().set(w.compensationRate(RATE_WINDOW));
+            } else if (t != null) {
                 TenantMeters.AutonomyGauges g = t.autonomy();
                 g.compensation().set(w.compensationRate(RATE_WINDOW));
                 g.autonomy().set(w.autonomyRate(RATE_WINDOW));

@@ -71,6 +71,7 @@ final class TenantMeters {
     private final Map<PolicyKey, Counter> policies = new ConcurrentHashMap<>();
     private final Map<String, Counter> overrides = new ConcurrentHashMap<>();
     private volatile AutonomyGauges autonomy;
+    private volatile GaugeValue simulationDelta;
     private volatile GaugeValue residencyHold;
 
     TenantMeters(MeterRegistry registry, String tenant, int maxPerLabel, Consumer<String> overflow) {
@@ -116,6 +117,21 @@ final class TenantMeters {
                                     "AUTONOMOUS / decided ENACT-mode ops over the rolling 24h", Tags.of("tenant", tenant)));
                 }
                 g = autonomy;
+            }
+        }
+        return g;
+    }
+
+    GaugeValue simulationDelta() {
+        GaugeValue g = simulationDelta;
+        if (g == null) {
+            synchronized (this) {
+                if (simulationDelta == null) {
+                    simulationDelta = GaugeValue.register(registry, EngineMetrics.SIMULATION_DELTA, null,
+                            "COMPENSATED / decided SIMULATE-mode ops over the rolling 24h: the autonomy pilot's simulation delta",
+                            Tags.of("tenant", tenant));
+                }
+                g = simulationDelta;
             }
         }
         return g;

@@ -12,6 +12,7 @@
  *   <li>{@code tripwire_burn_rate} {tenant, service, window ∈ 1h, 5m, 6h, 30m}: after each request,
  *       for the windows the engine keeps (all four with the default rules);</li>
  *   <li>{@code tripwire_compensation_rate}, {@code tripwire_autonomy_rate} {tenant}: ENACT ops, rolling 24h;</li>
+ *   <li>{@code tripwire_simulation_delta} {tenant}: COMPENSATED / decided SIMULATE ops, rolling 24h;</li>
  *   <li>{@code tripwire_<signal>} {tenant, series} for each metric-threshold rule, e.g.
  *       {@code tripwire_replica_lag_seconds}: the last sample of each watched series;</li>
  *   <li>{@code tripwire_residency_hold_last_timestamp_seconds} {tenant}: event time of the last REQUIRE_HITL.</li>

@@ -42,7 +42,7 @@ public final class ReportWriter {
 
     /** Chart order on the page; signals not listed come after, by name. */
     private static final List<String> SIGNAL_ORDER = List.of("latency_p95_ms", "latency_p99_ms", "error_budget_remaining",
-            "burn_rate_1h", "replica_lag_seconds", "compensation_rate", "autonomy_rate");
+            "burn_rate_1h", "replica_lag_seconds", "compensation_rate", "autonomy_rate", "simulation_delta");
 
     private record ChartKey(String signal, String scope) {
     }

@@ -21,6 +21,7 @@ final class SignalNames {
             "burn_rate_1h", new Described("burn rate (1h)", "× budget rate"),
             "compensation_rate", new Described("compensation rate (24h)", "fraction"),
             "autonomy_rate", new Described("autonomy rate (24h)", "fraction"),
+            "simulation_delta", new Described("simulation delta (24h, SIMULATE ops)", "fraction"),
             "replica_lag_seconds", new Described("replica lag", "seconds"));
 
     private static final Described CANARY_LATENCY = new Described("canary vs baseline: slow requests (e_worse, per stage)", "e-value (log)");

@@ -4,7 +4,6 @@ import io.tripwire.engine.rules.RuleNode;
 import io.tripwire.engine.rules.Rules;
 import io.tripwire.engine.rules.TripwireRule;
 import io.tripwire.engine.tripwires.AutonomyRatioTripwire;
-import io.tripwire.engine.tripwires.AutonomyWindow;
 import io.tripwire.engine.tripwires.BurnRateTripwire;
 import io.tripwire.engine.tripwires.CanaryBucket;
 import io.tripwire.engine.tripwires.CanaryTripwire;
@@ -82,8 +81,7 @@ final class ThresholdLines {
             return bind(m.signal(), null, m, m.threshold(), m.signal().endsWith("_seconds") ? " s" : "");
         }
         if (r instanceof AutonomyRatioTripwire.Rule a) {
-            String signal = a.ratio().equals("compensated") ? "compensation_rate" : "autonomy_rate";
-            return bind(signal, AutonomyWindow.SCOPE, a, a.threshold(), "");
+            return bind(a.signal(), a.mode().name(), a, a.threshold(), "");
         }
         if (r instanceof CanaryTripwire.Rule c) {
             // both comparisons write canary_e_worse: an op's series is canary-latency's, a service's canary-errors'

@@ -60,6 +60,21 @@ public final class RollingCounts {
         return new Update(closed, now);
     }
 
+    /**
+     * The key's sums over the whole minutes before {@code minute}: for each window of W minutes, the
+     * buckets {@code minute - W .. minute - 1}, summed from the buckets themselves. Independent of how
+     * far the key's stream time has moved on (as long as its buckets are still kept: a caller that asks
+     * behind the head keeps a longer window than it asks for). Changes nothing; O(W) lookups, for rare
+     * questions (an approval), not for every event.
+     */
+    public WindowSums before(String key, long minute) {
+        Tally[] s = new Tally[windows.length];
+        for (int i = 0; i < windows.length; i++) {
+            s[i] = sumRange(key, minute - windows[i], minute - 1, false);
+        }
+        return new WindowSums(minute - 1, windows, s);
+    }
+
     /** The key's sums, or empty ones; rebuilt from the buckets when the configured windows changed. */
     private WindowSums current(String key, long clockMinute) {
         WindowSums s = sums.get(key);

@@ -6,6 +6,7 @@ import io.tripwire.engine.rules.Rules;
 import io.tripwire.engine.rules.TripwireRule;
 import io.tripwire.engine.tripwires.Decisions;
 import io.tripwire.engine.tripwires.Finding;
+import io.tripwire.engine.tripwires.Tripwire;
 import io.tripwire.schemas.HumanOverride;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -16,12 +17,14 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The gate every human override passes before any tripwire sees it (SPEC 3, "Human approvals"):
  * honoured only when signed by a trusted approver key valid at its time and allowed that tripwire,
  * not past its {@code notAfter}, with a token not used before for the tenant (kept in the
- * {@code approval-tokens} store, so a restart does not forget). A refused override emits one
+ * {@code approval-tokens} store, so a restart does not forget), and, for an approval to enact, after
+ * a passing simulation (the tripwire it names may object). A refused override emits one
  * AUDIT_EVENT (tripwire {@value #AUDIT_TRIPWIRE}, scope the tripwire it named) and is dead-lettered
  * with its reason; the hold stays.
  */
@@ -50,13 +53,23 @@ final class Approvals {
         this.decisions = decisions;
     }
 
-    /** Admits an override (records its token) or refuses it: AUDIT_EVENT, then {@link RefusedOverrideException}. */
-    OverrideCheck.Verdict admit(String tenant, HumanOverride o) {
+    /**
+     * Admits an override (records its token) or refuses it: AUDIT_EVENT, then {@link RefusedOverrideException}.
+     * {@code tripwireObjection}: after the checks of SPEC 3, whether the tripwire it names still refuses it
+     * (an approval to enact before the simulation has passed), or null.
+     */
+    OverrideCheck.Verdict admit(String tenant, HumanOverride o, Function<HumanOverride, Tripwire.Refusal> tripwireObjection) {
         UsedTokens used = tokens.get(tenant);
         if (used == null) {
             used = UsedTokens.none();
         }
         OverrideCheck.Verdict v = check.check(o, used);
+        if (v.honoured()) {
+            Tripwire.Refusal objection = tripwireObjection.apply(o);
+            if (objection != null) {
+                v = new OverrideCheck.Verdict(null, objection.reason(), objection.why());
+            }
+        }
         long at = o.getTs().toEpochMilli();
         if (!v.honoured()) {
             Map<String, Object> evidence = new LinkedHashMap<>();

@@ -120,6 +120,8 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
             metrics.onSample(tenant, m, context.currentSystemTimeMs());
             dispatch(m);
         } else if (event instanceof AutonomyDecision a) {
+            // the decision itself first (unapproved-enact: was an approval in force when the pilot acted?), then its windows
+            dispatch(a);
             autonomy.onDecision(tenant, a, ts, clock);
         } else if (event instanceof PolicyDecision p) {
             observer.policyDecision(p);
@@ -131,7 +133,7 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
             canary.onRollout(tenant, step, previousPercent);
             dispatch(step);
         } else if (event instanceof HumanOverride o) {
-            decisions.approvedBy(approvals.admit(tenant, o).approver()); // refused: an AUDIT_EVENT, then dead-lettered
+            decisions.approvedBy(approvals.admit(tenant, o, this::objection).approver()); // refused: an AUDIT_EVENT, then dead-lettered
             observer.override(o);
             try {
                 for (Tripwire<?> t : tripwires) {
@@ -143,6 +145,19 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
         } else {
             throw new IllegalArgumentException("not an input event: " + event.getSchema().getFullName());
         }
+    }
+
+    /** The first objection of a tripwire with the override's id to an otherwise valid override, or null. */
+    private Tripwire.Refusal objection(HumanOverride o) {
+        for (Tripwire<?> t : tripwires) {
+            if (t.id().equals(o.getTripwire())) {
+                Tripwire.Refusal r = t.refuseOverride(o, autonomy);
+                if (r != null) {
+                    return r;
+                }
+            }
+        }
+        return null;
     }
 
     private void signal(Signal s) {

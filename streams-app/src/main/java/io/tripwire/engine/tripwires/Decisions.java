@@ -94,6 +94,15 @@ public final class Decisions {
         tenants.put(tenant, tenant(tenant).withStep(stepPercent, previousPercent));
     }
 
+    /** Puts an honoured approval to enact in force for its tenant (until BLOCK_ENACT or THROTTLE_AUTONOMY fires). */
+    public void approveEnact(HumanOverride o) {
+        String tenant = o.getTenant();
+        tenants.put(tenant, tenant(tenant).withEnact(new TenantState.EnactApproval(approvedBy == null ? null : approvedBy.id(), o.getKeyId(),
+                o.getApprovalTokenId(), o.getTs().toEpochMilli(), -1, null)));
+        LOG.info("HITL_OVERRIDE tenant={} tripwire={} approval to enact in force by={} approver={} keyId={} approvalTokenId={} at={}",
+                tenant, o.getTripwire(), o.getBy(), approvedBy == null ? null : approvedBy.id(), o.getKeyId(), o.getApprovalTokenId(), o.getTs());
+    }
+
     /** Lifts the tenant's ramp freeze (an override of the tripwire that froze it). */
     public void liftFreeze(String tenant, HumanOverride by) {
         tenants.put(tenant, tenant(tenant).frozenUntil(-1));

@@ -27,7 +27,25 @@ public interface Tripwire<S> {
     /** Evaluates the tripwire on one signal. */
     void evaluate(S signal, Decisions decisions);
 
-    /** A human override arrived for this tripwire's id and the tenant (see {@code hitl-overrides}). */
+    /** Why an override that passed the checks of SPEC 3 "Human approvals" must still be refused: a reason code and why. */
+    record Refusal(String reason, String why) {
+    }
+
+    /** The signals a tripwire may consult when it judges an override, as they stand at a time. */
+    interface SignalLookup {
+        /** The tenant's autonomy decisions of {@code mode} over the kept windows, in the whole minutes before the one of {@code ts}. */
+        AutonomyWindow autonomy(String tenant, io.tripwire.schemas.AutonomyMode mode, long ts);
+    }
+
+    /**
+     * Whether an override naming this tripwire, signed and otherwise valid, must be refused all the
+     * same (e.g. an approval to enact while the simulation has not passed); null: no objection.
+     */
+    default Refusal refuseOverride(io.tripwire.schemas.HumanOverride override, SignalLookup signals) {
+        return null;
+    }
+
+    /** A human override was honoured for the tenant (see {@code hitl-overrides}); each tripwire checks whether it names it. */
     default void onOverride(io.tripwire.schemas.HumanOverride override, Decisions decisions) {
         // most tripwires resolve on their own condition only
     }

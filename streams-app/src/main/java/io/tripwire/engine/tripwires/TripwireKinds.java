@@ -23,6 +23,7 @@ public final class TripwireKinds {
             Map.entry("metric-threshold", MetricThresholdTripwire.Rule::parse),
             Map.entry("policy-deny", PolicyDenyTripwire.Rule::parse),
             Map.entry("autonomy-ratio", AutonomyRatioTripwire.Rule::parse),
+            Map.entry("unapproved-enact", UnapprovedEnactTripwire.Rule::parse),
             Map.entry("ramp-freeze", RampFreezeTripwire.Rule::parse),
             Map.entry("canary", CanaryTripwire.Rule::parse),
             Map.entry("canary-split", CanarySplitTripwire.Rule::parse));

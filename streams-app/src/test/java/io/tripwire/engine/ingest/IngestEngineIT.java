@@ -20,14 +20,11 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +38,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static io.tripwire.engine.Events.at;
 import static io.tripwire.engine.Events.metric;
@@ -189,7 +185,7 @@ class IngestEngineIT {
              Admin admin = Admin.create(kafka.adminConfig())) {
             // the step first, past the engine before any span (spans reach their task through the re-keying topic)
             RecordMetadata md = p.send(new ProducerRecord<>(names.rollout(), utf8("TENANT_006"), utf8(JsonForm.write(step)))).get();
-            awaitCommitted(admin, "ingest-it-canary", new TopicPartition(md.topic(), md.partition()), md.offset() + 1);
+            io.tripwire.engine.BrokerTopics.awaitCommitted(admin, "ingest-it-canary", new TopicPartition(md.topic(), md.partition()), md.offset() + 1);
             for (int i = 0; i < reqs.size(); i += 100) {
                 p.send(new ProducerRecord<>(spans, null, OtelSdk.tracesProto(OtelSdk.spans(reqs.subList(i, Math.min(reqs.size(), i + 100)),
                         IngestReplayTest.SERVICE_NAMES))));
@@ -217,7 +213,7 @@ class IngestEngineIT {
             for (SpecificRecord e : incident) {
                 String key = i % 3 == 0 ? null : i % 3 == 1 ? "TENANT_008" : "tenant-x";
                 RecordMetadata md = p.send(new ProducerRecord<>(names.topicOf(e), i % 3, utf8(key), utf8(JsonForm.write(e)))).get();
-                awaitCommitted(admin, "ingest-it-keys", new TopicPartition(md.topic(), md.partition()), md.offset() + 1);
+                io.tripwire.engine.BrokerTopics.awaitCommitted(admin, "ingest-it-keys", new TopicPartition(md.topic(), md.partition()), md.offset() + 1);
                 i++;
             }
             List<String> want = expected(incident, sets);
@@ -259,18 +255,6 @@ class IngestEngineIT {
         }
     }
 
-    private static void awaitCommitted(Admin admin, String group, TopicPartition tp, long offset) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < end) {
-            OffsetAndMetadata o = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(tp);
-            if (o != null && o.offset() >= offset) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("the engine did not commit " + tp + "@" + offset + " within 30 s");
-    }
-
     /** The committed action records, decoded with the engine's in-process registry (mock://APP-ID). */
     private static List<TripwireAction> readActions(TopicNames names, String appId, int expected) {
         AvroDeserializer<TripwireAction> d = new AvroDeserializer<>(TripwireAction.class);
@@ -279,23 +263,7 @@ class IngestEngineIT {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> read(String topic, int expected) {
-        Map<String, Object> cfg = new HashMap<>(kafka.clientConfig());
-        cfg.put("group.id", "it-" + UUID.randomUUID());
-        cfg.put("auto.offset.reset", "earliest");
-        cfg.put("isolation.level", "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(cfg, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
-            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (out.size() < expected && System.nanoTime() < end) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-            long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (System.nanoTime() < settle) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
+        return io.tripwire.engine.BrokerTopics.read(kafka, topic, expected);
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

@@ -113,12 +113,17 @@ class EngineMetricsTest {
 
     @Test
     void autonomyRatesOverTwentyFourHours() {
-        metrics.autonomy(new AutonomyWindow("TENANT_001", 0, new WindowSums(0, new int[]{1440}, new Tally[]{Tally.of(1000, 998, 6)})));
+        metrics.autonomy(new AutonomyWindow("TENANT_001", io.tripwire.schemas.AutonomyMode.ENACT, 0,
+                new WindowSums(0, new int[]{1440}, new Tally[]{Tally.of(1000, 998, 6)})));
+        // the simulation's window sets only the simulation delta
+        metrics.autonomy(new AutonomyWindow("TENANT_001", io.tripwire.schemas.AutonomyMode.SIMULATE, 0,
+                new WindowSums(0, new int[]{1440}, new Tally[]{Tally.of(800, 800, 2)})));
 
         String s = registry.scrape();
 
         assertThat(value(s, "tripwire_compensation_rate{tenant=\"TENANT_001\"}")).isEqualTo(0.006);
         assertThat(value(s, "tripwire_autonomy_rate{tenant=\"TENANT_001\"}")).isEqualTo(0.998);
+        assertThat(value(s, "tripwire_simulation_delta{tenant=\"TENANT_001\"}")).isEqualTo(0.0025);
     }
 
     @Test

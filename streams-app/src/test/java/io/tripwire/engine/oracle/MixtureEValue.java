@@ -13,7 +13,7 @@ package io.tripwire.engine.oracle;
  * quadrature in log space on pieces cut around the integrand's peak. Deliberately not the log-Beta
  * and incomplete beta functions the engine uses, so the two check each other.
  */
-final class MixtureEValue {
+public final class MixtureEValue {
 
     private static final double H = 1.0 / 32;      // tanh-sinh step
     private static final double S_MAX = 3.25;      // 1 − tanh(π/2 sinh 3.25) ≈ 1e-17: the ends are reached
@@ -23,7 +23,7 @@ final class MixtureEValue {
     }
 
     /** ln e; k beyond n (compensations of ops decided before the window) counts as n (docs/tripwires.md). */
-    static double logE(long k, long n, double x, double c, boolean above) {
+    public static double logE(long k, long n, double x, double c, boolean above) {
         if (n == 0) {
             return 0;
         }

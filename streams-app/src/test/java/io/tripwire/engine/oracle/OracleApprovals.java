@@ -35,6 +35,11 @@ final class OracleApprovals {
     static final Key STORY = new Key("dpo@example.org", "dpo-2025", publicKey(Path.of("..", "test-data", "story-keys", "public.pem")),
             Set.of("residency-violation", "error-budget"), Instant.parse("2025-10-01T00:00:00Z"), Instant.parse("2025-12-31T23:59:59Z"));
 
+    /** The stories' autonomy pilot lead: approvals to enact (signed overrides of simulation-delta), from test-data/story-rules.yaml. */
+    static final Key PILOT = new Key("pilot-lead@example.org", "pilot-2025",
+            publicKey(Path.of("..", "test-data", "story-keys", "pilot-public.pem")), Set.of("simulation-delta"),
+            Instant.parse("2025-10-01T00:00:00Z"), Instant.parse("2025-12-31T23:59:59Z"));
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<Key> keys;
@@ -44,7 +49,7 @@ final class OracleApprovals {
         this.keys = keys;
     }
 
-    /** null when honoured (the token is then used), else the refusal's reason. */
+    /** null when it passes the checks of SPEC 3 (then {@link #use} its token if it is honoured), else the refusal's reason. */
     String check(HumanOverride o) {
         if (o.getKeyId() == null || o.getNotAfter() == null || o.getSignature() == null) {
             return "override-unsigned";
@@ -71,8 +76,12 @@ final class OracleApprovals {
         if (used.getOrDefault(token, List.of()).stream().anyMatch(n -> n[0] >= ts.toEpochMilli())) {
             return "override-token-reused";
         }
-        used.computeIfAbsent(token, k -> new ArrayList<>()).add(new long[] {o.getNotAfter().toEpochMilli()});
         return null;
+    }
+
+    /** An honoured override's token is used. */
+    void use(HumanOverride o) {
+        used.computeIfAbsent(o.getTenant() + "|" + o.getApprovalTokenId(), k -> new ArrayList<>()).add(new long[] {o.getNotAfter().toEpochMilli()});
     }
 
     private static boolean verifies(HumanOverride o, PublicKey key) {

@@ -112,7 +112,7 @@ record OracleConfig(long graceMs, int minEvents,
     }
 
     static final String[] WINDOWED = {"error-budget", "burn-rate-fast", "burn-rate-slow", "ingest-errors", "read-latency",
-            "write-latency", "replica-lag", "autonomy-compensation", "autonomy-rate"};
+            "write-latency", "replica-lag", "autonomy-compensation", "autonomy-rate", "simulation-delta"};
 
     BigDecimal slo(String service) {
         return Map.of("api", sloApi, "ingest", sloIngest).getOrDefault(service, sloApi); // default-service: api
@@ -136,6 +136,7 @@ record OracleConfig(long graceMs, int minEvents,
         if (autonomyWindowMin != DEFAULTS.autonomyWindowMin) {
             sets.add("tripwires.autonomy-compensation.window=" + autonomyWindowMin + "m");
             sets.add("tripwires.autonomy-rate.window=" + autonomyWindowMin + "m");
+            sets.add("tripwires.simulation-delta.window=" + autonomyWindowMin + "m");
         }
         if (latencyHeldMs != DEFAULTS.latencyHeldMs) {
             sets.add("tripwires.read-latency.held-for=" + (latencyHeldMs / 60_000) + "m");
@@ -156,6 +157,7 @@ record OracleConfig(long graceMs, int minEvents,
         if (autonomyPriorStrength != DEFAULTS.autonomyPriorStrength) {
             sets.add("tripwires.autonomy-compensation.prior-strength=" + autonomyPriorStrength);
             sets.add("tripwires.autonomy-rate.prior-strength=" + autonomyPriorStrength);
+            sets.add("tripwires.simulation-delta.prior-strength=" + autonomyPriorStrength);
         }
         if (canary.minEvents() != DEFAULTS.canary.minEvents()) {
             sets.add("tripwires.canary-errors.min-events=" + canary.minEvents());

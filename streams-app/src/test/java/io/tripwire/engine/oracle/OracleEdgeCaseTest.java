@@ -182,8 +182,11 @@ class OracleEdgeCaseTest {
         auto("E", min(4), AutonomyOutcome.AUTONOMOUS);
         auto("E", min(3.5) - 1, AutonomyOutcome.COMPENSATED); // late
         List<String> fired = compare("grace edges", OracleConfig.PLAIN);
+        // the AUTONOMOUS ENACT decision with no approval to enact in force: unapproved-enact (issue 24)
         assertThat(fired).containsExactly("E purpose-missing ABORT_OP@2025-10-06T10:01:00Z", "E purpose-missing AUDIT_EVENT@2025-10-06T10:01:00Z",
-                "E purpose-missing ABORT_OP@2025-10-06T10:00:30Z", "E purpose-missing AUDIT_EVENT@2025-10-06T10:00:30Z");
+                "E purpose-missing ABORT_OP@2025-10-06T10:00:30Z", "E purpose-missing AUDIT_EVENT@2025-10-06T10:00:30Z",
+                "E unapproved-enact THROTTLE_AUTONOMY@2025-10-06T10:04:00Z", "E unapproved-enact ENTER_SIMULATE@2025-10-06T10:04:00Z",
+                "E unapproved-enact AUDIT_EVENT@2025-10-06T10:04:00Z");
     }
 
     @Test

@@ -44,7 +44,7 @@ class OracleWaveATest {
     @Test
     void oracleAndEngineAgreeOnWaveA() throws Exception {
         SpecOracle.Result oracle = agree(WAVE_A);
-        assertThat(oracle.firings()).hasSize(30);
+        assertThat(oracle.firings()).hasSize(io.tripwire.engine.Engines.WAVE_A_ACTIONS);
     }
 
     @Test

@@ -325,6 +325,10 @@ final class Scenario {
         if (rnd.nextInt(5) == 0) {
             return;
         }
+        if (rnd.nextInt(3) == 0) {
+            pilot(tenant, t0, end, budget, whole);
+            return;
+        }
         long every = Math.max(3_000, (end - t0) / Math.max(1, budget));
         double hitlP = rnd.nextInt(3) == 0 ? 0 : rnd.nextDouble() * 0.004;
         double compP = rnd.nextInt(3) == 0 ? 0 : rnd.nextDouble() * 0.01;
@@ -342,6 +346,54 @@ final class Scenario {
                 events.add(auto(ts, tenant, tenant + "-sim-" + op, AutonomyMode.SIMULATE,
                         AutonomyOutcome.values()[rnd.nextInt(3)]));
             }
+        }
+    }
+
+    /**
+     * The autonomy pilot's loop (issue 24): a simulation phase (dense enough that it can pass, now and then
+     * drifting), ENACT after it with the simulation going on beside production now and then, and approvals to
+     * enact at random times: mostly by the pilot lead's key, some before the simulation can have passed, some
+     * with the DPO's key (not permitted), expired, or reusing a token.
+     */
+    private void pilot(String tenant, long t0, long end, int budget, boolean whole) {
+        long span = end - t0;
+        long simEnd = t0 + span * (3 + rnd.nextInt(5)) / 10;
+        int simOps = Math.min(1600, Math.max(300, budget * 3));
+        long every = Math.max(250, (simEnd - t0) / simOps);
+        double drift = new double[] {0, 0, 0.002, 0.03}[rnd.nextInt(4)];
+        double enactComp = rnd.nextInt(2) == 0 ? 0 : rnd.nextDouble() * 0.02;
+        int op = 0;
+        for (long t = t0 + rnd.nextInt(2_000); t < end; t += t < simEnd ? every : Math.max(every, 3_000)) {
+            long ts = at(t, whole);
+            if (t < simEnd || rnd.nextInt(4) == 0) {
+                events.add(auto(ts, tenant, tenant + "-sim-" + op, AutonomyMode.SIMULATE,
+                        rnd.nextInt(60) == 0 ? AutonomyOutcome.HITL_OVERRIDE : AutonomyOutcome.AUTONOMOUS));
+                if (rnd.nextDouble() < drift) {
+                    events.add(auto(ts + 1_000L * rnd.nextInt(10), tenant, tenant + "-sim-" + rnd.nextInt(op + 1), AutonomyMode.SIMULATE,
+                            AutonomyOutcome.COMPENSATED));
+                }
+            } else {
+                events.add(auto(ts, tenant, tenant + "-op-" + op, AutonomyMode.ENACT,
+                        rnd.nextInt(100) == 0 ? AutonomyOutcome.HITL_OVERRIDE : AutonomyOutcome.AUTONOMOUS));
+                if (rnd.nextDouble() < enactComp) {
+                    events.add(auto(ts + 1_000L * rnd.nextInt(20), tenant, tenant + "-op-" + rnd.nextInt(op + 1), AutonomyMode.ENACT,
+                            AutonomyOutcome.COMPENSATED));
+                }
+            }
+            op++;
+        }
+        int approvals = 1 + rnd.nextInt(3);
+        for (int i = 0; i < approvals; i++) {
+            long t = at(t0 + (long) (rnd.nextDouble() * span), whole);
+            String token = rnd.nextInt(4) == 0 ? "pilot-tok-0" : "pilot-tok-" + i;
+            HumanOverride unsigned = HumanOverride.newBuilder().setTs(Instant.ofEpochMilli(t)).setTenant(tenant).setTripwire("simulation-delta")
+                    .setApprovalTokenId(token).setBy("pilot-lead@example.org").build();
+            int kind = rnd.nextInt(8);
+            long notAfter = kind == 1 ? t - 1_000 : t + 60_000L * (5 + rnd.nextInt(56));
+            boolean dpo = kind == 0;
+            events.add(io.tripwire.signing.OverrideSignatures.sign(HumanOverride.newBuilder(unsigned)
+                    .setKeyId(dpo ? io.tripwire.engine.Events.STORY_KEY_ID : io.tripwire.engine.Events.PILOT_KEY_ID)
+                    .setNotAfter(Instant.ofEpochMilli(notAfter)).build(), dpo ? io.tripwire.engine.Events.STORY_KEY : io.tripwire.engine.Events.PILOT_KEY));
         }
     }
 

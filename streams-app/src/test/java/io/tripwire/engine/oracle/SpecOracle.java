@@ -34,7 +34,8 @@ final class SpecOracle {
 
     static final String[] TRIPWIRE_ORDER = {"error-budget", "burn-rate-fast", "burn-rate-slow", "ingest-errors",
             "read-latency", "write-latency", "replica-lag", "residency-violation", "purpose-missing",
-            "autonomy-compensation", "autonomy-rate", "ramp-freeze", "canary-errors", "canary-latency", "canary-split", "hitl-approval"};
+            "unapproved-enact", "autonomy-compensation", "autonomy-rate", "simulation-delta", "ramp-freeze", "canary-errors",
+            "canary-latency", "canary-split", "hitl-approval"};
 
     /** One input event in delivery order; {@code line} is what dead letters report. */
     record Input(SpecificRecord event, long line) {
@@ -70,7 +71,7 @@ final class SpecOracle {
     private record Lat(long ts, double ms) {
     }
 
-    private record Aut(long ts, AutonomyOutcome outcome) {
+    private record Aut(long ts, AutonomyMode mode, AutonomyOutcome outcome) {
     }
 
     private static final class Hold {
@@ -86,6 +87,9 @@ final class SpecOracle {
     private final Map<String, Map<String, Long>> nextBoundary = new HashMap<>(); // tenant -> op -> next boundary (minute)
     private final Map<String, Long> stats = new TreeMap<>();
     private final Map<String, List<Aut>> autonomy = new HashMap<>();
+    // the pilot's loop (issue 24): the tenants with an approval to enact in force, and those held by unapproved-enact
+    private final java.util.Set<String> enactApproved = new java.util.HashSet<>();
+    private final java.util.Set<String> unapprovedHeld = new java.util.HashSet<>();
     private final Map<String, Hold> holds = new HashMap<>();
     private final Map<String, Boolean> residencyHeld = new HashMap<>();
     private final Map<String, Long> freezeUntil = new HashMap<>();
@@ -94,7 +98,7 @@ final class SpecOracle {
     private final List<Dead> dead = new ArrayList<>();
     private final List<Tie> ties = new ArrayList<>();
     private final CanaryOracle canary;
-    private final OracleApprovals approvals = new OracleApprovals(List.of(OracleApprovals.STORY));
+    private final OracleApprovals approvals = new OracleApprovals(List.of(OracleApprovals.STORY, OracleApprovals.PILOT));
     private List<Firing> current;
     private int index;
 
@@ -145,6 +149,12 @@ final class SpecOracle {
             policy(tenant, p, ts);
         } else if (e instanceof HumanOverride o) {
             String refused = approvals.check(o);
+            if (refused == null && o.getTripwire().toString().equals("simulation-delta") && !simulationPassed(tenant, ts)) {
+                refused = "override-simulation-not-passed"; // issue 24: an approval to enact needs a passing simulation
+            }
+            if (refused == null) {
+                approvals.use(o);
+            }
             if (refused != null) {
                 // SPEC 3 "Human approvals": one AUDIT_EVENT naming the refused override, and a dead letter
                 emit(ts, tenant, "hitl-approval", o.getTripwire().toString(), "AUDIT_EVENT", Map.of());
@@ -338,30 +348,75 @@ final class SpecOracle {
     }
 
     private void autonomy(String tenant, AutonomyDecision a, long ts, long now) {
-        if (a.getMode() != AutonomyMode.ENACT) {
+        AutonomyMode mode = a.getMode();
+        // issue 24, unapproved-enact: the pilot acting on its own (ENACT, AUTONOMOUS) with no approval in force
+        // fires once per hold, judged before the decision counts
+        if (mode == AutonomyMode.ENACT && a.getOutcome() == AutonomyOutcome.AUTONOMOUS) {
+            if (enactApproved.contains(tenant)) {
+                note("ENACT under an approval");
+            } else if (unapprovedHeld.contains(tenant)) {
+                note("ENACT without approval, already held");
+            } else {
+                unapprovedHeld.add(tenant);
+                emit(ts, tenant, "unapproved-enact", "ENACT", "THROTTLE_AUTONOMY", Map.of("to", "0"));
+                emit(ts, tenant, "unapproved-enact", "ENACT", "ENTER_SIMULATE", Map.of());
+                emit(ts, tenant, "unapproved-enact", "ENACT", "AUDIT_EVENT", Map.of());
+            }
+        }
+        autonomy.computeIfAbsent(tenant, k -> new ArrayList<>()).add(new Aut(ts, mode, a.getOutcome()));
+        long[] counts = autonomyCounts(tenant, mode, minute(now));
+        long auton = counts[0];
+        long decided = counts[0] + counts[1];
+        long comp = counts[2];
+        if (mode == AutonomyMode.SIMULATE) {
+            // SPEC 3: simulation-delta, COMPENSATED / decided SIMULATE ops
+            ratio(tenant, "simulation-delta", "SIMULATE", now, 0, comp, decided, c.compensationAbove(), true, c.autonomyPriorStrength());
             return;
         }
-        List<Aut> list = autonomy.computeIfAbsent(tenant, k -> new ArrayList<>());
-        list.add(new Aut(ts, a.getOutcome()));
-        long hi = minute(now);
+        ratio(tenant, "autonomy-compensation", "ENACT", now, 0, comp, decided, c.compensationAbove(), true, c.autonomyPriorStrength());
+        ratio(tenant, "autonomy-rate", "ENACT", now, 0, auton, decided, c.autonomyBelow(), false, c.autonomyPriorStrength());
+    }
+
+    /** [autonomous, hitl, compensated] decisions of {@code mode} over the buckets hi-W+1 .. hi. */
+    private long[] autonomyCounts(String tenant, AutonomyMode mode, long hi) {
         long lo = hi - c.autonomyWindowMin() + 1;
-        long auton = 0;
-        long hitl = 0;
-        long comp = 0;
-        for (Aut x : list) {
+        long[] n = new long[3];
+        for (Aut x : autonomy.getOrDefault(tenant, List.of())) {
             long m = minute(x.ts());
-            if (m < lo || m > hi) {
+            if (x.mode() != mode || m < lo || m > hi) {
                 continue;
             }
             switch (x.outcome()) {
-                case AUTONOMOUS -> auton++;
-                case HITL_OVERRIDE -> hitl++;
-                case COMPENSATED -> comp++;
+                case AUTONOMOUS -> n[0]++;
+                case HITL_OVERRIDE -> n[1]++;
+                case COMPENSATED -> n[2]++;
             }
         }
-        long decided = auton + hitl;
-        ratio(tenant, "autonomy-compensation", "ENACT", now, 0, comp, decided, c.compensationAbove(), true, c.autonomyPriorStrength());
-        ratio(tenant, "autonomy-rate", "ENACT", now, 0, auton, decided, c.autonomyBelow(), false, c.autonomyPriorStrength());
+        return n;
+    }
+
+    /**
+     * Issue 24 (docs/tripwires.md "The autonomy pilot"): an approval to enact is honoured only when, at its
+     * time, the tenant's simulation delta is significantly below the threshold: k/n below x (exactly), n at
+     * least min-events, and the "below" e-value at the level, over the SIMULATE decisions of the W whole
+     * minutes before the override's minute.
+     */
+    private boolean simulationPassed(String tenant, long ts) {
+        long hi = minute(ts) - 1;
+        long[] counts = autonomyCounts(tenant, AutonomyMode.SIMULATE, hi);
+        long decided = counts[0] + counts[1];
+        long comp = counts[2];
+        if (decided < c.minEvents()) {
+            note("approval to enact: too few SIMULATE ops");
+            return false;
+        }
+        if (BigDecimal.valueOf(comp).compareTo(c.compensationAbove().multiply(BigDecimal.valueOf(decided))) >= 0) {
+            note("approval to enact: simulation delta not below");
+            return false;
+        }
+        boolean passed = significant(comp, decided, c.compensationAbove(), false, c.autonomyPriorStrength());
+        note(passed ? "approval to enact: simulation passed" : "approval to enact: simulation not yet significant");
+        return passed;
     }
 
     private void policy(String tenant, PolicyDecision p, long ts) {
@@ -386,6 +441,11 @@ final class SpecOracle {
         if (tw.equals("residency-violation") && residencyHeld.getOrDefault(tenant, false)) {
             residencyHeld.put(tenant, false);
             emit(ts, tenant, tw, tenant, "RESOLVED", Map.of());
+        } else if (tw.equals("simulation-delta")) {
+            enactApproved.add(tenant);
+            if (unapprovedHeld.remove(tenant)) {
+                emit(ts, tenant, "unapproved-enact", "ENACT", "RESOLVED", Map.of());
+            }
         } else if (tw.equals("error-budget")) {
             note(freezeUntil.remove(tenant) != null ? "error-budget override lifted a freeze" : "error-budget override, nothing frozen");
         } else {
@@ -501,6 +561,10 @@ final class SpecOracle {
                 emit(t, tenant, tw, scope, "THROTTLE_AUTONOMY", Map.of("to", "0.25"));
                 emit(t, tenant, tw, scope, "ENTER_SIMULATE", Map.of());
             }
+            case "simulation-delta" -> {
+                emit(t, tenant, tw, scope, "ALERT", Map.of("severity", "warning"));
+                emit(t, tenant, tw, scope, "BLOCK_ENACT", Map.of());
+            }
             default -> throw new IllegalStateException(tw);
         }
     }
@@ -510,6 +574,9 @@ final class SpecOracle {
     }
 
     private void emit(long t, String tenant, String tw, String scope, String action, Map<String, String> params) {
+        if ((action.equals("BLOCK_ENACT") || action.equals("THROTTLE_AUTONOMY")) && enactApproved.remove(tenant)) {
+            note("approval to enact ended by " + action); // issue 24
+        }
         current.add(new Firing(index, Instant.ofEpochMilli(t), tenant, tw, scope, action, new LinkedHashMap<>(params)));
     }
 }

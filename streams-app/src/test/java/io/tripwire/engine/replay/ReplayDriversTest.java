@@ -29,7 +29,7 @@ class ReplayDriversTest {
         ReplayOutput direct = replay(input, ReplayEngine::new, signer);
         ReplayOutput topology = replay(input, ReplayEngine::throughTopology, signer);
 
-        assertThat(direct.actions()).hasSize(30); // 28 + the AUDIT_EVENTs of the two refused overrides
+        assertThat(direct.actions()).hasSize(Engines.WAVE_A_ACTIONS);
         assertThat(json(direct)).containsExactlyElementsOf(json(topology));
         assertThat(direct.signals()).isNotEmpty().containsExactlyElementsOf(topology.signals());
         assertThat(direct.deadLetters()).containsExactlyElementsOf(topology.deadLetters());

@@ -42,9 +42,15 @@ final class ReportScenario {
     private ReportScenario() {
     }
 
-    /** The incident replayed with the shipped rules plus {@code sets} (e.g. {@code tripwires.read-latency.threshold=600}). */
+    /**
+     * The incident replayed with the shipped rules plus {@code sets} (e.g. {@code tripwires.read-latency.threshold=600}).
+     * TENANT_001's pilot enacts with no simulation before: the incident's rules gate enactment elsewhere
+     * ({@code unapproved-enact} off, as docs/tripwires.md allows), so its autonomy tripwires are the story.
+     */
     static ReplayOutput incident(String... sets) {
-        try (ReplayEngine engine = Engines.engine(sets)) {
+        String[] all = java.util.Arrays.copyOf(sets, sets.length + 1);
+        all[sets.length] = "tripwires.unapproved-enact.enabled=false";
+        try (ReplayEngine engine = Engines.engine(all)) {
             engine.rejected(3, "bad-json", "line 3: not JSON", "{oops");
             engine.rejected(7, "missing-field", HOSTILE_ERROR, "{\"type\":\"request\"}");
             engine.sendAll(events());

@@ -39,7 +39,23 @@ class RulesLoaderTest {
         assertThat(r.sloOf("search")).isEqualTo(0.999);
         assertThat(r.tripwires()).extracting(TripwireRule::id).containsExactly("error-budget", "burn-rate-fast", "burn-rate-slow",
                 "ingest-errors", "read-latency", "write-latency", "replica-lag", "residency-violation", "purpose-missing",
-                "autonomy-compensation", "autonomy-rate", "ramp-freeze", "canary-errors", "canary-latency", "canary-split");
+                "unapproved-enact", "autonomy-compensation", "autonomy-rate", "simulation-delta", "ramp-freeze", "canary-errors",
+                "canary-latency", "canary-split");
+        // SPEC 3 simulation-delta: SIMULATE ops, COMPENSATED / decided over 24h > 0.005, ALERT (warning) and BLOCK_ENACT
+        AutonomyRatioTripwire.Rule sim = (AutonomyRatioTripwire.Rule) r.rule("simulation-delta");
+        assertThat(sim.mode()).isEqualTo(io.tripwire.schemas.AutonomyMode.SIMULATE);
+        assertThat(sim.ratio()).isEqualTo("compensated");
+        assertThat(sim.above()).isTrue();
+        assertThat(sim.threshold()).isEqualTo(0.005);
+        assertThat(sim.window()).isEqualTo(Duration.ofHours(24));
+        assertThat(sim.actions()).containsExactly("ALERT", "BLOCK_ENACT");
+        assertThat(sim.params()).containsEntry("ALERT", Map.of("severity", "warning"));
+        assertThat(((AutonomyRatioTripwire.Rule) r.rule("autonomy-compensation")).mode()).isEqualTo(io.tripwire.schemas.AutonomyMode.ENACT);
+        io.tripwire.engine.tripwires.UnapprovedEnactTripwire.Rule unapproved =
+                (io.tripwire.engine.tripwires.UnapprovedEnactTripwire.Rule) r.rule("unapproved-enact");
+        assertThat(unapproved.approvedBy()).isEqualTo("simulation-delta");
+        assertThat(unapproved.actions()).containsExactly("THROTTLE_AUTONOMY", "ENTER_SIMULATE", "AUDIT_EVENT");
+        assertThat(unapproved.params()).containsEntry("THROTTLE_AUTONOMY", Map.of("to", "0"));
         CanaryTripwire.Rule canary = (CanaryTripwire.Rule) r.rule("canary-latency");
         assertThat(canary.compare()).isEqualTo(CanaryBucket.Kind.LATENCY);
         assertThat(canary.confidence()).isEqualTo(0.99);
@@ -125,7 +141,7 @@ class RulesLoaderTest {
     void aTripwireCanBeDisabled() throws Exception {
         Rules r = LOADER.load(SHIPPED, List.of("tripwires.autonomy-rate.enabled=false"), Map.of());
         assertThat(r.rule("autonomy-rate")).isNull();
-        assertThat(r.tripwires()).hasSize(14);
+        assertThat(r.tripwires()).hasSize(16);
     }
 
     @Test
@@ -178,7 +194,8 @@ class RulesLoaderTest {
         assertThat(((LatencyTripwire.Rule) r.rule("read-latency")).thresholdMs()).isEqualTo(600);
         // what the extended files say and this one does not is kept: the shipped write-latency, the story's approver
         assertThat(r.rule("write-latency")).isNotNull();
-        assertThat(r.approvers()).singleElement().satisfies(a -> {
+        assertThat(r.approvers()).extracting(a -> a.keyId()).containsExactly("dpo-2025", "pilot-2025");
+        assertThat(r.approvers()).first().satisfies(a -> {
             assertThat(a.keyId()).isEqualTo("dpo-2025");
             assertThat(a.key()).isEqualTo(io.tripwire.signing.Ed25519Keys.readPublic(story.getParent().resolve("story-keys/public.pem")).get(0));
         });

@@ -76,4 +76,23 @@ class RollingCountsTest {
             }
         }
     }
+
+    @Test
+    void theSumsBeforeAMinuteAreThoseOfItsWholeMinutesWhereverTheHeadIs() {
+        MockProcessorContext<Object, Object> ctx = new MockProcessorContext<>();
+        // a 10-minute window kept with 30 minutes of buckets (AutonomySignals keeps the longest window plus an hour)
+        RollingCounts counts = new RollingCounts(store("b", Tally.SERDE, ctx), store("s", WindowSums.SERDE, ctx),
+                List.of(Duration.ofMinutes(10), Duration.ofMinutes(30)), 1);
+        for (long m = 100; m <= 140; m++) {
+            counts.add("k", m, m, Tally.of(m)); // minute m holds m
+        }
+        // minutes 111..120 before minute 121, although the head is at 140: the 30-minute window still keeps them
+        assertThat(counts.before("k", 121).window(10).get(0)).isEqualTo(java.util.stream.LongStream.rangeClosed(111, 120).sum());
+        // minute 110 left the longest window kept: what the slack is for
+        assertThat(counts.before("k", 120).window(10).get(0)).isEqualTo(java.util.stream.LongStream.rangeClosed(111, 119).sum());
+        // the current minute is not counted, nor minutes the window has not reached
+        assertThat(counts.before("k", 141).window(10).get(0)).isEqualTo(java.util.stream.LongStream.rangeClosed(131, 140).sum());
+        assertThat(counts.before("k", 132).window(10).get(0)).isEqualTo(java.util.stream.LongStream.rangeClosed(122, 131).sum());
+        assertThat(counts.before("nobody", 120).window(10).get(0)).isZero();
+    }
 }

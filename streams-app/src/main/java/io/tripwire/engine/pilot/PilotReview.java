@@ -1,0 +1,213 @@
+package io.tripwire.engine.pilot;
+
+import io.tripwire.engine.rules.Approver;
+import io.tripwire.engine.rules.Rules;
+import io.tripwire.engine.rules.TripwireRule;
+import io.tripwire.engine.tripwires.AutonomyRatioTripwire;
+import io.tripwire.engine.tripwires.Significance;
+import io.tripwire.engine.tripwires.UnapprovedEnactTripwire;
+import io.tripwire.schemas.ActionType;
+import io.tripwire.schemas.AutonomyDecision;
+import io.tripwire.schemas.AutonomyMode;
+import io.tripwire.schemas.AutonomyOutcome;
+import io.tripwire.schemas.HumanOverride;
+import io.tripwire.schemas.TripwireAction;
+import org.apache.avro.specific.SpecificRecord;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The autonomy pilot's loop for one tenant over a window (issue 24): what the gate
+ * ({@code tripwire gate --autonomy}), the report and the evidence bundle say about it. From the
+ * tenant's events in {@code [from, to)} and the actions the engine took on them:
+ * <ul>
+ *   <li>the simulation delta (COMPENSATED / decided SIMULATE ops) against the {@code simulation-delta}
+ *   rule's threshold, the autonomy rate (AUTONOMOUS / decided ENACT ops) against {@code autonomy-rate}'s
+ *   and the compensation rate against {@code autonomy-compensation}'s, each judged both ways with the
+ *   e-value guard of SPEC 3 (PASS when significantly on the good side, FAIL when significantly on the bad
+ *   side, INCONCLUSIVE otherwise, N/A with no decided ops of that mode);</li>
+ *   <li>the HITL_OVERRIDE decisions (humans stepping in on ENACT ops);</li>
+ *   <li>the approvals to enact (signed overrides of the tripwire {@code unapproved-enact} is approved by):
+ *   honoured ones with who, key id, when and what ended them, and refused ones with why;</li>
+ *   <li>the loop's tripwires that fired (actions by tripwire and action).</li>
+ * </ul>
+ * Deterministic: the same events and actions give the same review.
+ */
+public record PilotReview(String tenant, Instant from, Instant to, Ratio simulationDelta, Ratio autonomyRate, Ratio compensationRate,
+                          long hitlDecisions, List<Approval> approvals, List<Refusal> refusals, Map<String, Long> loopActions) {
+
+    /** A check's outcome; {@code NA}: no decided ops of its mode in the window. */
+    public enum Verdict { PASS, FAIL, INCONCLUSIVE, NA }
+
+    /**
+     * One ratio k / n against its threshold.
+     *
+     * @param goodBelow  true when the good side is below the threshold (compensation, simulation delta)
+     * @param eGood      the e-value for "the true share is on the good side" (NaN when the guard is off)
+     * @param eBad       the e-value for "it is on the bad side"
+     * @param level      what an e-value must reach: 1/(1 − confidence)
+     */
+    public record Ratio(String name, AutonomyMode mode, long k, long n, double threshold, boolean goodBelow, double eGood, double eBad,
+                        double level, Verdict verdict) {
+
+        public double share() {
+            return n == 0 ? Double.NaN : (double) k / n;
+        }
+    }
+
+    /**
+     * An honoured approval to enact.
+     *
+     * @param approver the approver id the rules give the key, or null when the rules no longer list it
+     * @param endedAt  when a BLOCK_ENACT or THROTTLE_AUTONOMY ended it, or null (in force at the window's end,
+     *                 or replaced by a later approval: see {@code replacedAt})
+     */
+    public record Approval(String token, String by, String approver, String keyId, Instant at, Instant notAfter, Instant endedAt,
+                           String endedBy, Instant replacedAt) {
+
+        public boolean inForce() {
+            return endedAt == null && replacedAt == null;
+        }
+    }
+
+    /** A refused approval to enact: the AUDIT_EVENT the engine emitted for it. */
+    public record Refusal(String token, String by, String keyId, Instant at, String reason, String why) {
+    }
+
+    /** The tripwires of the loop, in the order a review lists them. */
+    public static final List<String> LOOP_TRIPWIRES = List.of("simulation-delta", "unapproved-enact", "autonomy-compensation", "autonomy-rate");
+
+    /**
+     * @param events  the tenant's input events (others are ignored), any order
+     * @param actions the actions the engine took on them (others are ignored)
+     */
+    public static PilotReview of(String tenant, Instant from, Instant to, List<? extends SpecificRecord> events, List<TripwireAction> actions,
+                                 Rules rules) {
+        long[] sim = new long[3];   // [decided, autonomous, compensated]
+        long[] enact = new long[3];
+        long hitl = 0;
+        String approvedBy = approvedBy(rules);
+        List<HumanOverride> approvalsSent = new ArrayList<>();
+        for (SpecificRecord e : events) {
+            if (e instanceof AutonomyDecision d && d.getTenant().equals(tenant) && in(d.getTs(), from, to)) {
+                long[] c = d.getMode() == AutonomyMode.SIMULATE ? sim : enact;
+                switch (d.getOutcome()) {
+                    case AUTONOMOUS -> {
+                        c[0]++;
+                        c[1]++;
+                    }
+                    case HITL_OVERRIDE -> {
+                        c[0]++;
+                        if (d.getMode() == AutonomyMode.ENACT) {
+                            hitl++;
+                        }
+                    }
+                    case COMPENSATED -> c[2]++;
+                }
+            } else if (e instanceof HumanOverride o && o.getTenant().equals(tenant) && o.getTripwire().equals(approvedBy)
+                    && in(o.getTs(), from, to)) {
+                approvalsSent.add(o);
+            }
+        }
+        List<TripwireAction> mine = actions.stream().filter(a -> a.getTenant().equals(tenant) && in(a.getFiredAt(), from, to)).toList();
+
+        // refused approvals: the AUDIT_EVENT of hitl-approval naming the tripwire, at the override's ts, with its token
+        List<Refusal> refusals = new ArrayList<>();
+        Set<String> refused = new HashSet<>();
+        for (TripwireAction a : mine) {
+            if (a.getTripwire().equals("hitl-approval") && a.getAction() == ActionType.AUDIT_EVENT && a.getScope().equals(approvedBy)) {
+                String token = text(a.getEvidence().get("approvalTokenId"));
+                refused.add(token + "@" + a.getFiredAt());
+                refusals.add(new Refusal(token, text(a.getEvidence().get("by")), text(a.getEvidence().get("keyId")), a.getFiredAt(),
+                        text(a.getEvidence().get("refused")), a.getReason()));
+            }
+        }
+        // honoured approvals, each until the first BLOCK_ENACT or THROTTLE_AUTONOMY after it, or the next approval
+        approvalsSent.sort(java.util.Comparator.comparing(HumanOverride::getTs));
+        List<HumanOverride> honoured = approvalsSent.stream().filter(o -> !refused.contains(o.getApprovalTokenId() + "@" + o.getTs())).toList();
+        List<Approval> approvals = new ArrayList<>();
+        for (int i = 0; i < honoured.size(); i++) {
+            HumanOverride o = honoured.get(i);
+            Instant next = i + 1 < honoured.size() ? honoured.get(i + 1).getTs() : null;
+            TripwireAction end = mine.stream().filter(a -> (a.getAction() == ActionType.BLOCK_ENACT || a.getAction() == ActionType.THROTTLE_AUTONOMY)
+                            && !a.getFiredAt().isBefore(o.getTs()) && (next == null || a.getFiredAt().isBefore(next)))
+                    .findFirst().orElse(null);
+            String approver = rules.approvers().stream().filter(ap -> ap.keyId().equals(o.getKeyId())).map(Approver::id).findFirst().orElse(null);
+            approvals.add(new Approval(o.getApprovalTokenId(), o.getBy(), approver, o.getKeyId(), o.getTs(), o.getNotAfter(),
+                    end == null ? null : end.getFiredAt(), end == null ? null : end.getTripwire() + " " + end.getAction(),
+                    end == null ? next : null));
+        }
+        Map<String, Long> loop = new TreeMap<>();
+        for (TripwireAction a : mine) {
+            if (LOOP_TRIPWIRES.contains(a.getTripwire())) {
+                loop.merge(a.getTripwire() + " " + a.getAction(), 1L, Long::sum);
+            }
+        }
+        AutonomyRatioTripwire.Rule simRule = ratioRule(rules, AutonomyMode.SIMULATE, "compensated", "simulation-delta");
+        AutonomyRatioTripwire.Rule rateRule = ratioRule(rules, AutonomyMode.ENACT, "autonomous", "autonomy-rate");
+        AutonomyRatioTripwire.Rule compRule = ratioRule(rules, AutonomyMode.ENACT, "compensated", "autonomy-compensation");
+        return new PilotReview(tenant, from, to,
+                ratio("simulation delta", AutonomyMode.SIMULATE, sim[2], sim[0], simRule, 0.005, true),
+                ratio("autonomy rate", AutonomyMode.ENACT, enact[1], enact[0], rateRule, 0.999, false),
+                ratio("compensation rate", AutonomyMode.ENACT, enact[2], enact[0], compRule, 0.005, true),
+                hitl, List.copyOf(approvals), List.copyOf(refusals), Map.copyOf(loop));
+    }
+
+    /** The id whose signed overrides are approvals to enact: the unapproved-enact rule's approved-by, else simulation-delta. */
+    public static String approvedBy(Rules rules) {
+        for (TripwireRule r : rules.tripwires()) {
+            if (r instanceof UnapprovedEnactTripwire.Rule u) {
+                return u.approvedBy();
+            }
+        }
+        return "simulation-delta";
+    }
+
+    /** The rule of that mode and ratio (the id when several), or null when the rules have none. */
+    private static AutonomyRatioTripwire.Rule ratioRule(Rules rules, AutonomyMode mode, String ratio, String id) {
+        AutonomyRatioTripwire.Rule any = null;
+        for (TripwireRule r : rules.tripwires()) {
+            if (r instanceof AutonomyRatioTripwire.Rule a && a.mode() == mode && a.ratio().equals(ratio)) {
+                if (a.id().equals(id)) {
+                    return a;
+                }
+                any = any == null ? a : any;
+            }
+        }
+        return any;
+    }
+
+    /**
+     * k of n against the rule's threshold (or {@code fallback} with the default guard, 95% and prior strength
+     * 100, when the rules have no such rule), judged both ways.
+     */
+    private static Ratio ratio(String name, AutonomyMode mode, long k, long n, AutonomyRatioTripwire.Rule rule, double fallback,
+                               boolean goodBelow) {
+        double x = rule == null ? fallback : rule.threshold();
+        Significance guard = rule == null || !rule.significance().on() ? new Significance(0.95, 100) : rule.significance();
+        if (n == 0) {
+            return new Ratio(name, mode, k, n, x, goodBelow, Double.NaN, Double.NaN, guard.level(), Verdict.NA);
+        }
+        double share = (double) k / n;
+        Significance.Test good = guard.test(k, n, x, !goodBelow);
+        Significance.Test bad = guard.test(k, n, x, goodBelow);
+        boolean onGood = goodBelow ? share < x : share > x;
+        boolean onBad = goodBelow ? share > x : share < x;
+        Verdict v = onGood && good.e() >= guard.level() ? Verdict.PASS : onBad && bad.e() >= guard.level() ? Verdict.FAIL : Verdict.INCONCLUSIVE;
+        return new Ratio(name, mode, k, n, x, goodBelow, good.e(), bad.e(), guard.level(), v);
+    }
+
+    private static boolean in(Instant t, Instant from, Instant to) {
+        return !t.isBefore(from) && t.isBefore(to);
+    }
+
+    private static String text(Object o) {
+        return o == null ? null : o.toString();
+    }
+}
