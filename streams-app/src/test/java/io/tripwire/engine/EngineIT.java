@@ -141,7 +141,8 @@ class EngineIT {
                 // the raw value is the Confluent wire format: magic byte 0, then a 4-byte schema id
                 assertThat(ByteBuffer.wrap(raw.get(r.partition() + "/" + r.offset())).get(0)).isEqualTo((byte) 0);
             });
-            assertThat(records.get(0).value().getParams()).containsEntry("to", "2");
+            // the rollback names the region of the step it undoes (SPEC 3, issue 26), as replay does
+            assertThat(records.get(0).value().getParams()).containsEntry("to", "2").containsEntry("region", "eu-west-1");
             assertThat(records.get(0).value().getFiredAt()).isEqualTo(Instant.parse("2025-10-06T10:02:03Z"));
         }
     }

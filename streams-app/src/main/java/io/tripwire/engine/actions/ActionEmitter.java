@@ -82,7 +82,13 @@ public final class ActionEmitter {
             s = TenantState.UNKNOWN;
         }
         switch (action) {
-            case "ROLLBACK_LAST_STEP" -> params.putIfAbsent("to", s.previousPercent() >= 0 ? Integer.toString(s.previousPercent()) : "prev");
+            case "ROLLBACK_LAST_STEP" -> {
+                // SPEC 3: to the last step's previousPercent, in the region that step named (when it named one)
+                params.putIfAbsent("to", s.previousPercent() >= 0 ? Integer.toString(s.previousPercent()) : "prev");
+                if (s.region() != null) {
+                    params.putIfAbsent("region", s.region());
+                }
+            }
             case "FREEZE_RAMP" -> {
                 String until = params.get("until");
                 if (until != null) {

@@ -15,8 +15,9 @@ import java.io.IOException;
  * @param previousPercent previousPercent of the last rollout step, or -1 when none is known
  * @param frozenUntil     event time the ramp freeze ends, or -1 when not frozen
  * @param enact           the last approval to enact (in force, or ended), or null when none was ever honoured
+ * @param region          the region the last rollout step named (ROLLBACK_LAST_STEP's {@code region}), or null
  */
-public record TenantState(int stepPercent, int previousPercent, long frozenUntil, EnactApproval enact) {
+public record TenantState(int stepPercent, int previousPercent, long frozenUntil, EnactApproval enact, String region) {
 
     /**
      * An honoured approval to enact (a signed override of the SIMULATE rule, issue 24).
@@ -35,20 +36,26 @@ public record TenantState(int stepPercent, int previousPercent, long frozenUntil
         }
     }
 
-    public static final TenantState UNKNOWN = new TenantState(-1, -1, -1, null);
+    public static final TenantState UNKNOWN = new TenantState(-1, -1, -1, null, null);
 
     /**
-     * The layout of the first releases (three numbers) followed, when there is one, by the approval
-     * to enact: a state written before approvals existed still reads.
+     * The layout of the first releases (three numbers), then, when there is more to say, a byte (1: an
+     * approval to enact follows), the approval, and the last step's region when it named one: a state
+     * written by an earlier release still reads.
      */
     public static final BinarySerde<TenantState> SERDE = BinarySerde.of(
             (out, s) -> {
                 out.writeInt(s.stepPercent);
                 out.writeInt(s.previousPercent);
                 out.writeLong(s.frozenUntil);
-                if (s.enact != null) {
-                    out.writeByte(1);
-                    writeApproval(out, s.enact);
+                if (s.enact != null || s.region != null) {
+                    out.writeByte(s.enact != null ? 1 : 0);
+                    if (s.enact != null) {
+                        writeApproval(out, s.enact);
+                    }
+                    if (s.region != null) {
+                        out.writeUTF(s.region);
+                    }
                 }
             },
             in -> {
@@ -56,7 +63,8 @@ public record TenantState(int stepPercent, int previousPercent, long frozenUntil
                 int previous = in.readInt();
                 long frozen = in.readLong();
                 EnactApproval enact = in.available() > 0 && in.readByte() == 1 ? readApproval(in) : null;
-                return new TenantState(step, previous, frozen, enact);
+                String region = in.available() > 0 ? in.readUTF() : null;
+                return new TenantState(step, previous, frozen, enact, region);
             });
 
     private static void writeApproval(DataOutputStream out, EnactApproval a) throws IOException {
@@ -88,16 +96,17 @@ public record TenantState(int stepPercent, int previousPercent, long frozenUntil
         return enact != null && enact.inForce();
     }
 
-    public TenantState withStep(int step, int previous) {
-        return new TenantState(step, previous, frozenUntil, enact);
+    /** The tenant's latest rollout step; {@code region} null when it named none. */
+    public TenantState withStep(int step, int previous, String stepRegion) {
+        return new TenantState(step, previous, frozenUntil, enact, stepRegion);
     }
 
     public TenantState frozenUntil(long until) {
-        return new TenantState(stepPercent, previousPercent, until, enact);
+        return new TenantState(stepPercent, previousPercent, until, enact, region);
     }
 
     public TenantState withEnact(EnactApproval a) {
-        return new TenantState(stepPercent, previousPercent, frozenUntil, a);
+        return new TenantState(stepPercent, previousPercent, frozenUntil, a, region);
     }
 
     /** The approval in force ended at {@code at} by {@code by}; unchanged when none is in force. */

@@ -129,7 +129,7 @@ public final class TripwireProcessor implements Processor<String, SpecificRecord
         } else if (event instanceof RolloutStep step) {
             int prior = decisions.tenant(tenant).stepPercent();
             int previousPercent = step.getPreviousPercent() != null ? step.getPreviousPercent() : prior;
-            decisions.recordStep(tenant, step.getStepPercent(), previousPercent);
+            decisions.recordStep(tenant, step.getStepPercent(), previousPercent, step.getRegion());
             canary.onRollout(tenant, step, previousPercent);
             dispatch(step);
         } else if (event instanceof HumanOverride o) {

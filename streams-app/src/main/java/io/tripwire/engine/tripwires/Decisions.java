@@ -90,8 +90,8 @@ public final class Decisions {
     }
 
     /** Records the tenant's latest rollout step (ROLLBACK_LAST_STEP goes back to its previousPercent). */
-    public void recordStep(String tenant, int stepPercent, int previousPercent) {
-        tenants.put(tenant, tenant(tenant).withStep(stepPercent, previousPercent));
+    public void recordStep(String tenant, int stepPercent, int previousPercent, String region) {
+        tenants.put(tenant, tenant(tenant).withStep(stepPercent, previousPercent, region));
     }
 
     /** Puts an honoured approval to enact in force for its tenant (until BLOCK_ENACT or THROTTLE_AUTONOMY fires). */

@@ -155,7 +155,7 @@ class IngestEngineIT {
             List<SpecificRecord> all = new ArrayList<>(incident);
             all.add(rollout(at("2025-10-06T09:00:00Z"), "TENANT_004", 10, 2));
             List<String> want = expected(all);
-            assertThat(want).anyMatch(s -> s.contains("error-budget api ROLLBACK_LAST_STEP {to=2}"))
+            assertThat(want).anyMatch(s -> s.contains("error-budget api ROLLBACK_LAST_STEP {region=eu-west-1, to=2}"))
                     .anyMatch(s -> s.contains("replica-lag")).anyMatch(s -> s.contains("REQUIRE_HITL"));
             assertThat(brief(readActions(names, "ingest-it-otlp", want.size()))).isEqualTo(want);
         }

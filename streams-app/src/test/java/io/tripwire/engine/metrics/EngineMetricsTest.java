@@ -133,12 +133,15 @@ class EngineMetricsTest {
         metrics.metricSample("pg_replica_lag_seconds{replica=\"db-2\"}",
                 metric(at("2025-10-06T10:00:30Z"), "TENANT_004", "pg_replica_lag_seconds", 72.0, Map.of("replica", "db-2")));
         metrics.metricSample("cache_hit_ratio", metric(at("2025-10-06T10:00:30Z"), "TENANT_004", "cache_hit_ratio", 0.9, Map.of()));
+        metrics.metricSample("queue_depth", metric(at("2025-10-06T10:00:30Z"), "TENANT_004", "queue_depth", 12.0, Map.of()));
 
         String s = registry.scrape();
 
         assertThat(value(s, "tripwire_replica_lag_seconds{series=\"pg_replica_lag_seconds{replica=\\\"db-2\\\"}\",tenant=\"TENANT_004\"}"))
                 .isEqualTo(72.0);
-        assertThat(s).doesNotContain("cache_hit_ratio");
+        // the cache-hit row watches cache_hit_ratio (issue 26); a metric no rule watches has no gauge
+        assertThat(value(s, "tripwire_cache_hit_ratio{series=\"cache_hit_ratio\",tenant=\"TENANT_004\"}")).isEqualTo(0.9);
+        assertThat(s).doesNotContain("queue_depth");
     }
 
     @Test

@@ -112,7 +112,7 @@ record OracleConfig(long graceMs, int minEvents,
     }
 
     static final String[] WINDOWED = {"error-budget", "burn-rate-fast", "burn-rate-slow", "ingest-errors", "read-latency",
-            "write-latency", "replica-lag", "autonomy-compensation", "autonomy-rate", "simulation-delta"};
+            "write-latency", "replica-lag", "cache-hit", "cost-budget", "autonomy-compensation", "autonomy-rate", "simulation-delta"};
 
     BigDecimal slo(String service) {
         return Map.of("api", sloApi, "ingest", sloIngest).getOrDefault(service, sloApi); // default-service: api

@@ -293,6 +293,9 @@ final class Scenario {
     }
 
     private void metrics(String tenant, long t0, long end, int budget, boolean whole) {
+        if (rnd.nextInt(2) == 0) {
+            cacheAndCost(tenant, t0, end, whole);
+        }
         int series = 1 + rnd.nextInt(2);
         int samplesPerSeries = Math.max(10, budget / series);
         long every = Math.max(5_000, (end - t0) / samplesPerSeries);
@@ -318,6 +321,33 @@ final class Scenario {
                             .setName("process_cpu_seconds_total").setValue(99.0).setLabels(labels).build());
                 }
             }
+        }
+    }
+
+    /**
+     * Issue 26: a cache_hit_ratio series (per node, now and then) that dips under 0.92 for 3 to 15 minutes
+     * now and then (some samples exactly at 0.92), and a cost_budget_used_ratio that climbs, sometimes past 0.80.
+     */
+    private void cacheAndCost(String tenant, long t0, long end, boolean whole) {
+        int minutes = (int) ((end - t0) / 60_000);
+        List<Episode> dips = episodes(minutes, 3, 3, 15);
+        Map<String, String> labels = rnd.nextBoolean() ? Map.of() : Map.of("node", "cache-" + rnd.nextInt(3));
+        long every = 15_000 + rnd.nextInt(30_000);
+        for (long t = t0 + rnd.nextInt(10_000); t < end; t += every) {
+            int m = (int) ((t - t0) / 60_000);
+            double u = rnd.nextDouble();
+            double v = any(dips, m) ? (u < 0.05 ? 0.92 : u < 0.08 ? 0.93 : 0.85 + rnd.nextInt(7) / 100.0)
+                    : (u < 0.03 ? 0.92 : 0.93 + rnd.nextInt(6) / 100.0);
+            events.add(MetricSample.newBuilder().setTs(Instant.ofEpochMilli(at(t, whole))).setTenant(tenant)
+                    .setName("cache_hit_ratio").setValue(v).setLabels(labels).build());
+        }
+        double cost = 0.5 + rnd.nextDouble() * 0.3;
+        double climb = rnd.nextDouble() * 0.004;
+        for (long t = t0 + rnd.nextInt(60_000); t < end; t += 60_000 + rnd.nextInt(60_000)) {
+            cost = Math.round((cost + climb * (rnd.nextDouble() * 2)) * 1000) / 1000.0;
+            double v = rnd.nextInt(30) == 0 ? 0.8 : cost;
+            events.add(MetricSample.newBuilder().setTs(Instant.ofEpochMilli(at(t, whole))).setTenant(tenant)
+                    .setName("cost_budget_used_ratio").setValue(v).setLabels(Map.of()).build());
         }
     }
 
@@ -486,8 +516,14 @@ final class Scenario {
                 .setPolicy(policy).setResidencyZone("eu").setDataZone("us").setPurpose(null).build();
     }
 
-    private static RolloutStep step(long ts, String tenant, int step, Integer previous, String version) {
-        return RolloutStep.newBuilder().setTs(Instant.ofEpochMilli(ts)).setTenant(tenant).setWave("A").setRegion("eu-west-1")
+    /** Steps name one of two regions ramping at once, or none (issue 26: ROLLBACK_LAST_STEP names the last step's region). */
+    private RolloutStep step(long ts, String tenant, int step, Integer previous, String version) {
+        String region = switch (rnd.nextInt(4)) {
+            case 0 -> null;
+            case 1 -> "us-east-1";
+            default -> "eu-west-1";
+        };
+        return RolloutStep.newBuilder().setTs(Instant.ofEpochMilli(ts)).setTenant(tenant).setWave("A").setRegion(region)
                 .setStepPercent(step).setPreviousPercent(previous).setVersion(version).build();
     }
 }

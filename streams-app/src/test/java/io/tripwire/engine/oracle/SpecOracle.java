@@ -33,7 +33,7 @@ import java.util.TreeMap;
 final class SpecOracle {
 
     static final String[] TRIPWIRE_ORDER = {"error-budget", "burn-rate-fast", "burn-rate-slow", "ingest-errors",
-            "read-latency", "write-latency", "replica-lag", "residency-violation", "purpose-missing",
+            "read-latency", "write-latency", "replica-lag", "cache-hit", "cost-budget", "residency-violation", "purpose-missing",
             "unapproved-enact", "autonomy-compensation", "autonomy-rate", "simulation-delta", "ramp-freeze", "canary-errors",
             "canary-latency", "canary-split", "hitl-approval"};
 
@@ -319,11 +319,19 @@ final class SpecOracle {
 
     // ---------------------------------------------------------------- the rest
 
+    /** SPEC 3's cache-hit row: cache_hit_ratio < 0.92 held for 10m; cost-budget: cost_budget_used_ratio > 0.80. */
+    static final double CACHE_HIT_BELOW = 0.92;
+    static final long CACHE_HIT_HELD_MS = 10 * 60_000L;
+    static final double COST_ABOVE = 0.80;
+
     private void metric(String tenant, MetricSample m, long ts) {
-        if (!m.getName().toString().equals("pg_replica_lag_seconds")) {
-            return;
+        switch (m.getName().toString()) {
+            case "pg_replica_lag_seconds" -> evaluate(tenant, "replica-lag", series(m), ts, c.lagHeldMs(), m.getValue() > c.lagThreshold(), () -> true);
+            // every sample is an evaluation; one on the good side ends the run (issue 26: direction below)
+            case "cache_hit_ratio" -> evaluate(tenant, "cache-hit", series(m), ts, CACHE_HIT_HELD_MS, m.getValue() < CACHE_HIT_BELOW, () -> true);
+            case "cost_budget_used_ratio" -> evaluate(tenant, "cost-budget", series(m), ts, 0, m.getValue() > COST_ABOVE, () -> true);
+            default -> { }
         }
-        evaluate(tenant, "replica-lag", series(m), ts, c.lagHeldMs(), m.getValue() > c.lagThreshold(), () -> true);
     }
 
     static String series(MetricSample m) {
@@ -476,9 +484,23 @@ final class SpecOracle {
             if (previous == null) {
                 note("frozen step with unknown previous percent (ambiguity: read as a raise)");
             }
-            emit(ts, tenant, "ramp-freeze", tenant, "ROLLBACK_LAST_STEP", Map.of("to", previous == null ? "prev" : String.valueOf(previous)));
+            // SPEC 3: the region of the step rolled back, when it named one (the key present and null when not)
+            Map<String, String> params = new HashMap<>();
+            params.put("to", previous == null ? "prev" : String.valueOf(previous));
+            params.put("region", s.getRegion() == null ? null : s.getRegion().toString());
+            emit(ts, tenant, "ramp-freeze", tenant, "ROLLBACK_LAST_STEP", params);
         }
         list.add(s);
+    }
+
+    /** The region the tenant's last rollout step named, or null. */
+    private String lastRegion(String tenant) {
+        List<RolloutStep> list = steps.getOrDefault(tenant, List.of());
+        if (list.isEmpty() || list.get(list.size() - 1).getRegion() == null) {
+            return null;
+        }
+        note("rollback names the last step's region");
+        return list.get(list.size() - 1).getRegion().toString();
     }
 
     /** ROLLBACK_LAST_STEP.to: the last step's previousPercent, else the step before's stepPercent, else "prev". */
@@ -541,7 +563,10 @@ final class SpecOracle {
     private void fire(String tenant, String tw, String scope, long t) {
         switch (tw) {
             case "error-budget" -> {
-                emit(t, tenant, tw, scope, "ROLLBACK_LAST_STEP", Map.of("to", rollbackTo(tenant)));
+                Map<String, String> rollback = new HashMap<>();
+                rollback.put("to", rollbackTo(tenant));
+                rollback.put("region", lastRegion(tenant)); // SPEC 3: the last step's region, null when it named none
+                emit(t, tenant, tw, scope, "ROLLBACK_LAST_STEP", rollback);
                 long until = t + c.freezeForMs();
                 freezeUntil.put(tenant, until);
                 emit(t, tenant, tw, scope, "FREEZE_RAMP", Map.of("until", Instant.ofEpochMilli(until).toString()));
@@ -550,7 +575,11 @@ final class SpecOracle {
             case "burn-rate-fast" -> emit(t, tenant, tw, scope, "ALERT", Map.of("severity", "page"));
             case "burn-rate-slow" -> emit(t, tenant, tw, scope, "ALERT", Map.of("severity", "ticket"));
             case "ingest-errors" -> emit(t, tenant, tw, scope, "ALERT", Map.of("severity", "critical"));
-            case "read-latency", "write-latency", "autonomy-rate" -> emit(t, tenant, tw, scope, "ALERT", Map.of("severity", "warning"));
+            case "read-latency", "write-latency", "autonomy-rate", "cost-budget" -> emit(t, tenant, tw, scope, "ALERT", Map.of("severity", "warning"));
+            case "cache-hit" -> {
+                emit(t, tenant, tw, scope, "ALERT", Map.of("severity", "warning"));
+                emit(t, tenant, tw, scope, "STOP_RAMP", Map.of());
+            }
             case "replica-lag" -> {
                 emit(t, tenant, tw, scope, "STOP_RAMP", Map.of());
                 emit(t, tenant, tw, scope, "FAILOVER_READ_REPLICAS", Map.of());

@@ -38,9 +38,26 @@ class RulesLoaderTest {
         assertThat(r.sloOf("ingest")).isEqualTo(0.995);
         assertThat(r.sloOf("search")).isEqualTo(0.999);
         assertThat(r.tripwires()).extracting(TripwireRule::id).containsExactly("error-budget", "burn-rate-fast", "burn-rate-slow",
-                "ingest-errors", "read-latency", "write-latency", "replica-lag", "residency-violation", "purpose-missing",
-                "unapproved-enact", "autonomy-compensation", "autonomy-rate", "simulation-delta", "ramp-freeze", "canary-errors",
+                "ingest-errors", "read-latency", "write-latency", "replica-lag", "cache-hit", "cost-budget", "residency-violation",
+                "purpose-missing", "unapproved-enact", "autonomy-compensation", "autonomy-rate", "simulation-delta", "ramp-freeze", "canary-errors",
                 "canary-latency", "canary-split");
+        // SPEC 3 cache-hit: cache_hit_ratio < 0.92 held for 10m, ALERT (warning), STOP_RAMP; cost-budget: cost_budget_used_ratio > 0.80, ALERT
+        io.tripwire.engine.tripwires.MetricThresholdTripwire.Rule cache = (io.tripwire.engine.tripwires.MetricThresholdTripwire.Rule) r.rule("cache-hit");
+        assertThat(cache.metric()).isEqualTo("cache_hit_ratio");
+        assertThat(cache.below()).isTrue();
+        assertThat(cache.threshold()).isEqualTo(0.92);
+        assertThat(cache.heldFor()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(cache.actions()).containsExactly("ALERT", "STOP_RAMP");
+        io.tripwire.engine.tripwires.MetricThresholdTripwire.Rule cost = (io.tripwire.engine.tripwires.MetricThresholdTripwire.Rule) r.rule("cost-budget");
+        assertThat(cost.metric()).isEqualTo("cost_budget_used_ratio");
+        assertThat(cost.below()).isFalse();
+        assertThat(cost.threshold()).isEqualTo(0.80);
+        assertThat(cost.heldFor()).isZero();
+        assertThat(cost.actions()).containsExactly("ALERT");
+        assertThat(((io.tripwire.engine.tripwires.MetricThresholdTripwire.Rule) r.rule("replica-lag")).below()).isFalse();
+        // a wrong direction is named with the ones allowed
+        assertThatThrownBy(() -> LOADER.load(SHIPPED, List.of("tripwires.cache-hit.direction=under"), Map.of()))
+                .hasMessageContaining("tripwires.cache-hit.direction").hasMessageContaining("under").hasMessageContaining("below");
         // SPEC 3 simulation-delta: SIMULATE ops, COMPENSATED / decided over 24h > 0.005, ALERT (warning) and BLOCK_ENACT
         AutonomyRatioTripwire.Rule sim = (AutonomyRatioTripwire.Rule) r.rule("simulation-delta");
         assertThat(sim.mode()).isEqualTo(io.tripwire.schemas.AutonomyMode.SIMULATE);
@@ -141,7 +158,7 @@ class RulesLoaderTest {
     void aTripwireCanBeDisabled() throws Exception {
         Rules r = LOADER.load(SHIPPED, List.of("tripwires.autonomy-rate.enabled=false"), Map.of());
         assertThat(r.rule("autonomy-rate")).isNull();
-        assertThat(r.tripwires()).hasSize(16);
+        assertThat(r.tripwires()).hasSize(18);
     }
 
     @Test
