@@ -31,10 +31,13 @@ import java.util.TreeMap;
  *   rule's threshold, the autonomy rate (AUTONOMOUS / decided ENACT ops) against {@code autonomy-rate}'s
  *   and the compensation rate against {@code autonomy-compensation}'s, each judged both ways with the
  *   e-value guard of SPEC 3 (PASS when significantly on the good side, FAIL when significantly on the bad
- *   side, INCONCLUSIVE otherwise, N/A with no decided ops of that mode);</li>
+ *   side, INCONCLUSIVE otherwise and on fewer than the rule's {@code min-events} decided ops, as the engine
+ *   neither fires nor honours an approval on fewer; N/A with no decided ops of that mode);</li>
  *   <li>the HITL_OVERRIDE decisions (humans stepping in on ENACT ops);</li>
  *   <li>the approvals to enact (signed overrides of the tripwire {@code unapproved-enact} is approved by):
- *   honoured ones with who, key id, when and what ended them, and refused ones with why;</li>
+ *   honoured ones with who, key id, when and what ended them, and refused ones with why. An approval
+ *   given before {@code from} that was still in force at {@code from} is listed too, when the events
+ *   and actions passed in reach back to it (a gate that replays a warm-up before its window);</li>
  *   <li>the loop's tripwires that fired (actions by tripwire and action).</li>
  * </ul>
  * Deterministic: the same events and actions give the same review.
@@ -48,16 +51,33 @@ public record PilotReview(String tenant, Instant from, Instant to, Ratio simulat
     /**
      * One ratio k / n against its threshold.
      *
+     * @param ruleId     the rule the threshold and guard come from, or null when the rules have none (the defaults)
      * @param goodBelow  true when the good side is below the threshold (compensation, simulation delta)
-     * @param eGood      the e-value for "the true share is on the good side" (NaN when the guard is off)
-     * @param eBad       the e-value for "it is on the bad side"
-     * @param level      what an e-value must reach: 1/(1 − confidence)
+     * @param minEvents  fewer decided ops than this decide nothing (the rule's min-events)
+     * @param guard      the e-value guard: the rule's, or 95% and prior strength 100 when the rule has none or has it off
+     * @param eGood      the e-value for "the true share is on the good side" (NaN with no decided ops)
+     * @param eBad       the e-value for "it is on the bad side" (NaN with no decided ops)
      */
-    public record Ratio(String name, AutonomyMode mode, long k, long n, double threshold, boolean goodBelow, double eGood, double eBad,
-                        double level, Verdict verdict) {
+    public record Ratio(String name, String ruleId, AutonomyMode mode, long k, long n, double threshold, boolean goodBelow, int minEvents,
+                        Significance guard, double eGood, double eBad, Verdict verdict) {
 
         public double share() {
             return n == 0 ? Double.NaN : (double) k / n;
+        }
+
+        /** What an e-value must reach: 1/(1 − confidence). */
+        public double level() {
+            return guard.level();
+        }
+
+        /** The e-value for "the true share is below the threshold". */
+        public double eBelow() {
+            return goodBelow ? eGood : eBad;
+        }
+
+        /** The e-value for "the true share is above the threshold". */
+        public double eAbove() {
+            return goodBelow ? eBad : eGood;
         }
     }
 
@@ -111,33 +131,41 @@ public record PilotReview(String tenant, Instant from, Instant to, Ratio simulat
                     case COMPENSATED -> c[2]++;
                 }
             } else if (e instanceof HumanOverride o && o.getTenant().equals(tenant) && o.getTripwire().equals(approvedBy)
-                    && in(o.getTs(), from, to)) {
-                approvalsSent.add(o);
+                    && o.getTs().isBefore(to)) {
+                approvalsSent.add(o); // earlier ones too: one may still be in force at from
             }
         }
-        List<TripwireAction> mine = actions.stream().filter(a -> a.getTenant().equals(tenant) && in(a.getFiredAt(), from, to)).toList();
+        List<TripwireAction> upToTo = actions.stream().filter(a -> a.getTenant().equals(tenant) && a.getFiredAt().isBefore(to)).toList();
+        List<TripwireAction> mine = upToTo.stream().filter(a -> !a.getFiredAt().isBefore(from)).toList();
 
         // refused approvals: the AUDIT_EVENT of hitl-approval naming the tripwire, at the override's ts, with its token
         List<Refusal> refusals = new ArrayList<>();
         Set<String> refused = new HashSet<>();
-        for (TripwireAction a : mine) {
+        for (TripwireAction a : upToTo) {
             if (a.getTripwire().equals("hitl-approval") && a.getAction() == ActionType.AUDIT_EVENT && a.getScope().equals(approvedBy)) {
                 String token = text(a.getEvidence().get("approvalTokenId"));
                 refused.add(token + "@" + a.getFiredAt());
-                refusals.add(new Refusal(token, text(a.getEvidence().get("by")), text(a.getEvidence().get("keyId")), a.getFiredAt(),
-                        text(a.getEvidence().get("refused")), a.getReason()));
+                if (!a.getFiredAt().isBefore(from)) {
+                    refusals.add(new Refusal(token, text(a.getEvidence().get("by")), text(a.getEvidence().get("keyId")), a.getFiredAt(),
+                            text(a.getEvidence().get("refused")), a.getReason()));
+                }
             }
         }
-        // honoured approvals, each until the first BLOCK_ENACT or THROTTLE_AUTONOMY after it, or the next approval
+        // honoured approvals, each until the first BLOCK_ENACT or THROTTLE_AUTONOMY after it, or the next approval;
+        // those of the window, and an earlier one still in force at its start
         approvalsSent.sort(java.util.Comparator.comparing(HumanOverride::getTs));
         List<HumanOverride> honoured = approvalsSent.stream().filter(o -> !refused.contains(o.getApprovalTokenId() + "@" + o.getTs())).toList();
         List<Approval> approvals = new ArrayList<>();
         for (int i = 0; i < honoured.size(); i++) {
             HumanOverride o = honoured.get(i);
             Instant next = i + 1 < honoured.size() ? honoured.get(i + 1).getTs() : null;
-            TripwireAction end = mine.stream().filter(a -> (a.getAction() == ActionType.BLOCK_ENACT || a.getAction() == ActionType.THROTTLE_AUTONOMY)
+            TripwireAction end = upToTo.stream().filter(a -> (a.getAction() == ActionType.BLOCK_ENACT || a.getAction() == ActionType.THROTTLE_AUTONOMY)
                             && !a.getFiredAt().isBefore(o.getTs()) && (next == null || a.getFiredAt().isBefore(next)))
                     .findFirst().orElse(null);
+            Instant over = end != null ? end.getFiredAt() : next;
+            if (o.getTs().isBefore(from) && over != null && over.isBefore(from)) {
+                continue; // over before the window began
+            }
             String approver = rules.approvers().stream().filter(ap -> ap.keyId().equals(o.getKeyId())).map(Approver::id).findFirst().orElse(null);
             approvals.add(new Approval(o.getApprovalTokenId(), o.getBy(), approver, o.getKeyId(), o.getTs(), o.getNotAfter(),
                     end == null ? null : end.getFiredAt(), end == null ? null : end.getTripwire() + " " + end.getAction(),
@@ -153,9 +181,9 @@ public record PilotReview(String tenant, Instant from, Instant to, Ratio simulat
         AutonomyRatioTripwire.Rule rateRule = ratioRule(rules, AutonomyMode.ENACT, "autonomous", "autonomy-rate");
         AutonomyRatioTripwire.Rule compRule = ratioRule(rules, AutonomyMode.ENACT, "compensated", "autonomy-compensation");
         return new PilotReview(tenant, from, to,
-                ratio("simulation delta", AutonomyMode.SIMULATE, sim[2], sim[0], simRule, 0.005, true),
-                ratio("autonomy rate", AutonomyMode.ENACT, enact[1], enact[0], rateRule, 0.999, false),
-                ratio("compensation rate", AutonomyMode.ENACT, enact[2], enact[0], compRule, 0.005, true),
+                ratio("simulation delta", AutonomyMode.SIMULATE, sim[2], sim[0], simRule, 0.005, true, rules.minEvents()),
+                ratio("autonomy rate", AutonomyMode.ENACT, enact[1], enact[0], rateRule, 0.999, false, rules.minEvents()),
+                ratio("compensation rate", AutonomyMode.ENACT, enact[2], enact[0], compRule, 0.005, true, rules.minEvents()),
                 hitl, List.copyOf(approvals), List.copyOf(refusals), Map.copyOf(loop));
     }
 
@@ -185,22 +213,26 @@ public record PilotReview(String tenant, Instant from, Instant to, Ratio simulat
 
     /**
      * k of n against the rule's threshold (or {@code fallback} with the default guard, 95% and prior strength
-     * 100, when the rules have no such rule), judged both ways.
+     * 100, when the rules have no such rule), judged both ways. On fewer than the rule's min-events decided ops
+     * neither side is shown, whatever the e-values: the engine would neither fire nor honour an approval there.
      */
     private static Ratio ratio(String name, AutonomyMode mode, long k, long n, AutonomyRatioTripwire.Rule rule, double fallback,
-                               boolean goodBelow) {
+                               boolean goodBelow, int defaultMinEvents) {
         double x = rule == null ? fallback : rule.threshold();
+        int minEvents = rule == null ? defaultMinEvents : rule.minEvents();
         Significance guard = rule == null || !rule.significance().on() ? new Significance(0.95, 100) : rule.significance();
+        String id = rule == null ? null : rule.id();
         if (n == 0) {
-            return new Ratio(name, mode, k, n, x, goodBelow, Double.NaN, Double.NaN, guard.level(), Verdict.NA);
+            return new Ratio(name, id, mode, k, n, x, goodBelow, minEvents, guard, Double.NaN, Double.NaN, Verdict.NA);
         }
         double share = (double) k / n;
         Significance.Test good = guard.test(k, n, x, !goodBelow);
         Significance.Test bad = guard.test(k, n, x, goodBelow);
         boolean onGood = goodBelow ? share < x : share > x;
         boolean onBad = goodBelow ? share > x : share < x;
-        Verdict v = onGood && good.e() >= guard.level() ? Verdict.PASS : onBad && bad.e() >= guard.level() ? Verdict.FAIL : Verdict.INCONCLUSIVE;
-        return new Ratio(name, mode, k, n, x, goodBelow, good.e(), bad.e(), guard.level(), v);
+        Verdict v = n < minEvents ? Verdict.INCONCLUSIVE
+                : onGood && good.e() >= guard.level() ? Verdict.PASS : onBad && bad.e() >= guard.level() ? Verdict.FAIL : Verdict.INCONCLUSIVE;
+        return new Ratio(name, id, mode, k, n, x, goodBelow, minEvents, guard, good.e(), bad.e(), v);
     }
 
     private static boolean in(Instant t, Instant from, Instant to) {

@@ -1,6 +1,7 @@
 package io.tripwire.engine.pilot;
 
 import io.tripwire.engine.Engines;
+import io.tripwire.engine.Events;
 import io.tripwire.engine.oracle.MixtureEValue;
 import io.tripwire.engine.replay.FileReplay;
 import io.tripwire.engine.replay.ReplayInput;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,5 +97,46 @@ class PilotReviewTest {
         PilotReview before = PilotReview.of("TENANT_003", FROM, Instant.parse("2025-10-06T10:45:00Z"), events, out.actions(), Engines.rules());
         assertThat(before.autonomyRate().verdict()).isEqualTo(PilotReview.Verdict.NA);
         assertThat(before.loopActions()).isEmpty();
+    }
+
+    @Test
+    void anApprovalGivenBeforeTheWindowIsListedWhileItWasInForceAtTheStart() {
+        // CHG-PILOT-1 (09:55:01) is in force from 10:00 to 10:30, the throttle at 10:35:05 is after that window
+        PilotReview during = PilotReview.of("TENANT_001", Instant.parse("2025-10-06T10:00:00Z"), Instant.parse("2025-10-06T10:30:00Z"),
+                events, out.actions(), Engines.rules());
+        assertThat(during.approvals()).singleElement().satisfies(a -> {
+            assertThat(a.token()).isEqualTo("CHG-PILOT-1");
+            assertThat(a.inForce()).isTrue();
+        });
+        assertThat(during.refusals()).as("the 09:30 refusal is before the window").isEmpty();
+        // from 10:40 it had ended before the window began
+        PilotReview after = PilotReview.of("TENANT_001", Instant.parse("2025-10-06T10:40:00Z"), TO, events, out.actions(), Engines.rules());
+        assertThat(after.approvals()).isEmpty();
+    }
+
+    @Test
+    void fewerDecidedOpsThanMinEventsDecideNothingAsTheEngineWouldNot() {
+        // 10 of 50 proposals differ: 20%, e(above) far past 20, but the engine neither fires nor honours on fewer than 100 ops
+        PilotReview fifty = PilotReview.of("T", FROM, TO, proposals(50, 10), List.of(), Engines.rules());
+        assertThat(fifty.simulationDelta().eAbove()).isGreaterThan(1000);
+        assertThat(fifty.simulationDelta().minEvents()).isEqualTo(100);
+        assertThat(fifty.simulationDelta().verdict()).isEqualTo(PilotReview.Verdict.INCONCLUSIVE);
+        // at 100 ops, 20 differing: FAIL
+        PilotReview hundred = PilotReview.of("T", FROM, TO, proposals(100, 20), List.of(), Engines.rules());
+        assertThat(hundred.simulationDelta().verdict()).isEqualTo(PilotReview.Verdict.FAIL);
+        assertThat(hundred.simulationDelta().ruleId()).isEqualTo("simulation-delta");
+        assertThat(hundred.simulationDelta().guard().priorStrength()).isEqualTo(100);
+    }
+
+    /** {@code n} SIMULATE proposals from 09:00, one a second, and {@code k} of them compensated a minute later. */
+    private static List<SpecificRecord> proposals(int n, int k) {
+        List<SpecificRecord> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(Events.autonomy(FROM.plusSeconds(i), "T", "op-" + i, "SIMULATE", "AUTONOMOUS"));
+        }
+        for (int i = 0; i < k; i++) {
+            out.add(Events.autonomy(FROM.plusSeconds(60 + i), "T", "op-" + i, "SIMULATE", "COMPENSATED"));
+        }
+        return out;
     }
 }
