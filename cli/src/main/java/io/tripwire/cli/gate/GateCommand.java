@@ -42,6 +42,9 @@ import java.util.concurrent.Callable;
                 + "in the window (a replay of its events); holds still open at its end (a residency hold without an override, a "
                 + "ramp freeze in force). Same events in, same verdict out: give --at to pin the window.",
             "",
+            "--canary answers the soak question of a canary step instead; --autonomy the autonomy pilot's (has its simulation "
+                + "passed, may it enact, is it within 99.9%% autonomy and 0.5%% compensation?).",
+            "",
             "Events come from JSON-lines files (--input, repeatable; the window ends by default at the last event) or from the "
                 + "cluster's input topics (--bootstrap-server; the window ends by default now)."},
         footer = {"", "Examples:",
@@ -49,6 +52,8 @@ import java.util.concurrent.Callable;
             "  ./tripwire gate --tenant TENANT_005 --window 14d --slo 0.994 --bootstrap-server broker:9092 \\",
             "      --schema-registry-url http://registry:8081 --json",
             "  ./tripwire gate --canary --tenant TENANT_004 --window 1d --bootstrap-server broker:9092   # between ramp steps",
+            "  ./tripwire gate --autonomy --tenant TENANT_001 --check simulation --bootstrap-server broker:9092   # may it enact?",
+            "  ./tripwire gate --autonomy --tenant TENANT_001 --window 7d --bootstrap-server broker:9092          # weekly pilot review",
             "",
             "Exit codes: 0 PASS; 1 FAIL; 3 INCONCLUSIVE; 2 error (bad command line, unreadable input, no cluster)."})
 public final class GateCommand implements Callable<Integer> {
@@ -56,8 +61,9 @@ public final class GateCommand implements Callable<Integer> {
     @Option(names = "--tenant", required = true, paramLabel = "T", description = "The tenant to check.")
     String tenant;
 
-    @Option(names = "--window", paramLabel = "D", defaultValue = "14d", converter = DurationConverter.class,
-            description = "How far back from --at the check looks, e.g. 14d, 24h. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--window", paramLabel = "D", converter = DurationConverter.class,
+            description = "How far back from --at the check looks, e.g. 14d, 24h. Default: 14d; with --autonomy the window of the "
+                    + "rules' autonomy tripwires (24h), the window the engine judges an approval to enact on.")
     Duration window;
 
     @Option(names = "--slo", paramLabel = "S", description = "Availability objective, e.g. 0.994. Default: the SLO of the rules' default service.")
@@ -99,6 +105,22 @@ public final class GateCommand implements Callable<Integer> {
             + "canary key with traffic has passed, INCONCLUSIVE otherwise; with each key's e-values, counts, rate ratio and tau. "
             + "The stage must have begun within --window."})
     boolean canary;
+
+    @Option(names = "--autonomy", description = {"The autonomy pilot's loop instead of the readiness checks: over the tenant's "
+            + "autonomy decisions in the window, replayed through the engine from one autonomy window (24h) earlier so that its "
+            + "approvals and firings are the live engine's: the simulation delta (COMPENSATED / decided SIMULATE ops) against 0.5%%, "
+            + "the autonomy rate (AUTONOMOUS / decided ENACT ops) against 99.9%% and the compensation rate against 0.5%%, each PASS "
+            + "when significantly on the good side (the e-value guard of SPEC 3, thresholds, confidence, prior strength and "
+            + "min-events from the rules), FAIL when significantly on the bad side, INCONCLUSIVE otherwise, n/a without ops of its "
+            + "mode; then HITL overrides, approvals to enact (who, key id, when, what ended them), refusals and the loop's "
+            + "tripwires that fired. FAIL if a check FAILs, PASS if every check with ops PASSes, INCONCLUSIVE otherwise."})
+    boolean autonomy;
+
+    @Option(names = "--check", paramLabel = "CHECKS", split = ",", defaultValue = "all",
+            description = {"With --autonomy: which checks decide, comma-separated: simulation, autonomy, compensation, enact "
+                    + "(autonomy and compensation), all. Default: ${DEFAULT-VALUE}.",
+                "'--check simulation' asks what an approval to enact needs: has the simulation passed?"})
+    List<String> check;
 
     @Mixin
     TopicOptions topics;
@@ -142,7 +164,31 @@ public final class GateCommand implements Callable<Integer> {
         if (priorStrength != null && !(priorStrength > 0 && Double.isFinite(priorStrength))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--prior-strength must be a number > 0, got " + priorStrength);
         }
+        java.util.Set<AutonomyGate.Check> checks = null;
+        if (autonomy) {
+            if (canary) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give --canary or --autonomy, not both");
+            }
+            if (slo != null || confidence != null || priorStrength != null || readP95 != null || writeP95 != null || readP99 != null
+                    || writeP99 != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--slo, --confidence, --prior-strength and the latency limits "
+                        + "are the readiness checks'; --autonomy takes its thresholds and guard from the rules "
+                        + "(e.g. --set tripwires.simulation-delta.prior-strength=200)");
+            }
+            try {
+                checks = AutonomyGate.Check.parse(check);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        } else if (spec.commandLine().getParseResult().hasMatchedOption("--check")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--check goes with --autonomy");
+        }
         Rules r = rules.load();
+        if (window == null) {
+            window = autonomy ? AutonomyGate.autonomyWindow(r) : Duration.ofDays(14);
+        }
+        // --autonomy replays one autonomy window before its own, so that approvals are judged as the engine judged them
+        Duration read = autonomy ? window.plus(AutonomyGate.autonomyWindow(r)) : window;
         Gate.Settings settings = new Gate.Settings(tenant, window, slo != null ? slo : r.sloOf(r.defaultService()),
                 confidence != null ? confidence : Double.isNaN(r.confidence()) ? 0.95 : r.confidence(),
                 priorStrength != null ? priorStrength : r.priorStrength(), limits(r));
@@ -151,7 +197,7 @@ public final class GateCommand implements Callable<Integer> {
         try {
             if (topicMode) {
                 to = to != null ? to : Instant.now();
-                input = topics.read(new TopicReplay.Window(to.minus(window), to, tenant), progress()).input();
+                input = topics.read(new TopicReplay.Window(to.minus(read), to, tenant), progress()).input();
             } else {
                 List<ReplayInput.Event> events = new ArrayList<>();
                 for (Path p : inputs) {
@@ -167,6 +213,16 @@ public final class GateCommand implements Callable<Integer> {
             return 2;
         }
         // the replay's actions are compared by tripwire and time only: an ephemeral key signs them
+        if (autonomy) {
+            AutonomyGate.Result a = AutonomyGate.run(tenant, to.minus(window), to, checks, input, r, new ActionSigner(Ed25519Keys.generate().getPrivate()));
+            if (json) {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(AutonomyGate.toMap(a)));
+            } else {
+                AutonomyGate.print(out, a);
+            }
+            out.flush();
+            return a.exitCode();
+        }
         if (canary) {
             CanaryGate.Result c = CanaryGate.run(tenant, to.minus(window), to, input, r, new ActionSigner(Ed25519Keys.generate().getPrivate()));
             if (json) {
