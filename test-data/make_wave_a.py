@@ -4,7 +4,8 @@
 The story (see README.md beside this file):
   TENANT_004  canary at 10%: from 10:20 5% of API requests fail (error budget, burn rates),
               READ p95 rises to ~420 ms from 10:25 to 10:50, replica db-2 lags 70-90 s from 10:30
-              to 10:45, and at 10:40 the rollout script tries to ramp it to 25% while frozen.
+              to 10:45, and at 10:40 the rollout script tries to ramp it to 25% while frozen. Its cache,
+              cold after the step, stays under the 92% hit target from 10:05 to 10:17 (cache-hit).
   TENANT_001  the autonomy pilot simulates 09:00-10:00 (1,200 proposals, none differing); an approval to
               enact at 09:30 is refused (simulation not yet passed), the one at 09:55 is honoured; it enacts
               from 10:00, gets compensated every minute from 10:30 to 10:35 (throttled and sent back to
@@ -14,7 +15,9 @@ The story (see README.md beside this file):
               reused); a purpose DENY at 10:40.
   TENANT_003  its ingest service fails 2% of requests all hour (error-budget, ingest-errors); its autonomy
               pilot enacts from 10:45 without an approval (unapproved-enact).
-  TENANT_002  healthy, its pilot only simulating: nothing fires.
+  TENANT_002  healthy, its pilot only simulating: nothing fires (its cache dips under 92% for 8 minutes
+              from 10:30, too short to fire).
+  every tenant reports its cost budget use every 5 minutes; TENANT_003's retries take it over 80% at 10:50.
 Run: python3 test-data/make_wave_a.py > test-data/wave-a.jsonl   (needs the cryptography package, to sign)
 The overrides are signed with story-keys/private.pem (key id dpo-2025) and, the pilot's approvals,
 story-keys/pilot-private.pem (key id pilot-2025), which story-rules.yaml trusts.
@@ -159,6 +162,24 @@ add(minute(40), type="policy", tenant="TENANT_005", opId="q-77", decision="DENY"
 
 # the rollout script tries to ramp TENANT_004 to 25% while its ramp is frozen
 add(minute(40), type="rollout", tenant="TENANT_004", wave="A", region="eu-west-1", stepPercent=25, previousPercent=10)
+
+# cache hit ratio every 30 s (TENANT_004 warming up after its step, TENANT_002 healthy with a short dip) and
+# cost budget use every 5 minutes; a random stream of their own, so the events above keep their values
+crnd = random.Random(2025100626)
+for i in range(120):
+    t = T0 + timedelta(seconds=30 * i)
+    mins = i / 2
+    hit4 = round(0.86 + 0.04 * crnd.random(), 3) if 5 <= mins < 17 else round(0.93 + 0.04 * crnd.random(), 3)
+    hit2 = round(0.88 + 0.03 * crnd.random(), 3) if 30 <= mins < 38 else round(0.94 + 0.03 * crnd.random(), 3)
+    add(t, type="metric", tenant="TENANT_004", name="cache_hit_ratio", value=hit4, labels={"cache": "api-read"})
+    add(t, type="metric", tenant="TENANT_002", name="cache_hit_ratio", value=hit2, labels={"cache": "api-read"})
+for i in range(12):
+    t = T0 + timedelta(minutes=5 * i)
+    for n, tenant in enumerate(("TENANT_001", "TENANT_002", "TENANT_003", "TENANT_004", "TENANT_005")):
+        used = 0.35 + 0.05 * n + 0.01 * i
+        if tenant == "TENANT_003" and i >= 10:
+            used = 0.81 + 0.01 * (i - 10)
+        add(t, type="metric", tenant=tenant, name="cost_budget_used_ratio", value=round(used, 3))
 
 events.sort(key=lambda e: e[0])
 for t, fields in events:

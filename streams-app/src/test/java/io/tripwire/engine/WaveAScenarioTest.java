@@ -60,6 +60,9 @@ class WaveAScenarioTest {
                 "2025-10-06T10:15:00Z TENANT_005 residency-violation TENANT_005 ABORT_OP",
                 "2025-10-06T10:15:00Z TENANT_005 residency-violation TENANT_005 AUDIT_EVENT",
                 "2025-10-06T10:15:00Z TENANT_005 residency-violation TENANT_005 REQUIRE_HITL",
+                "2025-10-06T10:15:00Z TENANT_004 cache-hit cache_hit_ratio{cache=\"api-read\"} ALERT",
+                "2025-10-06T10:15:00Z TENANT_004 cache-hit cache_hit_ratio{cache=\"api-read\"} STOP_RAMP",
+                "2025-10-06T10:17:00Z TENANT_004 cache-hit cache_hit_ratio{cache=\"api-read\"} RESOLVED",
                 "2025-10-06T10:20:00Z TENANT_005 residency-violation TENANT_005 ABORT_OP",
                 "2025-10-06T10:20:00Z TENANT_005 residency-violation TENANT_005 AUDIT_EVENT",
                 "2025-10-06T10:21:00Z TENANT_005 hitl-approval residency-violation AUDIT_EVENT",
@@ -86,7 +89,9 @@ class WaveAScenarioTest {
                 "2025-10-06T10:45:00.500Z TENANT_003 unapproved-enact ENACT THROTTLE_AUTONOMY",
                 "2025-10-06T10:45:00.500Z TENANT_003 unapproved-enact ENACT ENTER_SIMULATE",
                 "2025-10-06T10:45:00.500Z TENANT_003 unapproved-enact ENACT AUDIT_EVENT",
+                "2025-10-06T10:50:00Z TENANT_003 cost-budget cost_budget_used_ratio ALERT",
                 "2025-10-06T10:55:00Z TENANT_004 read-latency READ RESOLVED");
+        // TENANT_002's 8-minute cache dip (10:30-10:38) is too short for cache-hit's 10 minutes
         assertThat(out.actions()).noneMatch(a -> a.getTenant().equals("TENANT_002"));
         assertThat(refiresWithinFiveMinutes(out.actions())).isEmpty();
         // every windowed key fires at most once in the hour (policy denies and refused overrides fire per event, by design)
@@ -101,7 +106,9 @@ class WaveAScenarioTest {
                 .anyMatch(s -> s.contains("\"signal\":\"simulation_delta\",\"tenant\":\"TENANT_001\",\"scope\":\"SIMULATE\""))
                 .anyMatch(s -> s.contains("\"signal\":\"latency_p99_ms\""))
                 .anyMatch(s -> s.contains("\"signal\":\"error_budget_remaining\""))
-                .anyMatch(s -> s.contains("\"signal\":\"burn_rate_1h\""));
+                .anyMatch(s -> s.contains("\"signal\":\"burn_rate_1h\""))
+                .anyMatch(s -> s.contains("\"signal\":\"cache_hit_ratio\",\"tenant\":\"TENANT_002\""))
+                .anyMatch(s -> s.contains("\"signal\":\"cost_budget_used_ratio\""));
     }
 
     @Test

@@ -62,7 +62,7 @@ class DemoIT {
         List<TripwireAction> replayed = FileReplay.run(RepoFiles.require("test-data/wave-a.jsonl", "test data"),
                 RulesOptions.load(RepoFiles.require("test-data/story-rules.yaml", "test data"), List.of()),
                 new ActionSigner(Ed25519Keys.generate().getPrivate()), (phase, done, total) -> { }).actions();
-        assertThat(firings(live)).hasSize(34).isEqualTo(firings(replayed));
+        assertThat(firings(live)).hasSize(38).isEqualTo(firings(replayed));
         assertThat(live).filteredOn(a -> a.getTripwire().equals("hitl-approval")).extracting(a -> a.getEvidence().get("refused").toString())
                 .containsExactlyInAnyOrder("override-simulation-not-passed", "override-unsigned", "override-token-reused");
         // TENANT_001 enacts under its approval; TENANT_003's pilot enacts without one

@@ -27,8 +27,8 @@ import java.util.Map;
 
 /**
  * The scenario every reliability IT streams: {@code test-data/wave-a.jsonl} (one hour, 5 tenants,
- * 34 actions: error budget, burn rates, held-for latency and ingest errors, a replica-lag run, a
- * residency hold, two refused overrides and a signed one that releases it, a ramp frozen and broken,
+ * 38 actions: error budget, burn rates, held-for latency and ingest errors, a replica-lag run, a cache
+ * warm-up dip, a cost alert, a residency hold, two refused overrides and a signed one that releases it, a ramp frozen and broken,
  * the autonomy pilot's refused approval and an unapproved enactment), in timestamp order (stable, as replay
  * sorts it), and the actions of a clean run: file replay of the same file through the same topology
  * with the same rules and signing key, in this JVM. Computed once per JVM.

@@ -29,7 +29,7 @@ public record IngestSettings(String tenantAttribute, String opAttribute, String 
                              String residencyZonePath, String dataZonePath, String purposePath, Map<String, String> policies) {
 
     public static final IngestSettings DEFAULTS = new IngestSettings("tenant_id", "tripwire.op", "tripwire.service", Map.of(), "api",
-            "tripwire.cohort", List.of("pg_replica_lag_seconds"), "input.tenant", "input.op_id", "input.residency_zone",
+            "tripwire.cohort", List.of("pg_replica_lag_seconds", "cache_hit_ratio", "cost_budget_used_ratio"), "input.tenant", "input.op_id", "input.residency_zone",
             "input.data_zone", "input.purpose", Map.of());
 
     public IngestSettings {

@@ -33,7 +33,7 @@ class IngestReplayTest {
 
     static final Map<String, String> SERVICE_NAMES = Map.of("api", "graphql-gateway", "ingest", "ingest-gateway");
     static final IngestSettings MAPPING = new IngestSettings("tenant_id", "tripwire.op", "tripwire.service",
-            Map.of("ingest-gateway", "ingest"), "api", "tripwire.cohort", List.of("pg_replica_lag_seconds"), "input.tenant", "input.op_id",
+            Map.of("ingest-gateway", "ingest"), "api", "tripwire.cohort", List.of("pg_replica_lag_seconds", "cache_hit_ratio", "cost_budget_used_ratio"), "input.tenant", "input.op_id",
             "input.residency_zone", "input.data_zone", "input.purpose", Map.of());
 
     /** Wave A's lines with requests, metrics and policy decisions in the tools' forms; the rest as they are. */
