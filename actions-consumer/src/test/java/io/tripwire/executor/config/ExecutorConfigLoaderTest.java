@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tripwire.executor.TestActions;
+import io.tripwire.executor.handler.ArgvTemplate;
 import io.tripwire.schemas.ActionType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,6 +80,32 @@ class ExecutorConfigLoaderTest {
         for (ActionType t : ActionType.values()) {
             assertThat(c.handlerFor(t).isPresent()).as(t.name()).isEqualTo(t != ActionType.UNKNOWN);
         }
+    }
+
+    @Test
+    void theShippedRollbackUndoesTheStepOfTheRegionTheActionNames() throws Exception {
+        // SPEC 3 (issue 26): ROLLBACK_LAST_STEP carries the region of the step it rolls back; the shipped handler passes it
+        // to the rollout script, which then undoes only that region's step
+        ExecutorConfig c = new ExecutorConfigLoader(Map.of("TRIPWIRE_EXECUTOR_TRUST_PUBLIC_KEYS", key.toString())).load(SHIPPED);
+        HandlerSpec.Command rollback = (HandlerSpec.Command) c.handlerFor(ActionType.ROLLBACK_LAST_STEP).orElseThrow();
+        ArgvTemplate t = ArgvTemplate.parse(rollback.argv());
+        List<String> regional = t.expand(TestActions.unsigned("TENANT_004", ActionType.ROLLBACK_LAST_STEP, null,
+                Map.of("to", "2", "region", "eu-west-1")));
+        assertThat(regional).endsWith("--to", "2", "--region", "eu-west-1");
+        assertThat(run(regional)).isEqualTo("would roll back tenant TENANT_004 in eu-west-1 to 2% (idempotency key A-1)");
+        // a step that named no region: the script rolls back the tenant's last step wherever it was
+        List<String> anywhere = t.expand(TestActions.unsigned("TENANT_004", ActionType.ROLLBACK_LAST_STEP, null, Map.of("to", "2")));
+        assertThat(run(anywhere)).isEqualTo("would roll back tenant TENANT_004 to 2% (idempotency key A-1)");
+    }
+
+    private static String run(List<String> argv) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        pb.environment().put("ACTION_ID", "A-1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
     }
 
     @Test

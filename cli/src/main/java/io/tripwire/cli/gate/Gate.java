@@ -68,8 +68,14 @@ public final class Gate {
      * @param confidence   of the availability test, e.g. 0.95
      * @param priorStrength of the availability test's e-value (SPEC 3 "Significance")
      * @param latencyMs    thresholds by op, percentile (95, 99) -> milliseconds; absent: not checked
+     * @param cacheHit     the warm-up floor of {@link CacheHitCheck} ({@code --cache-hit}); null: not checked
+     * @param cacheMetric  the metric of the cache hit ratio series, e.g. cache_hit_ratio
      */
-    public record Settings(String tenant, Duration window, double slo, double confidence, double priorStrength, Map<Op, Map<Integer, Double>> latencyMs) {
+    public record Settings(String tenant, Duration window, double slo, double confidence, double priorStrength, Map<Op, Map<Integer, Double>> latencyMs,
+                           Double cacheHit, String cacheMetric) {
+        public Settings(String tenant, Duration window, double slo, double confidence, double priorStrength, Map<Op, Map<Integer, Double>> latencyMs) {
+            this(tenant, window, slo, confidence, priorStrength, latencyMs, null, "cache_hit_ratio");
+        }
     }
 
     private Gate() {
@@ -90,6 +96,9 @@ public final class Gate {
         List<Check> checks = new ArrayList<>();
         checks.add(availability(s, mine));
         checks.addAll(latency(s, mine));
+        if (s.cacheHit() != null) {
+            checks.add(CacheHitCheck.check(s.cacheMetric(), s.cacheHit(), mine));
+        }
         checks.add(fired(actions));
         checks.add(holds(actions, mine, to));
         Verdict v = checks.stream().anyMatch(c -> c.verdict() == Verdict.FAIL) ? Verdict.FAIL
@@ -251,7 +260,7 @@ public final class Gate {
         return new java.math.BigDecimal(v * 100).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString() + "%";
     }
 
-    private static String num(double v) {
+    static String num(double v) {
         if (v != 0 && Math.abs(v) < 1e-4) {
             return String.format(Locale.ROOT, "%.2g", v);
         }

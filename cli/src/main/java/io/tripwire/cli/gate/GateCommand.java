@@ -12,6 +12,7 @@ import io.tripwire.engine.replay.ReplayInput;
 import io.tripwire.engine.replay.TopicReplay;
 import io.tripwire.engine.rules.Rules;
 import io.tripwire.engine.tripwires.LatencyTripwire;
+import io.tripwire.engine.tripwires.MetricThresholdTripwire;
 import io.tripwire.schemas.Op;
 import io.tripwire.signing.ActionSigner;
 import io.tripwire.signing.Ed25519Keys;
@@ -40,7 +41,7 @@ import java.util.concurrent.Callable;
                 + "(PASS only when the data show the SLO is met, FAIL when they show it is missed, INCONCLUSIVE when a handful of "
                 + "requests shows neither); READ/WRITE p95 (and p99 when given) overall and on every UTC day; tripwires fired "
                 + "in the window (a replay of its events); holds still open at its end (a residency hold without an override, a "
-                + "ramp freeze in force). Same events in, same verdict out: give --at to pin the window.",
+                + "ramp freeze in force); with --cache-hit, the cache warm-up (each hit ratio series' minimum). Same events in, same verdict out: give --at to pin the window.",
             "",
             "--canary answers the soak question of a canary step instead; --autonomy the autonomy pilot's (has its simulation "
                 + "passed, may it enact, is it within 99.9%% autonomy and 0.5%% compensation?).",
@@ -49,6 +50,7 @@ import java.util.concurrent.Callable;
                 + "cluster's input topics (--bootstrap-server; the window ends by default now)."},
         footer = {"", "Examples:",
             "  ./tripwire gate --tenant TENANT_004 --window 14d --slo 0.994 --input recorded.jsonl",
+            "  ./tripwire gate --tenant TENANT_004 --window 14d --slo 0.994 --cache-hit 0.92 --bootstrap-server broker:9092   # warm?",
             "  ./tripwire gate --tenant TENANT_005 --window 14d --slo 0.994 --bootstrap-server broker:9092 \\",
             "      --schema-registry-url http://registry:8081 --json",
             "  ./tripwire gate --canary --tenant TENANT_004 --window 1d --bootstrap-server broker:9092   # between ramp steps",
@@ -89,6 +91,12 @@ public final class GateCommand implements Callable<Integer> {
 
     @Option(names = "--write-p99", paramLabel = "MS", converter = MillisConverter.class, description = "WRITE p99 limit; not checked unless given.")
     Double writeP99;
+
+    @Option(names = "--cache-hit", paramLabel = "RATIO", description = {"The packet's warm-up check before a wave, e.g. 0.92: "
+            + "the minimum of each cache hit ratio series (the cache-hit rule's metric, cache_hit_ratio) over the window and on "
+            + "every UTC day must be at least RATIO. FAIL names the worst series, its minimum and when; INCONCLUSIVE when the "
+            + "window holds no sample. Not checked unless given."})
+    Double cacheHit;
 
     @Option(names = "--input", paramLabel = "FILE.jsonl", description = "File mode: events in the JSON-lines form (repeatable).")
     List<Path> inputs = new ArrayList<>();
@@ -161,6 +169,9 @@ public final class GateCommand implements Callable<Integer> {
         if (slo != null && !(slo > 0 && slo < 1) || confidence != null && !(confidence > 0 && confidence < 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--slo and --confidence must be between 0 and 1 (exclusive)");
         }
+        if (cacheHit != null && !(cacheHit > 0 && cacheHit <= 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--cache-hit must be a ratio in (0, 1], e.g. 0.92, got " + cacheHit);
+        }
         if (priorStrength != null && !(priorStrength > 0 && Double.isFinite(priorStrength))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--prior-strength must be a number > 0, got " + priorStrength);
         }
@@ -170,9 +181,9 @@ public final class GateCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "give --canary or --autonomy, not both");
             }
             if (slo != null || confidence != null || priorStrength != null || readP95 != null || writeP95 != null || readP99 != null
-                    || writeP99 != null) {
+                    || writeP99 != null || cacheHit != null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--slo, --confidence, --prior-strength and the latency limits "
-                        + "are the readiness checks'; --autonomy takes its thresholds and guard from the rules "
+                        + "and --cache-hit are the readiness checks'; --autonomy takes its thresholds and guard from the rules "
                         + "(e.g. --set tripwires.simulation-delta.prior-strength=200)");
             }
             try {
@@ -180,6 +191,8 @@ public final class GateCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
+        } else if (canary && cacheHit != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--cache-hit is a readiness check; --canary answers the soak question");
         } else if (spec.commandLine().getParseResult().hasMatchedOption("--check")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--check goes with --autonomy");
         }
@@ -191,7 +204,7 @@ public final class GateCommand implements Callable<Integer> {
         Duration read = autonomy ? window.plus(AutonomyGate.autonomyWindow(r)) : window;
         Gate.Settings settings = new Gate.Settings(tenant, window, slo != null ? slo : r.sloOf(r.defaultService()),
                 confidence != null ? confidence : Double.isNaN(r.confidence()) ? 0.95 : r.confidence(),
-                priorStrength != null ? priorStrength : r.priorStrength(), limits(r));
+                priorStrength != null ? priorStrength : r.priorStrength(), limits(r), cacheHit, cacheMetric(r));
         ReplayInput input;
         Instant to = at;
         try {
@@ -241,6 +254,12 @@ public final class GateCommand implements Callable<Integer> {
         }
         out.flush();
         return result.exitCode();
+    }
+
+    /** The metric of the cache-hit rule (a metric-threshold row watching a hit ratio from below), else cache_hit_ratio. */
+    private static String cacheMetric(Rules r) {
+        return r.tripwires().stream().filter(t -> t instanceof MetricThresholdTripwire.Rule m && m.id().equals("cache-hit"))
+                .map(t -> ((MetricThresholdTripwire.Rule) t).metric()).findFirst().orElse("cache_hit_ratio");
     }
 
     private Map<Op, Map<Integer, Double>> limits(Rules r) {

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -125,5 +126,65 @@ class GateCommandTest {
         Run r = gate("--tenant", "TENANT_002", "--input", WAVE_A, "--json");
         assertThat(r.out()).containsPattern("\\{\\s*\"tenant\" : \"TENANT_002\",\\s*\"from\" : [^,]+,\\s*\"to\" : [^,]+,\\s*\"verdict\"")
                 .containsPattern("\\{\\s*\"check\" : \"availability\",\\s*\"verdict\" : \"\\w+\",\\s*\"figure\" : \"[^\"]*\",\\s*\"rule\"");
+    }
+
+    /** The minimum value and its time of one tenant's cache_hit_ratio samples in [from, to), read from the file itself. */
+    private static String[] lowest(String tenant, String from, String to) throws Exception {
+        double min = Double.POSITIVE_INFINITY;
+        String at = null;
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(Path.of(WAVE_A))) {
+            JsonNode e = json.readTree(line);
+            String ts = e.get("ts").asText();
+            if (e.get("type").asText().equals("metric") && e.get("name").asText().equals("cache_hit_ratio")
+                    && e.get("tenant").asText().equals(tenant) && ts.compareTo(from) >= 0 && ts.compareTo(to) < 0 && e.get("value").asDouble() < min) {
+                min = e.get("value").asDouble();
+                at = ts;
+            }
+        }
+        return new String[] {String.valueOf(min), at};
+    }
+
+    @Test
+    void theWarmUpCheckFailsACacheThatDippedUnderTheFloorAndPassesOneThatStayedWarm() throws Exception {
+        // TENANT_004's cold cache, 10:05-10:17 (test-data/README.md): the window's minimum is under 0.92
+        Run cold = gate("--tenant", "TENANT_004", "--window", "14d", "--slo", "0.994", "--cache-hit", "0.92", "--input", WAVE_A, "--json");
+        JsonNode check = checkNamed(cold, "cache hit");
+        String[] low = lowest("TENANT_004", "2025-10-06T10:00:00Z", "2025-10-06T11:00:00Z");
+        assertThat(check.get("verdict").asText()).isEqualTo("FAIL");
+        assertThat(Double.parseDouble(low[0])).isLessThan(0.92);
+        JsonNode series = check.get("figures").get("series").get(0);
+        assertThat(series.get("series").asText()).isEqualTo("cache_hit_ratio{cache=\"api-read\"}");
+        assertThat(series.get("min").asDouble()).isEqualTo(Double.parseDouble(low[0]));
+        assertThat(Instant.parse(series.get("minAt").asText())).isEqualTo(Instant.parse(low[1]));
+        assertThat(series.get("minByDay").get("2025-10-06").asDouble()).isEqualTo(Double.parseDouble(low[0]));
+        assertThat(series.get("samples").asLong()).isEqualTo(120);
+
+        // the same tenant from 10:20, when its cache had warmed: the check passes (the gate still fails on the incident)
+        Run warm = gate("--tenant", "TENANT_004", "--at", "2025-10-06T11:00:00Z", "--window", "40m", "--slo", "0.994", "--cache-hit", "0.92",
+                "--input", WAVE_A);
+        String[] warmLow = lowest("TENANT_004", "2025-10-06T10:20:00Z", "2025-10-06T11:00:00Z");
+        assertThat(Double.parseDouble(warmLow[0])).isGreaterThanOrEqualTo(0.92);
+        assertThat(warm.out()).as(warm.err()).containsPattern("PASS\\s+cache hit\\s+cache_hit_ratio\\{cache=\"api-read\"\\} min "
+                + java.util.regex.Pattern.quote(warmLow[0]) + " at " + java.util.regex.Pattern.quote(Instant.parse(warmLow[1]).toString())
+                + " \\(80 samples; 0 of 1 days under 0.92\\)").contains("rule: every cache_hit_ratio sample >= 0.92");
+
+        // a tenant that reports no cache hit ratio has not shown its cache is warm; without --cache-hit there is no such check
+        Run none = gate("--tenant", "TENANT_003", "--slo", "0.994", "--cache-hit", "0.92", "--input", WAVE_A);
+        assertThat(none.out()).containsPattern("INCONCLUSIVE\\s+cache hit\\s+no cache_hit_ratio samples in the window");
+        assertThat(gate("--tenant", "TENANT_004", "--slo", "0.994", "--input", WAVE_A).out()).doesNotContain("cache hit");
+        Run bad = gate("--tenant", "TENANT_004", "--cache-hit", "92", "--input", WAVE_A);
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--cache-hit must be a ratio in (0, 1], e.g. 0.92, got 92.0");
+        assertThat(gate("--tenant", "TENANT_004", "--canary", "--cache-hit", "0.92", "--input", WAVE_A).exit()).isEqualTo(2);
+    }
+
+    private static JsonNode checkNamed(Run r, String name) throws Exception {
+        for (JsonNode c : new ObjectMapper().readTree(r.out()).get("checks")) {
+            if (c.get("check").asText().equals(name)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no check " + name + " in " + r.out() + r.err());
     }
 }
