@@ -159,6 +159,10 @@ class RulesLoaderTest {
         Rules r = LOADER.load(SHIPPED, List.of("tripwires.autonomy-rate.enabled=false"), Map.of());
         assertThat(r.rule("autonomy-rate")).isNull();
         assertThat(r.tripwires()).hasSize(18);
+        // the pilot's enactment requirement, off from the environment for users who gate enactment elsewhere (issue 24)
+        Rules off = LOADER.load(SHIPPED, List.of(), Map.of("TRIPWIRE_RULES_TRIPWIRES_UNAPPROVED_ENACT_ENABLED", "false"));
+        assertThat(off.rule("unapproved-enact")).isNull();
+        assertThat(LOADER.load(SHIPPED, List.of(), Map.of()).rule("unapproved-enact")).isNotNull();
     }
 
     @Test
