@@ -16,11 +16,14 @@ import org.apache.avro.specific.SpecificRecord;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The autonomy pilot's loop for one tenant over a window (issue 24): what the gate
@@ -38,7 +41,8 @@ import java.util.TreeMap;
  *   honoured ones with who, key id, when and what ended them, and refused ones with why. An approval
  *   given before {@code from} that was still in force at {@code from} is listed too, when the events
  *   and actions passed in reach back to it (a gate that replays a warm-up before its window);</li>
- *   <li>the loop's tripwires that fired (actions by tripwire and action).</li>
+ *   <li>the loop's tripwires that fired (action records by tripwire and action, in the order of
+ *   {@link #LOOP_TRIPWIRES}, then of firing).</li>
  * </ul>
  * Deterministic: the same events and actions give the same review.
  */
@@ -153,7 +157,7 @@ public record PilotReview(String tenant, Instant from, Instant to, Ratio simulat
         }
         // honoured approvals, each until the first BLOCK_ENACT or THROTTLE_AUTONOMY after it, or the next approval;
         // those of the window, and an earlier one still in force at its start
-        approvalsSent.sort(java.util.Comparator.comparing(HumanOverride::getTs));
+        approvalsSent.sort(Comparator.comparing(HumanOverride::getTs));
         List<HumanOverride> honoured = approvalsSent.stream().filter(o -> !refused.contains(o.getApprovalTokenId() + "@" + o.getTs())).toList();
         List<Approval> approvals = new ArrayList<>();
         for (int i = 0; i < honoured.size(); i++) {
@@ -171,10 +175,14 @@ public record PilotReview(String tenant, Instant from, Instant to, Ratio simulat
                     end == null ? null : end.getFiredAt(), end == null ? null : end.getTripwire() + " " + end.getAction(),
                     end == null ? next : null));
         }
-        Map<String, Long> loop = new TreeMap<>();
-        for (TripwireAction a : mine) {
-            if (LOOP_TRIPWIRES.contains(a.getTripwire())) {
-                loop.merge(a.getTripwire() + " " + a.getAction(), 1L, Long::sum);
+        // in the order a review lists them: by LOOP_TRIPWIRES, then each tripwire's actions in firing order
+        // (not Map.copyOf, whose order changes from run to run)
+        Map<String, Long> loop = new LinkedHashMap<>();
+        for (String tripwire : LOOP_TRIPWIRES) {
+            for (TripwireAction a : mine) {
+                if (a.getTripwire().equals(tripwire)) {
+                    loop.merge(a.getTripwire() + " " + a.getAction(), 1L, Long::sum);
+                }
             }
         }
         AutonomyRatioTripwire.Rule simRule = ratioRule(rules, AutonomyMode.SIMULATE, "compensated", "simulation-delta");
@@ -184,7 +192,27 @@ public record PilotReview(String tenant, Instant from, Instant to, Ratio simulat
                 ratio("simulation delta", AutonomyMode.SIMULATE, sim[2], sim[0], simRule, 0.005, true, rules.minEvents()),
                 ratio("autonomy rate", AutonomyMode.ENACT, enact[1], enact[0], rateRule, 0.999, false, rules.minEvents()),
                 ratio("compensation rate", AutonomyMode.ENACT, enact[2], enact[0], compRule, 0.005, true, rules.minEvents()),
-                hitl, List.copyOf(approvals), List.copyOf(refusals), Map.copyOf(loop));
+                hitl, List.copyOf(approvals), List.copyOf(refusals), Collections.unmodifiableMap(loop));
+    }
+
+    /**
+     * The review of each tenant with autonomy decisions in {@code [from, to)}, by tenant name: the pilot
+     * sections of the report and of the evidence bundle.
+     */
+    public static List<PilotReview> ofTenants(Instant from, Instant to, List<? extends SpecificRecord> events,
+                                              List<TripwireAction> actions, Rules rules) {
+        Set<String> tenants = new TreeSet<>();
+        for (SpecificRecord e : events) {
+            if (e instanceof AutonomyDecision d && in(d.getTs(), from, to)) {
+                tenants.add(d.getTenant());
+            }
+        }
+        return tenants.stream().map(t -> of(t, from, to, events, actions, rules)).toList();
+    }
+
+    /** Whether a review reads this input event (autonomy decisions, human overrides): what a replay keeps for it. */
+    public static boolean reads(SpecificRecord event) {
+        return event instanceof AutonomyDecision || event instanceof HumanOverride;
     }
 
     /** The id whose signed overrides are approvals to enact: the unapproved-enact rule's approved-by, else simulation-delta. */

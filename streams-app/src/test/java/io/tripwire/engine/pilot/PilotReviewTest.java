@@ -72,6 +72,9 @@ class PilotReviewTest {
         });
         assertThat(r.loopActions()).containsEntry("autonomy-compensation THROTTLE_AUTONOMY", 1L).containsEntry("autonomy-rate ALERT", 1L)
                 .doesNotContainKey("unapproved-enact THROTTLE_AUTONOMY");
+        // listed as a review reads them, the same on every run: the loop's tripwires in order, each one's actions as they fired
+        assertThat(r.loopActions().keySet()).containsExactly("autonomy-compensation THROTTLE_AUTONOMY",
+                "autonomy-compensation ENTER_SIMULATE", "autonomy-rate ALERT");
     }
 
     @Test
@@ -92,7 +95,8 @@ class PilotReviewTest {
         assertThat(r.simulationDelta().verdict()).isEqualTo(PilotReview.Verdict.NA);
         assertThat(r.autonomyRate().n()).isEqualTo(6);
         assertThat(r.autonomyRate().verdict()).isEqualTo(PilotReview.Verdict.INCONCLUSIVE);
-        assertThat(r.loopActions()).containsEntry("unapproved-enact THROTTLE_AUTONOMY", 1L).containsEntry("unapproved-enact AUDIT_EVENT", 1L);
+        assertThat(r.loopActions()).containsExactly(java.util.Map.entry("unapproved-enact THROTTLE_AUTONOMY", 1L),
+                java.util.Map.entry("unapproved-enact ENTER_SIMULATE", 1L), java.util.Map.entry("unapproved-enact AUDIT_EVENT", 1L));
         // a window that ends before 10:45 sees none of it
         PilotReview before = PilotReview.of("TENANT_003", FROM, Instant.parse("2025-10-06T10:45:00Z"), events, out.actions(), Engines.rules());
         assertThat(before.autonomyRate().verdict()).isEqualTo(PilotReview.Verdict.NA);
