@@ -168,7 +168,7 @@ public final class FileReplay {
             List<ReplayOutput.DeadLetter> dead = new ArrayList<>(rejected);
             dead.addAll(out.deadLetters());
             dead.sort(java.util.Comparator.comparingLong(ReplayOutput.DeadLetter::line));
-            return new ReplayOutput(out.actions(), out.signals(), dead, out.eventsRead(), out.kpis());
+            return out.withDeadLetters(dead);
         }
     }
 

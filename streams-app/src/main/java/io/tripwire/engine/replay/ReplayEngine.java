@@ -1,5 +1,6 @@
 package io.tripwire.engine.replay;
 
+import io.tripwire.engine.pilot.PilotReview;
 import io.tripwire.engine.rules.Rules;
 import io.tripwire.engine.topology.StoreNames;
 import io.tripwire.engine.tripwires.CanaryJudgement;
@@ -30,6 +31,7 @@ public final class ReplayEngine implements AutoCloseable {
     private final List<String> signalLog = new ArrayList<>();
     private final List<ReplayOutput.DeadLetter> deadLetterLog = new ArrayList<>();
     private final io.tripwire.engine.report.Kpis kpis = new io.tripwire.engine.report.Kpis();
+    private final List<SpecificRecord> pilotLog = new ArrayList<>();
     private long events;
 
     /** The processor driven directly, the wall clock starting now (future-skew check, stale warnings). */
@@ -89,6 +91,9 @@ public final class ReplayEngine implements AutoCloseable {
         });
         if (!refused[0]) {
             kpis.add(event);
+            if (PilotReview.reads(event)) {
+                pilotLog.add(event);
+            }
         }
     }
 
@@ -125,7 +130,8 @@ public final class ReplayEngine implements AutoCloseable {
     }
 
     public ReplayOutput output() {
-        return new ReplayOutput(List.copyOf(actionLog), List.copyOf(signalLog), List.copyOf(deadLetterLog), events, kpis);
+        return new ReplayOutput(List.copyOf(actionLog), List.copyOf(signalLog), List.copyOf(deadLetterLog), events, kpis,
+                List.copyOf(pilotLog));
     }
 
     @Override

@@ -57,6 +57,6 @@ public record ReplayInput(List<Event> events, List<ReplayOutput.DeadLetter> reje
         ReplayOutput out = engine.output();
         List<ReplayOutput.DeadLetter> dead = new ArrayList<>(out.deadLetters());
         dead.sort(Comparator.comparingLong(ReplayOutput.DeadLetter::line));
-        return new ReplayOutput(out.actions(), out.signals(), dead, out.eventsRead(), out.kpis());
+        return out.withDeadLetters(dead);
     }
 }

@@ -371,7 +371,7 @@ public final class TopicReplay {
             List<ReplayOutput.DeadLetter> dead = new ArrayList<>(refused.stream().map(Refused::deadLetter).toList());
             dead.addAll(out.deadLetters());
             progress.update("replaying", plan.total(), plan.total());
-            return new Replayed(new ReplayOutput(out.actions(), out.signals(), dead, out.eventsRead(), out.kpis()), plan.missing(),
+            return new Replayed(out.withDeadLetters(dead), plan.missing(),
                     reading.scanned, events, refused.size(), offsetRanges(plan.starts(), plan.ends()), true);
         }
     }
