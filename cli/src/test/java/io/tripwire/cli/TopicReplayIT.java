@@ -168,6 +168,19 @@ class TopicReplayIT {
         assertThat(lines(dir.resolve("dead-letter.jsonl"))).extracting(TopicReplayIT::reason)
                 .containsExactly("override-simulation-not-passed", "override-unsigned", "override-token-reused");
         assertThat(Files.readString(dir.resolve("report.html"))).contains("<svg");
+        // the autonomy pilot's reviews in the report, from the autonomy decisions and overrides the replay kept
+        assertThat(pilotReviews(dir.resolve("report.html"))).hasSize(3).isEqualTo(pilotReviews(fileReplay.resolve("report.html")));
+    }
+
+    /** The report's autonomy pilot reviews, each from its heading to the end of its table of the loop's firings. */
+    private static List<String> pilotReviews(Path report) throws Exception {
+        Matcher m = Pattern.compile("<h3 id=\"pilot-\\d+\">.*?<table class=\"pilot-loop\".*?</table>", Pattern.DOTALL)
+                .matcher(Files.readString(report));
+        List<String> out = new ArrayList<>();
+        while (m.find()) {
+            out.add(m.group());
+        }
+        return out;
     }
 
     @Test

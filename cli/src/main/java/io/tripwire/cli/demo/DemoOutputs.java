@@ -1,12 +1,15 @@
 package io.tripwire.cli.demo;
 
+import io.tripwire.engine.pilot.PilotReview;
 import io.tripwire.engine.replay.FileReplay;
 import io.tripwire.engine.replay.ReplayOutput;
+import io.tripwire.engine.report.Kpis;
 import io.tripwire.engine.report.ReportWriter;
 import io.tripwire.engine.rules.Rules;
 import io.tripwire.json.JsonForm;
 import io.tripwire.schemas.ActionResult;
 import io.tripwire.schemas.TripwireAction;
+import org.apache.avro.specific.SpecificRecord;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -27,11 +30,17 @@ final class DemoOutputs {
     private DemoOutputs() {
     }
 
-    /** The live run as a replay output: actions in firing order (stable across partitions), signals and dead letters as read. */
-    static ReplayOutput asReplayOutput(LiveFeed.Snapshot seen, long eventsPlayed) {
+    /**
+     * The live run as a replay output: actions in firing order (stable across partitions), signals and dead letters as read,
+     * and, for the report's pilot review, the autonomy decisions and overrides of the events played. Those are what was sent,
+     * not what the engine counted: the review tells refused approvals by their AUDIT_EVENT, as it does in a replay.
+     */
+    static ReplayOutput asReplayOutput(LiveFeed.Snapshot seen, Scenario scenario, long eventsPlayed) {
         List<TripwireAction> actions = new ArrayList<>(seen.actions());
         actions.sort(Comparator.comparing(TripwireAction::getFiredAt));
-        return new ReplayOutput(actions, seen.signals(), seen.deadLetters(), eventsPlayed);
+        List<SpecificRecord> pilot = scenario.events().subList(0, (int) Math.min(eventsPlayed, scenario.events().size())).stream()
+                .map(Scenario.Event::record).filter(PilotReview::reads).toList();
+        return new ReplayOutput(actions, seen.signals(), seen.deadLetters(), eventsPlayed, new Kpis(), pilot);
     }
 
     static void write(ReplayOutput live, List<ActionResult> results, Rules rules, Path dir, String title) throws IOException {

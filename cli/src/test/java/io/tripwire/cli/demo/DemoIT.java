@@ -82,7 +82,12 @@ class DemoIT {
                 .isNotNull()
                 .extracting(ActionResult::getStatus).isIn(ResultStatus.DRY_RUN, ResultStatus.EXECUTED));
 
-        assertThat(Files.readString(out.resolve("report.html"))).contains("<svg");
+        String report = Files.readString(out.resolve("report.html"));
+        assertThat(report).contains("<svg");
+        // the autonomy pilot's review, from the decisions and overrides played: TENANT_001's refused and honoured approvals
+        assertThat(report).contains("<a href=\"#pilot-1\">pilot review</a>", "211 of 214 enacted ops autonomous (98.60%)",
+                "refused: override of simulation-delta by pilot-lead@example.org (token CHG-PILOT-0) refused, override-simulation-not-passed",
+                "<td>CHG-PILOT-1</td>", "honoured; ended at 2025-10-06 10:35:05 UTC by autonomy-compensation THROTTLE_AUTONOMY");
     }
 
     private int lastExit = -1;

@@ -6,11 +6,17 @@ final class ReportStyle {
     private ReportStyle() {
     }
 
-    /** The stylesheet; {@code canary}: with the canary charts' stage boundaries (a page without them keeps its bytes). */
-    static String css(boolean canary) {
+    /**
+     * The stylesheet; {@code canary}: with the canary charts' stage boundaries, {@code pilot}: with the
+     * pilot reviews' verdicts (a page without them keeps its bytes).
+     */
+    static String css(boolean canary, boolean pilot) {
         StringBuilder b = new StringBuilder(CSS);
         if (canary) {
             b.append(CANARY_CSS);
+        }
+        if (pilot) {
+            b.append(PILOT_CSS);
         }
         for (Severity s : Severity.values()) {
             String sev = ".sev-" + s.css;
@@ -86,5 +92,14 @@ final class ReportStyle {
             svg.chart .stage text{font-size:11px;font-weight:600;fill:#444;paint-order:stroke;stroke:#fff;stroke-width:3px}
             .swatch.stage{width:0;border-left:2px dashed #444;border-radius:0;background:none}
             figcaption .note{font-weight:400;font-size:12px}
+            """;
+
+    /** The pilot review's verdicts: PASS green, FAIL red, INCONCLUSIVE amber, n/a grey. */
+    private static final String PILOT_CSS = """
+            .badge.verdict-pass{background:#2e7d32}
+            .badge.verdict-fail{background:#c62828}
+            .badge.verdict-inconclusive{background:#b26a00}
+            .badge.verdict-na{background:#757575}
+            table.pilot td.num{white-space:nowrap}
             """;
 }

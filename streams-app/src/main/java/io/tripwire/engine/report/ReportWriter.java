@@ -1,15 +1,19 @@
 package io.tripwire.engine.report;
 
+import io.tripwire.engine.pilot.PilotReview;
 import io.tripwire.engine.replay.ReplayOutput;
 import io.tripwire.engine.report.Downsampler.Point;
 import io.tripwire.engine.report.SvgChart.XRange;
 import io.tripwire.engine.rules.Rules;
+import io.tripwire.schemas.AutonomyDecision;
 import io.tripwire.schemas.TripwireAction;
+import org.apache.avro.specific.SpecificRecord;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Collections;
@@ -32,7 +36,8 @@ import java.util.TreeSet;
  * and scope with its tripwires' thresholds dashed and a marker per related action (a canary key's
  * e-value on a log axis, with the tenant's canary stages: {@link CanaryCharts}), an events strip
  * for actions of tripwires with no signal (policy denies, ramp freeze, ingest errors), and the
- * tenant's actions in firing order. Last, the dead letters. Each line is thinned to at most
+ * tenant's actions in firing order; a tenant with autonomy decisions has the pilot's weekly review
+ * first ({@link PilotSection}). Last, the dead letters. Each line is thinned to at most
  * {@value #MAX_POINTS} points, keeping each bucket's low and high, so the page stays small.
  */
 public final class ReportWriter {
@@ -86,20 +91,24 @@ public final class ReportWriter {
         tenants.addAll(actionsByTenant.keySet());
         // the canary charts' styles and legend only where there are some: other pages stay as they were
         boolean canary = points.stream().anyMatch(p -> p.signal().equals(SignalNames.CANARY_E_WORSE));
+        // likewise the pilot reviews' styles, for tenants with autonomy decisions
+        Map<String, PilotReview> pilots = new TreeMap<>();
+        pilotReviews(out, rules, points).forEach(r -> pilots.put(r.tenant(), r));
+        tenants.addAll(pilots.keySet());
 
         StringBuilder b = new StringBuilder(64 * 1024);
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>").append(Html.esc(title)).append("</title><style>\n").append(ReportStyle.css(canary))
+                .append("<title>").append(Html.esc(title)).append("</title><style>\n").append(ReportStyle.css(canary, !pilots.isEmpty()))
                 .append("</style></head><body>\n");
-        header(b, out, title, points, unreadable, tenants, actionsByTenant, canary);
+        header(b, out, title, points, unreadable, tenants, actionsByTenant, canary, pilots.keySet());
         kpisAndTimeline(b, out, rules, points);
         ThresholdLines thresholds = new ThresholdLines(rules);
         int index = 0;
         for (String tenant : tenants) {
             index++;
             tenant(b, index, tenant, pointsByTenant.getOrDefault(tenant, List.of()),
-                    actionsByTenant.getOrDefault(tenant, List.of()), thresholds);
+                    actionsByTenant.getOrDefault(tenant, List.of()), thresholds, pilots.get(tenant));
         }
         b.append("<h2 id=\"dead-letters\">Dead letters (").append(out.deadLetters().size()).append(")</h2>\n");
         b.append(ReportTables.deadLetters(out.deadLetters()));
@@ -107,7 +116,8 @@ public final class ReportWriter {
     }
 
     private static void header(StringBuilder b, ReplayOutput out, String title, List<SignalPoint> points, int unreadable,
-                               Set<String> tenants, Map<String, List<TripwireAction>> actionsByTenant, boolean canary) {
+                               Set<String> tenants, Map<String, List<TripwireAction>> actionsByTenant, boolean canary,
+                               Set<String> pilots) {
         long[] span = span(points, out.actions());
         b.append("<header><h1>").append(Html.esc(title)).append("</h1><p class=\"meta\">");
         if (span[0] <= span[1]) {
@@ -132,7 +142,8 @@ public final class ReportWriter {
             index++;
             int n = actionsByTenant.getOrDefault(tenant, List.of()).size();
             b.append("<li><a href=\"#tenant-").append(index).append("\">").append(Html.esc(tenant)).append("</a> (")
-                    .append(n).append(n == 1 ? " action" : " actions").append(")</li>");
+                    .append(n).append(n == 1 ? " action" : " actions")
+                    .append(pilots.contains(tenant) ? ", <a href=\"#pilot-" + index + "\">pilot review</a>" : "").append(")</li>");
         }
         b.append("<li><a href=\"#dead-letters\">Dead letters</a></li></ul></nav></header>\n");
     }
@@ -157,8 +168,11 @@ public final class ReportWriter {
     }
 
     private static void tenant(StringBuilder b, int index, String tenant, List<SignalPoint> points,
-                               List<TripwireAction> actions, ThresholdLines thresholds) {
+                               List<TripwireAction> actions, ThresholdLines thresholds, PilotReview pilot) {
         b.append("<section class=\"tenant\" id=\"tenant-").append(index).append("\"><h2>").append(Html.esc(tenant)).append("</h2>\n");
+        if (pilot != null) {
+            b.append(PilotSection.html(pilot, index, actions)); // the week's verdict before the charts behind it
+        }
         Map<ChartKey, List<Point>> series = new TreeMap<>(Comparator.comparingInt((ChartKey k) -> order(k.signal))
                 .thenComparing(ChartKey::signal).thenComparing(ChartKey::scope));
         for (SignalPoint p : points) {
@@ -212,6 +226,24 @@ public final class ReportWriter {
         b.append("<h3>Actions (").append(actions.size()).append(")</h3>");
         b.append(actions.isEmpty() ? "<p class=\"note\">No tripwire fired for this tenant.</p>" : ReportTables.actions(actions));
         b.append("</section>\n");
+    }
+
+    /**
+     * The autonomy pilot's review of each tenant with autonomy decisions ({@link PilotReview}), over the whole
+     * replay: from its first signal, action or pilot event to its last.
+     */
+    private static List<PilotReview> pilotReviews(ReplayOutput out, Rules rules, List<SignalPoint> points) {
+        if (out.pilotEvents().stream().noneMatch(e -> e instanceof AutonomyDecision)) {
+            return List.of();
+        }
+        long[] span = span(points, out.actions());
+        for (SpecificRecord e : out.pilotEvents()) {
+            long ts = ((Instant) e.get(e.getSchema().getField("ts").pos())).toEpochMilli();
+            span[0] = Math.min(span[0], ts);
+            span[1] = Math.max(span[1], ts);
+        }
+        return PilotReview.ofTenants(Instant.ofEpochMilli(span[0]), Instant.ofEpochMilli(span[1] + 1), out.pilotEvents(), out.actions(),
+                rules);
     }
 
     /** First and last event time of the points and actions; {MAX, MIN} when there are none. */

@@ -47,6 +47,9 @@ class ReportChromiumTest {
         assertThat(count(dom, "<svg class=\"chart\"")).isEqualTo(count(page, "<svg class=\"chart\"")).isGreaterThanOrEqualTo(12);
         assertThat(count(dom, "<polyline class=\"series\"")).isEqualTo(count(page, "<polyline class=\"series\""));
         assertThat(count(dom, "<g class=\"marker ")).isEqualTo(count(page, "<g class=\"marker "));
+        // the autonomy pilot's review of the tenant with autonomy decisions, its three tables and its verdicts
+        assertThat(count(dom, "<table class=\"pilot")).isEqualTo(count(page, "<table class=\"pilot")).isEqualTo(3);
+        assertThat(count(dom, "<span class=\"badge verdict-")).isEqualTo(count(page, "<span class=\"badge verdict-")).isEqualTo(3);
         assertThat(dom).contains("read-latency 350 ms", "<h2>TENANT_004</h2>")
                 .contains("&lt;script&gt;alert(\"T&amp;J's\")&lt;/script&gt;") // the hostile tenant is text
                 .doesNotContainIgnoringCase("<script");

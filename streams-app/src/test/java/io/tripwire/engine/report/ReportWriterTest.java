@@ -247,7 +247,7 @@ class ReportWriterTest {
             assertThat(href.group(1)).startsWith("#");
             links++;
         }
-        assertThat(links).isEqualTo(5); // four tenants and the dead letters
+        assertThat(links).isEqualTo(6); // four tenants, TENANT_001's autonomy pilot review and the dead letters
     }
 
     @Test
