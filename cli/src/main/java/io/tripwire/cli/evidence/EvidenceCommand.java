@@ -6,11 +6,13 @@ import io.tripwire.cli.InstantConverter;
 import io.tripwire.cli.ProgressBar;
 import io.tripwire.cli.RulesOptions;
 import io.tripwire.cli.TopicOptions;
+import io.tripwire.engine.pilot.PilotReview;
 import io.tripwire.engine.replay.FileReplay;
 import io.tripwire.engine.replay.ReplayInput;
 import io.tripwire.engine.replay.ReplayOutput;
 import io.tripwire.engine.replay.TopicReplay;
 import io.tripwire.engine.report.Kpis;
+import io.tripwire.engine.report.PilotSection;
 import io.tripwire.engine.report.ReportWriter;
 import io.tripwire.engine.rules.Rules;
 import io.tripwire.json.JsonForm;
@@ -52,7 +54,10 @@ import java.util.concurrent.Callable;
                 + "comparison.md/.json (sent against implied: identical, or every record missing, unexpected, different or with a "
                 + "signature that does not verify against --public-key), results.jsonl (the executor's results joined to each action), "
                 + "kpis.md/.json (per tenant: availability, error budget remaining, p95/p99, burn, autonomy %%, compensation %%, HITL "
-                + "overrides, residency incidents, tripwires fired), actions-public.pem, and manifest.json: every artifact's SHA-256 "
+                + "overrides, residency incidents, tripwires fired; then, in kpis.md, the autonomy pilot's review of each tenant with "
+                + "autonomy decisions: simulation delta, autonomy and compensation rates judged PASS/FAIL/INCONCLUSIVE, HITL overrides, "
+                + "approvals to enact and refusals, the loop's tripwires that fired), pilot.json (that review as data), "
+                + "actions-public.pem, and manifest.json: every artifact's SHA-256 "
                 + "and size, every source (topic partitions and offset ranges, or file hashes), signed with Ed25519. "
                 + "'evidence verify DIR' checks it all again. docs/evidence.md says what the bundle proves and what it does not.",
             "",
@@ -198,8 +203,12 @@ public final class EvidenceCommand implements Callable<Integer> {
         Files.writeString(out.resolve("comparison.json"), JSON.writeValueAsString(c.toMap()) + "\n");
         writeLines(out.resolve("results.jsonl"), joined(sent, results));
         List<Kpis.Row> kpis = replay.kpis().rows(r, replay.actions(), replay.signals());
-        Files.writeString(out.resolve("kpis.md"), "# KPIs " + from + " to " + to + "\n\n" + Kpis.markdown(kpis));
+        // the decision memo: the KPI table, then the autonomy pilot's review of each tenant with autonomy decisions
+        List<PilotReview> pilots = PilotReview.ofTenants(from, to, replay.pilotEvents(), replay.actions(), r);
+        Files.writeString(out.resolve("kpis.md"), "# KPIs " + from + " to " + to + "\n\n" + Kpis.markdown(kpis)
+                + PilotSection.markdown(pilots, replay.actions()));
         Files.writeString(out.resolve("kpis.json"), JSON.writeValueAsString(kpis) + "\n");
+        Files.writeString(out.resolve("pilot.json"), JSON.writeValueAsString(PilotSection.json(pilots, replay.actions())) + "\n");
         Files.copy(publicKey, out.resolve("actions-public.pem"));
         Map<String, Object> window = new LinkedHashMap<>();
         window.put("from", from.toString());
@@ -211,6 +220,9 @@ public final class EvidenceCommand implements Callable<Integer> {
         stdout.printf("  %,d events replayed, %,d actions implied, %,d sent: %s%n", replay.eventsRead(), c.implied(), c.sent(),
                 c.clean() ? "identical" : c.missing().size() + " missing, " + c.unexpected().size() + " unexpected, " + c.different().size()
                         + " different, " + c.badSignatures().size() + " bad signatures (comparison.md)");
+        if (!pilots.isEmpty()) {
+            stdout.printf("  autonomy pilot review (kpis.md, pilot.json): %s%n", PilotSection.verdicts(pilots));
+        }
         stdout.flush();
         return c.clean() ? 0 : 1;
     }

@@ -11,6 +11,9 @@ import io.tripwire.engine.topology.TopicNames;
 import io.tripwire.engine.tripwires.TripwireKinds;
 import io.tripwire.json.JsonForm;
 import io.tripwire.kafka.EmbeddedKafka;
+import io.tripwire.schemas.AutonomyDecision;
+import io.tripwire.schemas.AutonomyMode;
+import io.tripwire.schemas.AutonomyOutcome;
 import io.tripwire.schemas.Op;
 import io.tripwire.schemas.PolicyDecision;
 import io.tripwire.schemas.PolicyVerdict;
@@ -85,7 +88,10 @@ class EvidenceIT {
                 .setLatencyMs(80).setRegion(null).setRoute(null).setRequestId(null).build();
     }
 
-    /** TENANT_004 burns its budget (4 of 1,004 fail), TENANT_002 serves 2,000 clean requests, TENANT_005 is denied and not overridden. */
+    /**
+     * TENANT_004 burns its budget (4 of 1,004 fail), TENANT_002 serves 2,000 clean requests, TENANT_005 is denied and not
+     * overridden, TENANT_001's autonomy pilot simulates 150 ops and enacts 120 without an approval to enact.
+     */
     private static List<SpecificRecord> incident() {
         List<SpecificRecord> e = new ArrayList<>();
         e.add(RolloutStep.newBuilder().setTs(T0.minusSeconds(600)).setTenant("TENANT_004").setWave("A").setRegion(null)
@@ -101,6 +107,10 @@ class EvidenceIT {
         }
         e.add(PolicyDecision.newBuilder().setTs(T0.plusSeconds(30)).setTenant("TENANT_005").setOpId("ing-9").setDecision(PolicyVerdict.DENY)
                 .setPolicy("residency").setResidencyZone("eu").setDataZone("us").setPurpose(null).build());
+        for (int i = 0; i < 270; i++) {
+            e.add(AutonomyDecision.newBuilder().setTs(T0.plusSeconds(10L * i)).setTenant("TENANT_001").setOpId("op-" + i)
+                    .setMode(i < 150 ? AutonomyMode.SIMULATE : AutonomyMode.ENACT).setOutcome(AutonomyOutcome.AUTONOMOUS).build());
+        }
         e.sort(java.util.Comparator.comparing(x -> (Instant) x.get(x.getSchema().getField("ts").pos())));
         return e;
     }
@@ -158,7 +168,15 @@ class EvidenceIT {
                     dir.resolve("evidence-keys/private.pem").toString()}, topicArgs));
             assertThat(made.exit()).as(made.out()).isZero();
             assertThat(made.out()).contains(expected + " actions implied, " + expected + " sent: identical");
-            assertThat(Files.readString(b1.resolve("kpis.md"))).contains("| TENANT_004 | 1004 |", "error-budget");
+            String memo = Files.readString(b1.resolve("kpis.md"));
+            assertThat(memo).contains("| TENANT_004 | 1004 |", "error-budget");
+            // the pilot's review, from the autonomy decisions read off the topic: the first op enacted without approval stops it
+            assertThat(made.out()).contains("autonomy pilot review (kpis.md, pilot.json): TENANT_001 simulation delta ");
+            assertThat(memo).contains("### TENANT_001", "| simulation delta | SIMULATE | 0 of 150 ",
+                    "| autonomy rate | ENACT | 120 of 120 enacted ops autonomous (100.00%) |",
+                    "None sent in the window: the pilot enacted without one in it.", "| unapproved-enact | THROTTLE_AUTONOMY | 1 | ")
+                    .doesNotContain("### TENANT_004");
+            assertThat(Files.readString(b1.resolve("replay/report.html"))).contains("<a href=\"#pilot-1\">pilot review</a>");
             assertThat(new ObjectMapper().readTree(b1.resolve("manifest.json").toFile()).get("sources").toString())
                     .contains("ev.request-latency-0", "fromOffset", "ev.tripwire-actions");
             Run ok = cli("evidence", "verify", b1.toString(), "--public-key", dir.resolve("evidence-keys/public.pem").toString());
@@ -184,6 +202,9 @@ class EvidenceIT {
             Run missing = cli("evidence", "verify", b3.toString());
             assertThat(missing.exit()).isEqualTo(1);
             assertThat(missing.out()).contains(b3.resolve("actions-sent.jsonl") + ": ").contains("implied by the recorded events, not sent");
+            // the same review from the file as from the topics, figure for figure
+            assertThat(json(Files.readString(b3.resolve("pilot.json")))).isEqualTo(json(Files.readString(b1.resolve("pilot.json"))));
+            assertThat(Files.readString(b3.resolve("kpis.md"))).isEqualTo(memo);
 
             // a forged record on the topic: another key's signature on a real-looking action
             TripwireAction real = JsonForm.parseLine(sentLines.get(0), 1) instanceof TripwireAction a ? a : null;

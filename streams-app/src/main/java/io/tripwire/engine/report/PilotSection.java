@@ -17,10 +17,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The autonomy pilot's weekly review (issue 24, {@link PilotReview}) as the report shows it, per
- * tenant with autonomy decisions: the loop's three checks (simulation delta, autonomy, compensation),
- * each with its figure, rule, verdict and e-value; the HITL overrides; the approvals to enact (who,
- * key, when, what ended them) and the refused ones with why; the loop's tripwires that fired, with when.
+ * The autonomy pilot's weekly review (issue 24, {@link PilotReview}) as the report and the evidence
+ * bundle show it, per tenant with autonomy decisions: the loop's three checks (simulation delta,
+ * autonomy, compensation), each with its figure, rule, verdict and e-value; the HITL overrides; the
+ * approvals to enact (who, key, when, what ended them) and the refused ones with why; the loop's
+ * tripwires that fired, with when. One wording for the page (HTML) and the bundle (Markdown, JSON),
+ * so the two cannot tell a reviewer different things.
  */
 public final class PilotSection {
 
@@ -74,6 +76,147 @@ public final class PilotSection {
             b.append("<tr><td colspan=\"4\" class=\"note\">").append(Html.esc(noneFired())).append("</td></tr>");
         }
         return b.append("</table>\n").toString();
+    }
+
+    /**
+     * The reviews as the decision memo's Markdown section ("## Autonomy pilot review"), a heading per tenant with its checks,
+     * approvals and refusals, and the loop's firings; empty without reviews (a memo without autonomy decisions is unchanged).
+     */
+    public static String markdown(List<PilotReview> reviews, List<TripwireAction> actions) {
+        if (reviews.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("\n## Autonomy pilot review\n\n");
+        for (PilotReview r : reviews) {
+            b.append("### ").append(md(r.tenant())).append("\n\n").append(md(intro(r))).append("\n\n");
+            b.append("| check | ops | figure | passes when | verdict | evidence |\n|---|---|---:|---|---|---|\n");
+            for (Check c : checks(r)) {
+                b.append("| ").append(md(c.name)).append(" | ").append(c.ops).append(" | ").append(md(c.figure)).append(" | ")
+                        .append(md(c.rule)).append(" | ").append(c.verdict.isEmpty() ? "" : "**" + c.verdict + "**").append(" | ")
+                        .append(md(c.evidence)).append(" |\n");
+            }
+            b.append("\nApprovals to enact:\n\n");
+            List<List<String>> approvals = approvalRows(r);
+            if (approvals.isEmpty()) {
+                b.append(md(noApprovals(r))).append("\n\n");
+            } else {
+                b.append("| at (UTC) | token | by | approver (key id) | outcome |\n|---|---|---|---|---|\n");
+                for (List<String> row : approvals) {
+                    b.append("|");
+                    row.forEach(cell -> b.append(" ").append(md(cell)).append(" |"));
+                    b.append("\n");
+                }
+                b.append("\n");
+            }
+            b.append("The loop's tripwires that fired:\n\n");
+            if (r.loopActions().isEmpty()) {
+                b.append(md(noneFired())).append("\n\n");
+            } else {
+                Map<String, List<Instant>> firings = firings(r, actions);
+                b.append("| tripwire | action | records | firedAt (UTC) |\n|---|---|---:|---|\n");
+                r.loopActions().forEach((key, n) -> {
+                    String[] tw = key.split(" ", 2);
+                    b.append("| ").append(md(tw[0])).append(" | ").append(md(tw[1])).append(" | ").append(n).append(" | ")
+                            .append(md(times(firings.getOrDefault(key, List.of())))).append(" |\n");
+                });
+                b.append("\n");
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * The reviews as plain data for JSON, with the field names of {@code gate --autonomy --json} (a script reads both
+     * alike): figures as numbers, times as ISO-8601, e-values null without decided ops.
+     */
+    public static List<Map<String, Object>> json(List<PilotReview> reviews, List<TripwireAction> actions) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (PilotReview r : reviews) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("tenant", r.tenant());
+            m.put("from", r.from().toString());
+            m.put("to", r.to().toString());
+            m.put("checks", List.of(json(r.simulationDelta()), json(r.autonomyRate()), json(r.compensationRate())));
+            Map<String, Object> hitl = new LinkedHashMap<>();
+            hitl.put("overrides", r.hitlDecisions());
+            hitl.put("decidedEnactOps", r.autonomyRate().n());
+            m.put("hitl", hitl);
+            m.put("approvals", r.approvals().stream().map(PilotSection::json).toList());
+            m.put("refusals", r.refusals().stream().map(PilotSection::json).toList());
+            Map<String, List<Instant>> firings = firings(r, actions);
+            List<Map<String, Object>> loop = new ArrayList<>();
+            r.loopActions().forEach((key, n) -> {
+                String[] tw = key.split(" ", 2);
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("tripwire", tw[0]);
+                x.put("action", tw[1]);
+                x.put("records", n);
+                x.put("firedAt", firings.getOrDefault(key, List.of()).stream().map(Instant::toString).toList());
+                loop.add(x);
+            });
+            m.put("loopFirings", loop);
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> json(Ratio x) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("check", x.name());
+        c.put("verdict", x.verdict().name());
+        c.put("tripwire", x.ruleId());
+        c.put("mode", x.mode().name());
+        c.put("k", x.k());
+        c.put("decided", x.n());
+        c.put("share", finite(x.share()));
+        c.put("threshold", x.threshold());
+        c.put("goodSide", x.goodBelow() ? "below" : "above");
+        c.put("eBelow", finite(x.eBelow()));
+        c.put("eAbove", finite(x.eAbove()));
+        c.put("level", x.level());
+        c.put("confidence", x.guard().confidence());
+        c.put("priorStrength", x.guard().priorStrength());
+        c.put("minEvents", x.minEvents());
+        return c;
+    }
+
+    private static Map<String, Object> json(Approval a) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("token", a.token());
+        x.put("by", a.by());
+        x.put("approver", a.approver());
+        x.put("keyId", a.keyId());
+        x.put("at", iso(a.at()));
+        x.put("notAfter", iso(a.notAfter()));
+        x.put("inForce", a.inForce());
+        x.put("endedAt", iso(a.endedAt()));
+        x.put("endedBy", a.endedBy());
+        x.put("replacedAt", iso(a.replacedAt()));
+        return x;
+    }
+
+    private static Map<String, Object> json(Refusal f) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("token", f.token());
+        x.put("by", f.by());
+        x.put("keyId", f.keyId());
+        x.put("at", iso(f.at()));
+        x.put("reason", f.reason());
+        x.put("why", f.why());
+        return x;
+    }
+
+    /** One line: "TENANT_001 simulation delta PASS, autonomy rate FAIL, compensation rate FAIL; TENANT_002 ...". */
+    public static String verdicts(List<PilotReview> reviews) {
+        List<String> parts = new ArrayList<>();
+        for (PilotReview r : reviews) {
+            List<String> checks = new ArrayList<>();
+            for (Ratio x : List.of(r.simulationDelta(), r.autonomyRate(), r.compensationRate())) {
+                checks.add(x.name() + " " + (x.verdict() == Verdict.NA ? "n/a" : x.verdict().name()));
+            }
+            parts.add(r.tenant() + " " + String.join(", ", checks));
+        }
+        return String.join("; ", parts);
     }
 
     private static String intro(PilotReview r) {
@@ -185,5 +328,25 @@ public final class PilotSection {
 
     private static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    /** A number for JSON: null for NaN (no decided ops), the largest e shown for infinity. */
+    private static Double finite(double v) {
+        if (Double.isNaN(v)) {
+            return null;
+        }
+        return Double.isFinite(v) ? v : Significance.MAX_E;
+    }
+
+    private static String iso(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    /**
+     * Text safe in a Markdown table cell or heading: pipes escaped, line breaks flattened, and a {@code <} that could open
+     * an HTML tag or autolink escaped (what an approver or tenant writes is shown, never run, where the memo is rendered).
+     */
+    static String md(String s) {
+        return s == null ? "" : s.replace("|", "\\|").replace("\r", " ").replace("\n", " ").replaceAll("<(?=[A-Za-z/!?])", "\\\\<");
     }
 }
