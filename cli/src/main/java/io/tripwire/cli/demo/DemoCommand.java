@@ -154,7 +154,7 @@ public final class DemoCommand implements Callable<Integer> {
     private int runScenario(DemoStack stack, Scenario scenario, Rules r, DemoConsole console, long t0) throws Exception {
         double startup = (System.nanoTime() - t0) / 1e9;
         Playback.Outcome outcome = new Playback(stack, scenario, console, speed, Duration.ofSeconds(60)).run();
-        ReplayOutput live = DemoOutputs.asReplayOutput(outcome.seen(), scenario, outcome.eventsPlayed());
+        ReplayOutput live = DemoOutputs.asReplayOutput(outcome.seen(), scenario, outcome.eventsPlayed(), r);
         DemoOutputs.write(live, outcome.seen().results(), r, out, "tripwire demo: " + scenario.file().getFileName() + " (live run)");
         console.line("");
         console.line(String.format("summary: %,d events played and processed in %.1f s (start-up %.1f s); total %.1f s so far",

@@ -1,14 +1,15 @@
 package io.tripwire.cli.demo;
 
-import io.tripwire.engine.pilot.PilotReview;
 import io.tripwire.engine.replay.FileReplay;
+import io.tripwire.engine.replay.ReplayEngine;
 import io.tripwire.engine.replay.ReplayOutput;
-import io.tripwire.engine.report.Kpis;
 import io.tripwire.engine.report.ReportWriter;
 import io.tripwire.engine.rules.Rules;
 import io.tripwire.json.JsonForm;
 import io.tripwire.schemas.ActionResult;
 import io.tripwire.schemas.TripwireAction;
+import io.tripwire.signing.ActionSigner;
+import io.tripwire.signing.Ed25519Keys;
 import org.apache.avro.specific.SpecificRecord;
 
 import java.io.BufferedWriter;
@@ -31,16 +32,23 @@ final class DemoOutputs {
     }
 
     /**
-     * The live run as a replay output: actions in firing order (stable across partitions), signals and dead letters as read,
-     * and, for the report's pilot review, the autonomy decisions and overrides of the events played. Those are what was sent,
-     * not what the engine counted: the review tells refused approvals by their AUDIT_EVENT, as it does in a replay.
+     * The live run as a replay output: actions in firing order (stable across partitions), signals and dead letters as read
+     * back from the topics; the KPIs and the pilot review's events from the events played, counted as a replay counts them
+     * (one computation: the same {@link ReplayEngine} pass over the same events, so the live report's KPI table is the replay
+     * report's, issue 25). The pass runs the played events through the live run's rules in memory (about a second for
+     * Wave A); its own actions are not used: the live run's are.
      */
-    static ReplayOutput asReplayOutput(LiveFeed.Snapshot seen, Scenario scenario, long eventsPlayed) {
+    static ReplayOutput asReplayOutput(LiveFeed.Snapshot seen, Scenario scenario, long eventsPlayed, Rules rules) {
         List<TripwireAction> actions = new ArrayList<>(seen.actions());
         actions.sort(Comparator.comparing(TripwireAction::getFiredAt));
-        List<SpecificRecord> pilot = scenario.events().subList(0, (int) Math.min(eventsPlayed, scenario.events().size())).stream()
-                .map(Scenario.Event::record).filter(PilotReview::reads).toList();
-        return new ReplayOutput(actions, seen.signals(), seen.deadLetters(), eventsPlayed, new Kpis(), pilot);
+        List<SpecificRecord> played = scenario.events().subList(0, (int) Math.min(eventsPlayed, scenario.events().size())).stream()
+                .map(Scenario.Event::record).toList();
+        ReplayOutput counted;
+        try (ReplayEngine engine = new ReplayEngine(rules, new ActionSigner(Ed25519Keys.generate().getPrivate()))) {
+            engine.sendAll(played);
+            counted = engine.output();
+        }
+        return new ReplayOutput(actions, seen.signals(), seen.deadLetters(), eventsPlayed, counted.kpis(), counted.pilotEvents());
     }
 
     static void write(ReplayOutput live, List<ActionResult> results, Rules rules, Path dir, String title) throws IOException {

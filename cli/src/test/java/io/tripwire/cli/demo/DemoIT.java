@@ -88,6 +88,24 @@ class DemoIT {
         assertThat(report).contains("<a href=\"#pilot-1\">pilot review</a>", "211 of 214 enacted ops autonomous (98.60%)",
                 "refused: override of simulation-delta by pilot-lead@example.org (token CHG-PILOT-0) refused, override-simulation-not-passed",
                 "<td>CHG-PILOT-1</td>", "honoured; ended at 2025-10-06 10:35:05 UTC by autonomy-compensation THROTTLE_AUTONOMY");
+
+        // one KPI table (issue 25): the live report's equals the report of `replay --input test-data/wave-a.jsonl`, row for row
+        Path replayOut = tmp.resolve("replay-out");
+        assertThat(new CommandLine(new TripwireCli()).execute("replay", "--input", RepoFiles.require("test-data/wave-a.jsonl", "test data").toString(),
+                "--rules", RepoFiles.require("test-data/story-rules.yaml", "test data").toString(), "--out", replayOut.toString())).isZero();
+        String liveKpis = kpiTable(report);
+        assertThat(liveKpis).contains("<td>TENANT_002</td>", "<td>TENANT_004</td><td class=\"num\">");
+        assertThat(liveKpis).doesNotContain("<td>TENANT_004</td><td class=\"num\">0</td>");
+        assertThat(liveKpis).isEqualTo(kpiTable(Files.readString(replayOut.resolve("report.html"))));
+    }
+
+    /** The report's "KPIs by tenant" table. */
+    private static String kpiTable(String html) {
+        int start = html.indexOf("<h2 id=\"kpis\">");
+        assertThat(start).as("a KPI section").isNotNegative();
+        int end = html.indexOf("</table>", start);
+        assertThat(end).as("a KPI table").isGreaterThan(start);
+        return html.substring(start, end);
     }
 
     private int lastExit = -1;
