@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * The engine's on-ramps for what other tools write (docs/ingest.md): OTLP traces and metrics from
@@ -19,6 +20,21 @@ public final class Ingest {
 
     /** What one record gave: the events, the parts refused (each with its reason) and the parts skipped. */
     public record Mapped(List<SpecificRecord> events, List<DecodeException> refused, int skipped) {
+
+        /**
+         * The one dead letter the engine writes for a record with refused parts (its mapped parts are
+         * still counted): the first part's reason, a message naming every unmapped part; null when
+         * nothing was refused. The live engine and topic replay both dead-letter with it, so a
+         * replay's dead letter reads as the engine's.
+         */
+        public DecodeException refusal() {
+            if (refused.isEmpty()) {
+                return null;
+            }
+            DecodeException first = refused.get(0);
+            return new DecodeException(first.kind(), first.field(), refused.size() + " of " + (events.size() + refused.size())
+                    + " not mapped: " + refused.stream().map(Exception::getMessage).collect(Collectors.joining("; ")));
+        }
     }
 
     /** What a record is, told by where it came from or by its first key. */

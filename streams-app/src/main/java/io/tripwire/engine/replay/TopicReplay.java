@@ -1,17 +1,10 @@
 package io.tripwire.engine.replay;
 
+import io.tripwire.engine.replay.TopicDecoder.Pending;
+import io.tripwire.engine.replay.TopicDecoder.Refused;
 import io.tripwire.engine.rules.Rules;
 import io.tripwire.engine.topology.TopicNames;
-import io.tripwire.schemas.AutonomyDecision;
-import io.tripwire.schemas.HumanOverride;
-import io.tripwire.schemas.MetricSample;
-import io.tripwire.schemas.PolicyDecision;
-import io.tripwire.schemas.RequestLatency;
-import io.tripwire.schemas.RolloutStep;
 import io.tripwire.signing.ActionSigner;
-import io.tripwire.wire.DecodeException;
-import io.tripwire.wire.InputDeserializer;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -22,42 +15,39 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * {@code replay --bootstrap-server … --from TS --to TS [--tenant T]} (SPEC section 5): replays a
- * time window of the six input topics as it reads it ({@link #replay}), or reads it into a
- * {@link ReplayInput} ({@link #read}, for a compare, the gate and evidence), leaving the cluster untouched.
+ * time window of every topic the engine reads (the six input topics, and its OTLP and OPA topics:
+ * {@link ReplayTopics}) as it reads it ({@link #replay}), or reads it into a {@link ReplayInput}
+ * ({@link #read}, for a compare, the gate and evidence), leaving the cluster untouched.
  *
  * <ul>
  *   <li>No consumer group, no commits, no writes: partitions are {@code assign}ed, the start of each
- *       is {@code offsetsForTimes(from)} and its end the end offset taken before reading
+ *       is {@code offsetsForTimes(from)} (for an OTLP or OPA topic, the margin before it) and its end
+ *       the end offset taken before reading
  *       ({@code read_committed}: the last stable offset, so aborted and open transactions are not
  *       replayed). Topics are never auto-created.</li>
  *   <li>The window is on the Kafka record timestamp, {@code from <= timestamp < to} (the event time
- *       when producers set it, as {@code tripwire produce} does). The events are then replayed in
- *       event-time ({@code ts}) order; equal times by topic (in {@link TopicNames#inputs()} order),
- *       partition and offset, so a replay is deterministic.</li>
+ *       when producers set it, as {@code tripwire produce} does); on the OTLP and OPA topics, whose
+ *       records are batches sent after the events they carry, on each event's own time
+ *       ({@link ReplayTopics}). The events are then replayed in event-time ({@code ts}) order; equal
+ *       times as {@link TopicDecoder.Pending#ORDER} says, so a replay is deterministic.</li>
  *   <li>With a tenant, only records keyed by that tenant are read (the engine keys by tenant and
- *       tenants do not share state).</li>
- *   <li>A value that does not decode (Avro wire format or the JSON form) is a dead letter with
- *       source {@code topic-partition@offset}; its raw form is the JSON text, or {@code base64:}
- *       and the bytes. Null values (tombstones) are skipped, as the engine skips them.</li>
+ *       tenants do not share state), and of an OTLP or OPA record only that tenant's events.</li>
+ *   <li>Records are decoded as the engine decodes them ({@link TopicDecoder}); one that does not
+ *       decode is a dead letter with source {@code topic-partition@offset}; its raw form is the JSON
+ *       text, or {@code base64:} and the bytes. Null values (tombstones) are skipped, as the engine skips them.</li>
  *   <li>{@link #read} holds the window in memory; {@link #replay} holds only what the merge of the
  *       partitions waits on while each partition is in {@code ts} order (else it falls back to
  *       {@link #read}).</li>
@@ -70,8 +60,6 @@ public final class TopicReplay {
     /** {@link #replay}: events of one partition waiting in the merge (for a slower partition) before it is paused. */
     public static final int DEFAULT_MAX_BUFFERED = 50_000;
 
-    private static final List<Class<? extends SpecificRecord>> INPUT_TYPES = List.of(RequestLatency.class, MetricSample.class,
-            AutonomyDecision.class, PolicyDecision.class, RolloutStep.class, HumanOverride.class); // TopicNames.inputs() order
     private static final int PROGRESS_EVERY = 10_000;
 
     /** Records with {@code from <= timestamp < to}, and with a tenant only those keyed by it. */
@@ -82,9 +70,15 @@ public final class TopicReplay {
             }
         }
 
+        /** Whether an input topic's record is in the window: its Kafka timestamp, and with a tenant its key. */
         boolean holds(ConsumerRecord<byte[], byte[]> r) {
-            return r.timestamp() >= from.toEpochMilli() && r.timestamp() < to.toEpochMilli()
+            return covers(Instant.ofEpochMilli(r.timestamp()))
                     && (tenant == null || r.key() != null && tenant.equals(new String(r.key(), StandardCharsets.UTF_8)));
+        }
+
+        /** Whether {@code t} is in {@code [from, to)}. */
+        boolean covers(Instant t) {
+            return !t.isBefore(from) && t.isBefore(to);
         }
     }
 
@@ -103,44 +97,44 @@ public final class TopicReplay {
         }
     }
 
-    private record Pending(ReplayInput.Event event, int topic, int partition, long offset) {
-        static final Comparator<Pending> ORDER = Comparator.comparing((Pending p) -> p.event.ts())
-                .thenComparingInt(Pending::topic).thenComparingInt(Pending::partition).thenComparingLong(Pending::offset);
-    }
-
-    private record Refused(ReplayOutput.DeadLetter deadLetter, int topic, int partition, long offset) {
-        static final Comparator<Refused> ORDER = Comparator.comparingInt(Refused::topic)
-                .thenComparingInt(Refused::partition).thenComparingLong(Refused::offset);
-    }
-
     private final Map<String, Object> consumerConfig;
     private final Map<String, ?> serdeConfig;
-    private final TopicNames names;
+    private final ReplayTopics topics;
     private final Duration timeout;
     private final int maxBuffered;
+
+    /** Reads the six input topics of {@code names} only (no OTLP or OPA topic). */
+    public TopicReplay(Map<String, ?> clientProperties, Map<String, ?> serdeConfig, TopicNames names) {
+        this(clientProperties, serdeConfig, ReplayTopics.inputsOf(names), DEFAULT_MAX_BUFFERED);
+    }
+
+    /** As above, {@link #replay} pausing a partition once {@code maxBuffered} of its events wait in the merge. */
+    public TopicReplay(Map<String, ?> clientProperties, Map<String, ?> serdeConfig, TopicNames names, int maxBuffered) {
+        this(clientProperties, serdeConfig, ReplayTopics.inputsOf(names), maxBuffered);
+    }
 
     /**
      * @param clientProperties Kafka client settings: {@code bootstrap.servers} and any security
      *                         settings; the settings that keep the read side-effect free are forced
-     * @param serdeConfig      settings of {@link InputDeserializer} ({@code schema.registry.url}, …)
-     * @param names            the input topics
+     * @param serdeConfig      settings of the input deserializer ({@code schema.registry.url}, …)
+     * @param topics           the topics to read: the input topics, and the OTLP and OPA topics the engine reads
      */
-    public TopicReplay(Map<String, ?> clientProperties, Map<String, ?> serdeConfig, TopicNames names) {
-        this(clientProperties, serdeConfig, names, DEFAULT_MAX_BUFFERED);
+    public TopicReplay(Map<String, ?> clientProperties, Map<String, ?> serdeConfig, ReplayTopics topics) {
+        this(clientProperties, serdeConfig, topics, DEFAULT_MAX_BUFFERED);
     }
 
     /**
      * As above, {@link #replay} pausing a partition once {@code maxBuffered} of its events wait in the
      * merge for another partition (one poll's worth may come on top), until half of them are replayed.
      */
-    public TopicReplay(Map<String, ?> clientProperties, Map<String, ?> serdeConfig, TopicNames names, int maxBuffered) {
+    public TopicReplay(Map<String, ?> clientProperties, Map<String, ?> serdeConfig, ReplayTopics topics, int maxBuffered) {
         if (maxBuffered < 2) {
             throw new IllegalArgumentException("maxBuffered must be at least 2, not " + maxBuffered);
         }
         this.maxBuffered = maxBuffered;
         this.consumerConfig = consumerConfig(clientProperties);
         this.serdeConfig = Map.copyOf(serdeConfig);
-        this.names = names;
+        this.topics = topics;
         this.timeout = Duration.ofMillis(Long.parseLong(String.valueOf(consumerConfig.get(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG))));
     }
 
@@ -229,7 +223,7 @@ public final class TopicReplay {
     }
 
     private Plan plan(KafkaConsumer<byte[], byte[]> consumer, Window window) {
-        List<String> topics = names.inputs();
+        List<String> topics = this.topics.topics();
         List<String> missing = new ArrayList<>();
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
@@ -245,7 +239,7 @@ public final class TopicReplay {
         }
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
         Map<TopicPartition, Long> at = new HashMap<>();
-        partitions.forEach(tp -> at.put(tp, window.from().toEpochMilli()));
+        partitions.forEach(tp -> at.put(tp, this.topics.readFrom(tp.topic(), window.from())));
         Map<TopicPartition, Long> starts = new LinkedHashMap<>();
         long total = 0;
         for (Map.Entry<TopicPartition, OffsetAndTimestamp> e : consumer.offsetsForTimes(at).entrySet()) {
@@ -299,7 +293,7 @@ public final class TopicReplay {
      */
     private long scan(KafkaConsumer<byte[], byte[]> consumer, Plan plan, Window window, String phase, FileReplay.Progress progress,
                       List<Refused> refused, Scan scan) {
-        Map<String, InputDeserializer<?>> readers = readers(plan.topics());
+        TopicDecoder decoder = new TopicDecoder(topics, serdeConfig);
         Map<TopicPartition, Long> ends = plan.ends();
         Set<TopicPartition> open = new HashSet<>(plan.starts().keySet());
         long scanned = 0;
@@ -314,9 +308,12 @@ public final class TopicReplay {
                 if (++scanned % PROGRESS_EVERY == 0) {
                     progress.update(phase, scanned, plan.total());
                 }
-                if (r.value() != null && window.holds(r)) {
-                    Pending p = decode(r, readers.get(r.topic()), plan.topics().indexOf(r.topic()), refused);
-                    if (p != null && !scan.event(p)) {
+                TopicDecoder.Decoded d = decoder.decode(r, window);
+                if (d.refused() != null) {
+                    refused.add(d.refused());
+                }
+                for (Pending p : d.events()) {
+                    if (!scan.event(p)) {
                         return scanned;
                     }
                 }
@@ -454,46 +451,6 @@ public final class TopicReplay {
             }
             return !out.stopped();
         }
-    }
-
-    private Map<String, InputDeserializer<?>> readers(List<String> topics) {
-        Map<String, InputDeserializer<?>> readers = new HashMap<>();
-        for (int i = 0; i < topics.size(); i++) {
-            InputDeserializer<?> reader = new InputDeserializer<>(INPUT_TYPES.get(i));
-            reader.configure(serdeConfig, false);
-            readers.put(topics.get(i), reader);
-        }
-        return readers;
-    }
-
-    /** The record decoded, or null when it does not decode (then it is added to {@code refused}). */
-    private static Pending decode(ConsumerRecord<byte[], byte[]> r, InputDeserializer<?> reader, int topic, List<Refused> refused) {
-        String source = r.topic() + "-" + r.partition() + "@" + r.offset();
-        byte[] value = r.value();
-        Supplier<String> raw = () -> raw(value);
-        try {
-            SpecificRecord e = reader.deserialize(r.topic(), value);
-            Instant ts = (Instant) e.get(e.getSchema().getField("ts").pos());
-            return new Pending(new ReplayInput.Event(e, ts, 0, source, raw), topic, r.partition(), r.offset());
-        } catch (DecodeException e) {
-            refused.add(new Refused(new ReplayOutput.DeadLetter(0, source, e.reason(), e.getMessage(), raw.get()),
-                    topic, r.partition(), r.offset()));
-            return null;
-        }
-    }
-
-    /** A record value as a dead letter shows it: its text when it is UTF-8 JSON, else {@code base64:} and the bytes. */
-    static String raw(byte[] value) {
-        try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
-            if (text.stripLeading().startsWith("{")) {
-                return text;
-            }
-        } catch (CharacterCodingException e) {
-            // binary: Avro or garbage
-        }
-        return "base64:" + Base64.getEncoder().encodeToString(value);
     }
 
     private static String rootMessage(Throwable e) {

@@ -8,7 +8,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
-import java.util.stream.Collectors;
 
 /**
  * Turns one record of an OTLP or OPA topic into engine events keyed by their tenant (on their way
@@ -47,11 +46,9 @@ final class IngestProcessor implements Processor<byte[], byte[], String, Specifi
         if (m.skipped() > 0) {
             observer.skipped(form.name(), m.skipped());
         }
-        if (!m.refused().isEmpty()) {
-            DecodeException first = m.refused().get(0);
-            throw new DecodeException(first.kind(), first.field(), m.refused().size() + " of "
-                    + (m.events().size() + m.refused().size()) + " not mapped: "
-                    + m.refused().stream().map(Exception::getMessage).collect(Collectors.joining("; ")));
+        DecodeException refusal = m.refusal();
+        if (refusal != null) {
+            throw refusal;
         }
     }
 

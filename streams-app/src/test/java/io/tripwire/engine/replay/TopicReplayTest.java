@@ -56,8 +56,8 @@ class TopicReplayTest {
 
     @Test
     void aRawValueIsItsJsonTextOrBase64() {
-        assertThat(TopicReplay.raw(" {\"type\":\"request\"}".getBytes(StandardCharsets.UTF_8))).isEqualTo(" {\"type\":\"request\"}");
-        assertThat(TopicReplay.raw(new byte[] {0, 0, 0, 0, 1, 2})).isEqualTo("base64:AAAAAAEC");
-        assertThat(TopicReplay.raw(new byte[] {'{', (byte) 0xff})).startsWith("base64:");
+        assertThat(TopicDecoder.raw(" {\"type\":\"request\"}".getBytes(StandardCharsets.UTF_8))).isEqualTo(" {\"type\":\"request\"}");
+        assertThat(TopicDecoder.raw(new byte[] {0, 0, 0, 0, 1, 2})).isEqualTo("base64:AAAAAAEC");
+        assertThat(TopicDecoder.raw(new byte[] {'{', (byte) 0xff})).startsWith("base64:");
     }
 }
