@@ -7,7 +7,6 @@ import io.tripwire.engine.replay.TopicReplay;
 import io.tripwire.engine.report.CompareReport;
 import io.tripwire.engine.report.ReportWriter;
 import io.tripwire.engine.rules.Rules;
-import io.tripwire.engine.topology.TopicNames;
 import io.tripwire.signing.ActionSigner;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -30,17 +29,24 @@ import java.util.concurrent.Callable;
                 + "DIR/actions.jsonl, DIR/signals.jsonl, DIR/dead-letter.jsonl and DIR/report.html (a self-contained page: "
                 + "a timeline per tenant and signal, thresholds, every action marked).",
             "",
-            "File mode (--input) reads the JSON-lines form; a rejected line's dead letter has its \"line\".",
+            "File mode (--input) reads the JSON-lines form, OTLP JSON and OPA decision-log lines (docs/ingest.md); a "
+                + "rejected line's dead letter has its \"line\".",
             "",
-            "Topic mode (--from/--to) reads the six input topics: the records whose Kafka timestamp t has "
-                + "FROM <= t < TO ('tripwire produce' sets it to the event time; gateways should too), read_committed, "
-                + "up to each partition's end when the read starts. It uses no consumer group, commits nothing, writes "
-                + "nothing and creates no topic; a missing input topic is skipped with a warning. Events are replayed in "
-                + "event-time (ts) order, equal times by topic, partition and offset. A value that does not decode is a "
-                + "dead letter with its \"source\" topic-partition@offset (raw: the JSON text, or 'base64:' and the "
-                + "bytes). While each partition is in time order the records are replayed as they are read, holding only "
-                + "what the merge of the partitions waits on; otherwise the window is read again into memory and sorted "
-                + "(--compare always reads it into memory)."},
+            "Topic mode (--from/--to) reads every topic the engine reads: the six input topics, the records whose Kafka "
+                + "timestamp t has FROM <= t < TO ('tripwire produce' sets it to the event time; gateways should too), and the "
+                + "OTLP spans and metrics and OPA topics of --engine-config or --otlp-spans-topic, --otlp-metrics-topic, "
+                + "--opa-topic, whose records are batches sent after the events in them: those are read from --ingest-margin "
+                + "before FROM to --ingest-margin after TO and their events kept by their own time in [FROM, TO). All "
+                + "read_committed, up to each partition's end when the read starts, decoded as the engine decodes them. It uses "
+                + "no consumer group, commits nothing, writes nothing and creates no topic; a missing topic is skipped with a "
+                + "warning. Events are replayed in event-time (ts) order, equal times by kind of event (requests, metrics, "
+                + "autonomy, policy, rollout, overrides), then topic, partition and offset. A record that does not decode, or "
+                + "has spans or decisions that do not map, is a dead letter with the engine's reason and its \"source\" "
+                + "topic-partition@offset (raw: the JSON text, or 'base64:' and the bytes). While each partition is in time "
+                + "order the records are replayed as they are read, holding only what the merge of the partitions waits on; "
+                + "otherwise (OTLP batches from several services interleave) the window is read again into memory and sorted "
+                + "(--compare always reads it into memory). --bootstrap-server defaults to $TRIPWIRE_BOOTSTRAP_SERVERS, "
+                + "else localhost:9092."},
         footer = {"", "Examples:",
             "  ./tripwire replay --input test-data/wave-a.jsonl --out out/",
             "  ./tripwire replay --input test-data/wave-a.jsonl --out out/ \\",
@@ -55,6 +61,8 @@ import java.util.concurrent.Callable;
             "      --command-config client.properties \\",
             "      --from 2025-10-06T10:00:00Z --to 2025-10-06T11:00:00Z \\",
             "      --out cmp/ --compare config/tripwires.yaml what-if.yaml",
+            "  ./tripwire replay --bootstrap-server broker:9092 --engine-config config/engine.yaml \\",
+            "      --from 2025-10-06T10:00:00Z --to 2025-10-06T11:00:00Z --out incident/   # with its OTLP/OPA topics",
             "",
             "Exit codes: 0 replayed (dead letters included); 1 the cluster could not be",
             "read; 2 bad command line."})
@@ -65,17 +73,12 @@ public final class ReplayCommand implements Callable<Integer> {
         @Option(names = "--input", required = true, paramLabel = "FILE.jsonl", description = "File mode: events in the JSON-lines form (SPEC section 2).")
         Path input;
 
-        @ArgGroup(exclusive = false, heading = "%nTopic mode (instead of --input):%n")
-        Topics topics;
+        @ArgGroup(exclusive = false, heading = "%nTopic mode (instead of --input; the cluster and its topics: the options above):%n")
+        Window window;
     }
 
-    /** Topic mode: the cluster, the window and how to read it. */
-    static final class Topics {
-        @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT",
-                defaultValue = "${env:TRIPWIRE_BOOTSTRAP_SERVERS:-localhost:9092}",
-                description = "Kafka bootstrap servers. Env: TRIPWIRE_BOOTSTRAP_SERVERS. Default: ${DEFAULT-VALUE}.")
-        String bootstrapServer;
-
+    /** Topic mode: the window (the cluster and which topics: {@link TopicOptions}). */
+    static final class Window {
         @Option(names = "--from", required = true, paramLabel = "TS", converter = InstantConverter.class,
                 description = "Start of the window, inclusive: ISO-8601 (2025-10-06T10:00:00Z) or epoch milliseconds.")
         Instant from;
@@ -84,23 +87,9 @@ public final class ReplayCommand implements Callable<Integer> {
                 description = "End of the window, exclusive; after --from.")
         Instant to;
 
-        @Option(names = "--tenant", paramLabel = "T", description = "Replay only this tenant's records (record key T).")
+        @Option(names = "--tenant", paramLabel = "T",
+                description = "Replay only this tenant's events (records of the input topics keyed T; events of tenant T of the OTLP and OPA topics).")
         String tenant;
-
-        @Option(names = "--command-config", paramLabel = "FILE",
-                description = "Kafka client properties (security.protocol, sasl.*, ssl.*, timeouts), as for Kafka's own tools; "
-                        + "schema-registry settings (basic.auth.user.info) may go in the same file. group.id is ignored.")
-        Path commandConfig;
-
-        @Option(names = "--schema-registry-url", paramLabel = "URL",
-                defaultValue = "${env:TRIPWIRE_SCHEMA_REGISTRY_URL:-mock://tripwire}",
-                description = "Schema registry of the Avro values: http(s)://host:port, or mock://NAME (in this JVM only). "
-                        + "Env: TRIPWIRE_SCHEMA_REGISTRY_URL. Default: ${DEFAULT-VALUE}.")
-        String schemaRegistryUrl;
-
-        @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "",
-                description = "PREFIX in front of every topic name, as given to the engine and produce.")
-        String topicPrefix;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -114,10 +103,8 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "(plus DIR/a/ and DIR/b/ with each run's files). The events are read once.")
     List<Path> compare;
 
-    @Option(names = "--engine-config", paramLabel = "engine.yaml",
-            description = "Read OTLP and OPA lines with this engine configuration's otlp: and opa: attribute names "
-                    + "(docs/ingest.md). Default: OpenTelemetry's semantic conventions and OPA's event fields.")
-    Path engineConfig;
+    @Mixin
+    TopicOptions topics;
 
     @Mixin
     RulesOptions rules;
@@ -133,6 +120,14 @@ public final class ReplayCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TopicReplay.Window window = window();
+        if (window == null && topics.anyTopicOption()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--bootstrap-server, --command-config, --topic-prefix and the "
+                    + "OTLP/OPA topics are for topic mode (--from/--to), not --input");
+        }
+        if (window != null) {
+            topics.defaultBootstrapServer(System.getenv());
+            topics.topics(); // a bad --engine-config or topic option is told before anything is read
+        }
         long started = System.nanoTime();
         ActionSigner signer = signing.signer().signer();
         ReplayOutput output;
@@ -175,20 +170,13 @@ public final class ReplayCommand implements Callable<Integer> {
         return 0;
     }
 
-    private io.tripwire.engine.ingest.IngestSettings mapping() throws java.io.IOException {
-        if (engineConfig == null) {
-            return io.tripwire.engine.ingest.IngestSettings.DEFAULTS;
-        }
-        try {
-            return io.tripwire.cli.config.EngineConfig.load(engineConfig, System.getenv()).ingestion().mapping();
-        } catch (io.tripwire.cli.config.EngineConfigException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--engine-config: " + e.getMessage());
-        }
+    private io.tripwire.engine.ingest.IngestSettings mapping() {
+        return topics.mapping();
     }
 
     /** The topic-mode window, checked before anything is read; null in file mode. */
     private TopicReplay.Window window() {
-        Topics t = source.topics;
+        Window t = source.window;
         if (t == null) {
             return null;
         }
@@ -199,19 +187,9 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private TopicReplay topicReader() throws java.io.IOException {
-        Topics t = source.topics;
-        try {
-            return new TopicReplay(TopicOptions.clientConfig(t.commandConfig, t.bootstrapServer),
-                    TopicOptions.serdeConfig(t.commandConfig, t.schemaRegistryUrl), TopicNames.withPrefix(t.topicPrefix));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
     /** Reads the topics into memory, for a compare (two replays of one input). */
     private ReplayInput readTopics(TopicReplay.Window window, PrintWriter stdout, PrintWriter err) throws Exception {
-        TopicReplay.Read read = topicReader().read(window, progress());
+        TopicReplay.Read read = topics.read(window, progress());
         printRead(window, read.missingTopics(), read.recordsScanned(), read.input().events().size(), read.input().rejected().size(), "",
                 stdout, err);
         return read.input();
@@ -221,7 +199,7 @@ public final class ReplayCommand implements Callable<Integer> {
     private ReplayOutput replayTopics(TopicReplay.Window window, Rules r, ActionSigner signer, PrintWriter stdout, PrintWriter err)
             throws java.io.IOException {
         // a missing topic is told before a long replay, not after it
-        TopicReplay.Replayed replayed = topicReader().replay(window, r, signer, progress(), missing -> warnMissing(missing, err));
+        TopicReplay.Replayed replayed = topics.reader().replay(window, r, signer, progress(), missing -> warnMissing(missing, err));
         printRead(window, List.of(), replayed.recordsScanned(), replayed.events(), replayed.unreadable(),
                 replayed.streamed() ? ", replayed as read" : ", a partition out of time order: read again and sorted in memory", stdout, err);
         return replayed.output();
@@ -230,8 +208,11 @@ public final class ReplayCommand implements Callable<Integer> {
     private void printRead(TopicReplay.Window window, List<String> missing, long scanned, long events, long unreadable, String how,
                            PrintWriter stdout, PrintWriter err) {
         warnMissing(missing, err);
-        stdout.printf("read %,d records of %s from %s to %s%s: %,d events, %,d unreadable%s%n", scanned, source.topics.bootstrapServer,
+        stdout.printf("read %,d records of %s from %s to %s%s: %,d events, %,d unreadable%s%n", scanned, topics.bootstrapServer,
                 window.from(), window.to(), window.tenant() == null ? "" : " for " + window.tenant(), events, unreadable, how);
+        if (!topics.topics().onRamps().isEmpty()) {
+            stdout.println("  " + topics.topics().describe(window));
+        }
     }
 
     private static void warnMissing(List<String> missing, PrintWriter err) {
@@ -255,8 +236,8 @@ public final class ReplayCommand implements Callable<Integer> {
         if (source.input != null) {
             return source.input.getFileName().toString();
         }
-        Topics t = source.topics;
-        return t.bootstrapServer + " " + t.from + " to " + t.to + (t.tenant == null ? "" : " (" + t.tenant + ")");
+        Window t = source.window;
+        return topics.bootstrapServer + " " + t.from + " to " + t.to + (t.tenant == null ? "" : " (" + t.tenant + ")");
     }
 
     private int compare(ReplayInput input, ActionSigner signer, PrintWriter stdout) throws Exception {

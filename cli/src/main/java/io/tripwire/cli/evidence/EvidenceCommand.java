@@ -61,8 +61,10 @@ import java.util.concurrent.Callable;
                 + "and size, every source (topic partitions and offset ranges, or file hashes), signed with Ed25519. "
                 + "'evidence verify DIR' checks it all again. docs/evidence.md says what the bundle proves and what it does not.",
             "",
-            "Events from the cluster (--bootstrap-server: the six input topics by record timestamp, tripwire-actions and "
-                + "action-results whole) or from files (--input, with --actions and --results for what went out)."},
+            "Events from the cluster (--bootstrap-server: the six input topics by record timestamp, the OTLP and OPA topics of "
+                + "--engine-config or --otlp-spans-topic, --otlp-metrics-topic, --opa-topic by each event's own time (read from "
+                + "--ingest-margin before --from to --ingest-margin after --to), tripwire-actions and action-results whole) or "
+                + "from files (--input, with --actions and --results for what went out)."},
         footer = {"", "Examples:",
             "  ./tripwire evidence --out v0.3.1-mc/evidence --from 2025-10-06T10:00:00Z --to 2025-10-06T11:00:00Z \\",
             "      --bootstrap-server broker:9092 --schema-registry-url http://registry:8081 \\",
@@ -158,9 +160,10 @@ public final class EvidenceCommand implements Callable<Integer> {
         List<ActionResult> results;
         try {
             if (topicMode) {
-                TopicReplay.Read read = topics.read(new TopicReplay.Window(from, to, tenant), new ProgressBar(System.err));
+                TopicReplay.Window events = new TopicReplay.Window(from, to, tenant);
+                TopicReplay.Read read = topics.read(events, new ProgressBar(System.err));
                 input = read.input();
-                sources.add(topicSource("events", read.offsets(), "record timestamp in [from, to)" + (tenant == null ? "" : ", key " + tenant)));
+                sources.add(topicSource("events", read.offsets(), topics.topics().describe(events)));
                 Map<String, Object> client = topics.client();
                 TopicDump.Dump actions = TopicDump.read(client, topics.names().actions(), Duration.ofSeconds(60));
                 sources.add(topicSource("actions", actions.offsets(), "whole topic; records with firedAt in [from, to) kept"));
@@ -172,7 +175,7 @@ public final class EvidenceCommand implements Callable<Integer> {
                 List<ReplayInput.Event> events = new ArrayList<>();
                 List<ReplayOutput.DeadLetter> rejected = new ArrayList<>();
                 for (Path p : inputs) {
-                    ReplayInput in = FileReplay.read(p, new ProgressBar(System.err));
+                    ReplayInput in = FileReplay.read(p, topics.mapping(), new ProgressBar(System.err));
                     in.events().stream().filter(e -> inWindow(e.ts()) && (tenant == null || tenantOf(e).equals(tenant))).forEach(events::add);
                     rejected.addAll(in.rejected());
                     sources.add(fileSource("events", p));

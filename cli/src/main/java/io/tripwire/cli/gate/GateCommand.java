@@ -47,7 +47,8 @@ import java.util.concurrent.Callable;
                 + "passed, may it enact, is it within 99.9%% autonomy and 0.5%% compensation?).",
             "",
             "Events come from JSON-lines files (--input, repeatable; the window ends by default at the last event) or from the "
-                + "cluster's input topics (--bootstrap-server; the window ends by default now)."},
+                + "topics the engine reads (--bootstrap-server: the input topics, and the OTLP and OPA topics of --engine-config or "
+                + "--otlp-spans-topic, --otlp-metrics-topic, --opa-topic, as 'replay' reads them; the window ends by default now)."},
         footer = {"", "Examples:",
             "  ./tripwire gate --tenant TENANT_004 --window 14d --slo 0.994 --input recorded.jsonl",
             "  ./tripwire gate --tenant TENANT_004 --window 14d --slo 0.994 --cache-hit 0.92 --bootstrap-server broker:9092   # warm?",
@@ -214,7 +215,7 @@ public final class GateCommand implements Callable<Integer> {
             } else {
                 List<ReplayInput.Event> events = new ArrayList<>();
                 for (Path p : inputs) {
-                    events.addAll(FileReplay.read(p, progress()).events());
+                    events.addAll(FileReplay.read(p, topics.mapping(), progress()).events());
                 }
                 input = new ReplayInput(events, List.of());
                 if (to == null) {
