@@ -62,7 +62,10 @@ public final class TopicReplay {
 
     private static final int PROGRESS_EVERY = 10_000;
 
-    /** Records with {@code from <= timestamp < to}, and with a tenant only those keyed by it. */
+    /**
+     * The window: input topic records with {@code from <= timestamp < to} (with a tenant, only those
+     * keyed by it); of the OTLP and OPA topics, the events whose own time is in it ({@link ReplayTopics}).
+     */
     public record Window(Instant from, Instant to, String tenant) {
         public Window {
             if (!from.isBefore(to)) {
