@@ -38,6 +38,16 @@ class ReplayCommandTest {
     }
 
     @Test
+    void theTopicOptionsAreRefusedWithAFile(@TempDir Path dir) {
+        for (String[] option : new String[][] {{"--bootstrap-server", "localhost:9092"}, {"--topic-prefix", "wa."},
+            {"--opa-topic", "opa-decision-logs"}}) {
+            Run r = replay("--input", "x.jsonl", option[0], option[1], "--out", dir.toString());
+            assertThat(r.code).as(option[0]).isEqualTo(2);
+            assertThat(r.err).contains("are for topic mode (--from/--to), not --input");
+        }
+    }
+
+    @Test
     void oneSourceIsRequiredAndTopicModeNeedsBothEndsOfTheWindow(@TempDir Path dir) {
         Run none = replay("--out", dir.toString());
         assertThat(none.code).isEqualTo(2);
