@@ -72,6 +72,9 @@ import java.util.concurrent.Callable;
             "  ./tripwire evidence --out bundle --from 2025-10-06T10:00:00Z --to 2025-10-06T11:00:00Z \\",
             "      --input demo-out/events.jsonl --actions demo-out/actions.jsonl --results demo-out/results.jsonl \\",
             "      --public-key demo-out/public.pem",
+            "  ./tripwire evidence --out bundle --from 2025-10-06T10:00:00Z \\",
+            "      --to 2025-10-06T11:00:00Z --bootstrap-server broker:9092 \\",
+            "      --engine-config config/engine.yaml --public-key keys/public.pem",
             "  ./tripwire evidence verify v0.3.1-mc/evidence",
             "",
             "Exit codes: 0 bundle written, sent = implied; 1 bundle written with differences (see comparison.md); 2 error."})

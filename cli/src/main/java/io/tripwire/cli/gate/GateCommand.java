@@ -54,6 +54,8 @@ import java.util.concurrent.Callable;
             "  ./tripwire gate --tenant TENANT_004 --window 14d --slo 0.994 --cache-hit 0.92 --bootstrap-server broker:9092   # warm?",
             "  ./tripwire gate --tenant TENANT_005 --window 14d --slo 0.994 --bootstrap-server broker:9092 \\",
             "      --schema-registry-url http://registry:8081 --json",
+            "  ./tripwire gate --tenant TENANT_004 --bootstrap-server broker:9092 \\",
+            "      --engine-config config/engine.yaml   # with its OTLP and OPA topics",
             "  ./tripwire gate --canary --tenant TENANT_004 --window 1d --bootstrap-server broker:9092   # between ramp steps",
             "  ./tripwire gate --autonomy --tenant TENANT_001 --check simulation --bootstrap-server broker:9092   # may it enact?",
             "  ./tripwire gate --autonomy --tenant TENANT_001 --window 7d --bootstrap-server broker:9092          # weekly pilot review",
