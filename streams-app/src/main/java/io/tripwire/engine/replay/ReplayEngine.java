@@ -33,6 +33,7 @@ public final class ReplayEngine implements AutoCloseable {
     private final io.tripwire.engine.report.Kpis kpis = new io.tripwire.engine.report.Kpis();
     private final List<SpecificRecord> pilotLog = new ArrayList<>();
     private long events;
+    private Instant countFrom; // null: every event and output counts
 
     /** The processor driven directly, the wall clock starting now (future-skew check, stale warnings). */
     public ReplayEngine(Rules rules, ActionSigner signer) {
@@ -60,41 +61,72 @@ public final class ReplayEngine implements AutoCloseable {
      * refused) identify it in dead letters.
      */
     public void send(SpecificRecord event, long line, String source, Supplier<String> raw) {
-        events++;
+        Instant ts = (Instant) event.get(event.getSchema().getField("ts").pos());
+        boolean counted = countFrom == null || ts == null || !ts.isBefore(countFrom);
+        if (counted) {
+            events++;
+        }
         try {
             // what the input deserializer does on a topic
             EventValidation.validate(event);
         } catch (DecodeException e) {
-            deadLetterLog.add(new ReplayOutput.DeadLetter(line, source, e.reason(), e.getMessage(), raw.get()));
+            if (counted) {
+                deadLetterLog.add(new ReplayOutput.DeadLetter(line, source, e.reason(), e.getMessage(), raw.get()));
+            }
             return;
         }
         String tenant = (String) event.get(event.getSchema().getField("tenant").pos());
-        Instant ts = (Instant) event.get(event.getSchema().getField("ts").pos());
         // a Kafka record's timestamp is never negative (the engine reads event time from ts anyway)
         boolean[] refused = {false};
         driver.process(tenant, event, Math.max(0, ts.toEpochMilli()), new ReplayDriver.Outputs() {
             @Override
             public void action(TripwireAction action) {
-                actionLog.add(action);
+                if (countFrom == null || !action.getFiredAt().isBefore(countFrom)) {
+                    actionLog.add(action);
+                }
             }
 
             @Override
             public void signal(String json) {
-                signalLog.add(json);
+                if (countFrom == null || !signalAt(json).isBefore(countFrom)) {
+                    signalLog.add(json);
+                }
             }
 
             @Override
             public void refused(String reason, String message) {
                 refused[0] = true;
-                deadLetterLog.add(new ReplayOutput.DeadLetter(line, source, reason, message, raw.get()));
+                if (counted) {
+                    deadLetterLog.add(new ReplayOutput.DeadLetter(line, source, reason, message, raw.get()));
+                }
             }
         });
-        if (!refused[0]) {
+        if (!refused[0] && counted) {
             kpis.add(event);
             if (PilotReview.reads(event)) {
                 pilotLog.add(event);
             }
         }
+    }
+
+    /**
+     * From now on, events before {@code from} only build state (windows, holds, approvals): they are
+     * not counted in {@link ReplayOutput#eventsRead()} or the KPIs and their refusals are no dead
+     * letters, and actions and signals dated before {@code from} are left out of the output. How
+     * {@code gate} and {@code evidence} carry in what came before their window without counting it.
+     */
+    public void countFrom(Instant from) {
+        countFrom = from;
+    }
+
+    /** The {@code at} of a signal line (SPEC 5: {@code "at":"…Z"}), read without parsing the whole line. */
+    private static Instant signalAt(String json) {
+        int i = json.indexOf("\"at\":\"");
+        if (i < 0) {
+            throw new IllegalStateException("a signal without \"at\": " + json);
+        }
+        int start = i + 6;
+        return Instant.parse(json.substring(start, json.indexOf('"', start)));
     }
 
     /** Feeds events in timestamp order (stable: equal times keep their order). */

@@ -44,7 +44,7 @@ import java.util.function.Consumer;
 final class CanarySignals {
 
     /** The baseline window τ is taken over (the percentile definition of {@code read-latency}). */
-    static final int TAU_WINDOW_MINUTES = 5;
+    static final int TAU_WINDOW_MINUTES = CanaryTripwire.TAU_WINDOW_MINUTES;
     /** The minute under which an op's rolling not-baseline sum is kept (no request has it). */
     private static final long SUM_MINUTE = 0;
 

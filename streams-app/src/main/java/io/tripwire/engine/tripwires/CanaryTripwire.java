@@ -25,6 +25,8 @@ public final class CanaryTripwire extends RuleTripwire<CanaryTripwire.Rule, Cana
 
     /** The action a passing key emits, once per stage. */
     public static final String PASSED = "CANARY_PASSED";
+    /** The baseline window τ is taken over, in minutes before a bucket (the percentile definition of {@code read-latency}). */
+    public static final int TAU_WINDOW_MINUTES = 5;
 
     /**
      * The rule: which comparison, the confidence (default 0.99, not the ratio tripwires' global
