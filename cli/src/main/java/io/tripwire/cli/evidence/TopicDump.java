@@ -18,15 +18,15 @@ import java.util.TreeMap;
  * when the read begins (read_committed, assigned partitions: no group, no commits, nothing written),
  * with the offset range read of each partition for the evidence manifest.
  */
-final class TopicDump {
+public final class TopicDump {
 
-    record Dump(List<ConsumerRecord<byte[], byte[]>> records, Map<String, long[]> offsets) {
+    public record Dump(List<ConsumerRecord<byte[], byte[]>> records, Map<String, long[]> offsets) {
     }
 
     private TopicDump() {
     }
 
-    static Dump read(Map<String, Object> client, String topic, Duration timeout) {
+    public static Dump read(Map<String, Object> client, String topic, Duration timeout) {
         Map<String, Object> c = new HashMap<>(client);
         c.remove("group.id");
         c.put("enable.auto.commit", false);

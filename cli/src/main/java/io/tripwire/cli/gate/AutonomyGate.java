@@ -1,5 +1,6 @@
 package io.tripwire.cli.gate;
 
+import io.tripwire.cli.history.CarryIn;
 import io.tripwire.engine.pilot.PilotReview;
 import io.tripwire.engine.replay.ReplayEngine;
 import io.tripwire.engine.replay.ReplayInput;
@@ -31,7 +32,8 @@ import java.util.Set;
  * loop's tripwires that fired. The verdict: FAIL if a check FAILs, PASS if every check with ops
  * PASSes, INCONCLUSIVE otherwise (also when every check is n/a).
  *
- * <p>The replay starts one autonomy window (24h in the shipped rules) before {@code from}: the engine
+ * <p>The replay starts before {@code from} ({@link CarryIn}: the rules' longest reach, at least one
+ * autonomy window, and earlier for an approval still in force or a hold still open then): the engine
  * judges an approval on the simulation of the 24h before it, so a window that starts an hour before
  * an approval would otherwise refuse it where the engine honoured it, and fire tripwires the engine
  * never fired. Only what happened in {@code [from, to)} is counted and listed (and an approval still
@@ -73,11 +75,15 @@ public final class AutonomyGate {
     }
 
     /**
-     * @param replayedFrom where the replay began (from minus the warm-up)
-     * @param review       the whole review of the window (every ratio, HITL, approvals, refusals, loop tripwires)
+     * @param carry  what was carried in from before the window (where the replay began, and why)
+     * @param review the whole review of the window (every ratio, HITL, approvals, refusals, loop tripwires)
      */
-    public record Result(String tenant, Instant from, Instant to, Instant replayedFrom, Set<Check> checks, Gate.Verdict verdict,
+    public record Result(String tenant, Instant from, Instant to, CarryIn carry, Set<Check> checks, Gate.Verdict verdict,
                          List<Row> rows, PilotReview review) {
+        public Instant replayedFrom() {
+            return carry.replayFrom();
+        }
+
         /** Exit code for scripts: 0 PASS, 1 FAIL, 3 INCONCLUSIVE. */
         public int exitCode() {
             return switch (verdict) {
@@ -91,17 +97,18 @@ public final class AutonomyGate {
     private AutonomyGate() {
     }
 
-    /** The longest window of the rules' autonomy ratios (24h shipped): the warm-up, and the default window. */
+    /** The longest window of the rules' autonomy ratios (24h shipped): the default window. */
     public static Duration autonomyWindow(Rules rules) {
         return rules.tripwires().stream().filter(t -> t instanceof AutonomyRatioTripwire.Rule)
                 .map(t -> ((AutonomyRatioTripwire.Rule) t).window()).max(Comparator.naturalOrder()).orElse(Duration.ofHours(24));
     }
 
-    /** Runs the gate on {@code input} (any tenants; {@code tenant}'s events in {@code [from − warm-up, to)} are replayed). */
-    public static Result run(String tenant, Instant from, Instant to, Set<Check> checks, ReplayInput input, Rules rules, ActionSigner signer) {
-        Instant replayedFrom = from.minus(autonomyWindow(rules));
+    /** Runs the gate on {@code input} (any tenants; {@code tenant}'s events in {@code [carry.replayFrom(), to)} are replayed). */
+    public static Result run(String tenant, CarryIn carry, Set<Check> checks, ReplayInput input, Rules rules, ActionSigner signer) {
+        Instant from = carry.from();
+        Instant to = carry.to();
         List<ReplayInput.Event> mine = input.events().stream()
-                .filter(e -> Gate.tenantOf(e.event()).equals(tenant) && !e.ts().isBefore(replayedFrom) && e.ts().isBefore(to))
+                .filter(e -> Gate.tenantOf(e.event()).equals(tenant) && carry.replays(e.ts()))
                 .sorted(Comparator.comparing(ReplayInput.Event::ts)).toList();
         List<TripwireAction> actions;
         try (ReplayEngine engine = new ReplayEngine(rules, signer)) {
@@ -124,7 +131,7 @@ public final class AutonomyGate {
                 : rows.stream().anyMatch(r -> r.verdict() != PilotReview.Verdict.NA)
                         && rows.stream().allMatch(r -> r.verdict() == PilotReview.Verdict.PASS || r.verdict() == PilotReview.Verdict.NA)
                 ? Gate.Verdict.PASS : Gate.Verdict.INCONCLUSIVE;
-        return new Result(tenant, from, to, replayedFrom, checks, v, rows, review);
+        return new Result(tenant, from, to, carry, checks, v, rows, review);
     }
 
     private static Row row(Check check, PilotReview.Ratio r, String counted, String meaning) {
@@ -217,6 +224,7 @@ public final class AutonomyGate {
         }
         m.put("refusals", refusals);
         m.put("loopTripwiresFired", new java.util.TreeMap<>(p.loopActions()));
+        m.put("carriedIn", r.carry().toMap());
         return m;
     }
 
@@ -246,7 +254,7 @@ public final class AutonomyGate {
         List<String> fired = new ArrayList<>();
         new java.util.TreeMap<>(p.loopActions()).forEach((k, n) -> fired.add(k + " ×" + n));
         out.printf("  loop tripwires fired: %s%n", fired.isEmpty() ? "none" : String.join(", ", fired));
-        out.printf("  replayed from %s (one autonomy window earlier), so approvals are judged on what the engine saw%n", r.replayedFrom());
+        r.carry().lines().forEach(l -> out.println("  " + l));
         out.println("  rule: FAIL if a check FAILs; PASS if every check with ops PASSes; INCONCLUSIVE otherwise (also when all are n/a)");
     }
 

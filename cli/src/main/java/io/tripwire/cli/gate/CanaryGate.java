@@ -1,5 +1,6 @@
 package io.tripwire.cli.gate;
 
+import io.tripwire.cli.history.CarryIn;
 import io.tripwire.engine.replay.ReplayEngine;
 import io.tripwire.engine.replay.ReplayInput;
 import io.tripwire.engine.rules.Rules;
@@ -35,7 +36,8 @@ public final class CanaryGate {
      * @param stage    the current stage, or null when the tenant has no labelled traffic
      * @param split    the stage's traffic-split warning (canary-split), or null
      */
-    public record Result(String tenant, Instant at, Gate.Verdict verdict, CanaryStage stage, List<KeyVerdict> keys, String split) {
+    public record Result(String tenant, Instant at, Gate.Verdict verdict, CanaryStage stage, List<KeyVerdict> keys, String split,
+                         CarryIn carry) {
         public int exitCode() {
             return switch (verdict) {
                 case PASS -> 0;
@@ -48,9 +50,15 @@ public final class CanaryGate {
     private CanaryGate() {
     }
 
-    public static Result run(String tenant, Instant from, Instant to, ReplayInput input, Rules rules, ActionSigner signer) {
+    /**
+     * The verdict at {@code carry.to()}: the tenant's events from {@code carry.replayFrom()} are replayed
+     * (a stage that began in the carry-in, or a key firing since before it, is judged as live). A PASS
+     * is INCONCLUSIVE where the history could not be read back: a key that fired earlier could be hidden.
+     */
+    public static Result run(String tenant, CarryIn carry, ReplayInput input, Rules rules, ActionSigner signer) {
+        Instant to = carry.to();
         List<ReplayInput.Event> mine = input.events().stream()
-                .filter(e -> Gate.tenantOf(e.event()).equals(tenant) && !e.ts().isBefore(from) && e.ts().isBefore(to))
+                .filter(e -> Gate.tenantOf(e.event()).equals(tenant) && carry.replays(e.ts()))
                 .sorted(Comparator.comparing(ReplayInput.Event::ts)).toList();
         CanaryJudgement j;
         List<TripwireAction> actions;
@@ -60,7 +68,7 @@ public final class CanaryGate {
             actions = engine.output().actions();
         }
         if (j == null) {
-            return new Result(tenant, to, Gate.Verdict.INCONCLUSIVE, null, List.of(), null);
+            return new Result(tenant, to, Gate.Verdict.INCONCLUSIVE, null, List.of(), null, carry);
         }
         List<KeyVerdict> keys = new ArrayList<>();
         for (CanaryJudgement.Key k : j.keys()) {
@@ -74,12 +82,13 @@ public final class CanaryGate {
         }
         Gate.Verdict verdict = keys.isEmpty() ? Gate.Verdict.INCONCLUSIVE
                 : keys.stream().anyMatch(k -> k.verdict() == Gate.Verdict.FAIL) ? Gate.Verdict.FAIL
-                : keys.stream().allMatch(k -> k.verdict() == Gate.Verdict.PASS) ? Gate.Verdict.PASS : Gate.Verdict.INCONCLUSIVE;
+                : keys.stream().allMatch(k -> k.verdict() == Gate.Verdict.PASS) && carry.gaps(CarryIn.Hides.HOLDS).isEmpty()
+                ? Gate.Verdict.PASS : Gate.Verdict.INCONCLUSIVE;
         String split = actions.stream()
                 .filter(a -> a.getTripwire().equals("canary-split") && a.getAction().name().equals("ALERT")
                         && !a.getFiredAt().isBefore(Instant.ofEpochMilli(j.stage().start())))
                 .map(TripwireAction::getReason).reduce((a, b) -> b).orElse(null);
-        return new Result(tenant, to, verdict, j.stage(), keys, split);
+        return new Result(tenant, to, verdict, j.stage(), keys, split, carry);
     }
 
     /** The result for {@code --json}, fields in a fixed order. */
@@ -119,6 +128,7 @@ public final class CanaryGate {
         }
         m.put("keys", keys);
         m.put("splitWarning", r.split());
+        m.put("carriedIn", r.carry().toMap());
         return m;
     }
 
@@ -134,6 +144,7 @@ public final class CanaryGate {
         if (r.stage() == null) {
             out.printf("gate --canary %s at %s: INCONCLUSIVE (no canary stage: no request of the tenant carries a cohort, "
                     + "or a version of its rollout step)%n", r.tenant(), r.at());
+            r.carry().lines().forEach(l -> out.println("  " + l));
             return;
         }
         CanaryStage s = r.stage();
@@ -153,8 +164,9 @@ public final class CanaryGate {
         if (r.split() != null) {
             out.println("  note: " + r.split());
         }
-        out.println("  rule: FAIL if a canary key fired; PASS when every canary key with traffic has passed; INCONCLUSIVE otherwise "
-                + "(let the soak timer decide)");
+        r.carry().lines().forEach(l -> out.println("  " + l));
+        out.println("  rule: FAIL if a canary key fired; PASS when every canary key with traffic has passed (and the history before "
+                + "the window could be read); INCONCLUSIVE otherwise (let the soak timer decide)");
     }
 
     private static String e(double v) {

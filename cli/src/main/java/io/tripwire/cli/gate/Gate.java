@@ -1,5 +1,6 @@
 package io.tripwire.cli.gate;
 
+import io.tripwire.cli.history.CarryIn;
 import io.tripwire.engine.replay.ReplayEngine;
 import io.tripwire.engine.replay.ReplayInput;
 import io.tripwire.engine.replay.ReplayOutput;
@@ -36,6 +37,10 @@ import java.util.TreeMap;
  * the data show it is met, FAIL when they show it is missed, INCONCLUSIVE when they show neither),
  * p95/p99 per op overall and per UTC day against their thresholds, tripwires fired in the window,
  * and holds still open at its end. Deterministic: the same events give the same verdict.
+ *
+ * <p>The replay begins before the window ({@link CarryIn}): the rules' longest reach earlier, or
+ * earlier still for a hold open then, so a residency hold or ramp freeze set before the window is
+ * open at its end as it was live. Only the window's own events and firings are counted.
  */
 public final class Gate {
 
@@ -81,15 +86,19 @@ public final class Gate {
     private Gate() {
     }
 
-    /** Runs the gate on {@code input} (any tenants; only {@code s.tenant()}'s events in {@code [to − window, to)} count). */
-    public static Result run(Settings s, Instant to, ReplayInput input, Rules rules, ActionSigner signer) {
-        Instant from = to.minus(s.window());
-        List<ReplayInput.Event> mine = input.events().stream()
-                .filter(e -> tenantOf(e.event()).equals(s.tenant()) && !e.ts().isBefore(from) && e.ts().isBefore(to))
+    /**
+     * Runs the gate on {@code input} (any tenants): {@code s.tenant()}'s events in {@code [carry.replayFrom(), to)}
+     * are replayed, those in the window {@code [from, to)} are counted, and the holds at its end are
+     * those of the whole replay (a hold opened before the window is still open at its end).
+     */
+    public static Result run(Settings s, CarryIn carry, ReplayInput input, Rules rules, ActionSigner signer) {
+        List<ReplayInput.Event> replayed = input.events().stream()
+                .filter(e -> tenantOf(e.event()).equals(s.tenant()) && carry.replays(e.ts()))
                 .sorted(Comparator.comparing(ReplayInput.Event::ts)).toList();
+        List<ReplayInput.Event> mine = replayed.stream().filter(e -> carry.counts(e.ts())).toList();
         List<TripwireAction> actions;
         try (ReplayEngine engine = new ReplayEngine(rules, signer)) {
-            mine.forEach(e -> engine.send(e.event(), e.line(), e.source(), e.raw()));
+            replayed.forEach(e -> engine.send(e.event(), e.line(), e.source(), e.raw()));
             ReplayOutput out = engine.output();
             actions = out.actions();
         }
@@ -99,11 +108,11 @@ public final class Gate {
         if (s.cacheHit() != null) {
             checks.add(CacheHitCheck.check(s.cacheMetric(), s.cacheHit(), mine));
         }
-        checks.add(fired(actions));
-        checks.add(holds(actions, mine, to));
+        checks.add(fired(actions.stream().filter(a -> carry.counts(a.getFiredAt())).toList()));
+        checks.add(holds(actions, replayed, carry));
         Verdict v = checks.stream().anyMatch(c -> c.verdict() == Verdict.FAIL) ? Verdict.FAIL
                 : checks.stream().anyMatch(c -> c.verdict() == Verdict.INCONCLUSIVE) ? Verdict.INCONCLUSIVE : Verdict.PASS;
-        return new Result(s.tenant(), from, to, v, checks);
+        return new Result(s.tenant(), carry.from(), carry.to(), v, checks);
     }
 
     private static Check availability(Settings s, List<ReplayInput.Event> events) {
@@ -200,7 +209,7 @@ public final class Gate {
                 firings.computeIfAbsent(a.getTripwire(), k -> new ArrayList<>()).add(a.getFiredAt());
             }
         }
-        String rule = "no tripwire fired in the window (a replay of its events with the engine's rules)";
+        String rule = "no tripwire fired in the window (a replay with the engine's rules; firings before it, in the carry-in, do not count)";
         if (firings.isEmpty()) {
             return new Check("tripwires fired", Verdict.PASS, "none", rule);
         }
@@ -209,8 +218,13 @@ public final class Gate {
         return new Check("tripwires fired", Verdict.FAIL, String.join(", ", parts), rule);
     }
 
-    /** A residency hold without its RESOLVED, or a ramp freeze still in force at the end and not lifted by an override. */
-    private static Check holds(List<TripwireAction> actions, List<ReplayInput.Event> events, Instant end) {
+    /**
+     * A residency hold without its RESOLVED, or a ramp freeze still in force at the end and not lifted
+     * by an override, in the whole replay (the carry-in included). None found where the history could
+     * not be read back is INCONCLUSIVE, not a PASS.
+     */
+    private static Check holds(List<TripwireAction> actions, List<ReplayInput.Event> events, CarryIn carry) {
+        Instant end = carry.to();
         List<String> open = new ArrayList<>();
         boolean held = false;
         Instant heldSince = null;
@@ -248,8 +262,15 @@ public final class Gate {
         if (frozenUntil != null && frozenUntil.isAfter(end)) {
             open.add("ramp frozen until " + frozenUntil);
         }
+        String rule = "no residency hold awaiting a human and no ramp freeze in force at " + end + " (replayed from "
+                + carry.replayFrom() + ", so that holds opened before the window are seen)";
+        List<CarryIn.Gap> gaps = carry.gaps(CarryIn.Hides.HOLDS);
+        if (open.isEmpty() && !gaps.isEmpty()) {
+            return new Check("holds open at the end", Verdict.INCONCLUSIVE, "none seen, but could not look further back: "
+                    + String.join("; ", gaps.stream().map(CarryIn.Gap::text).toList()), rule);
+        }
         return new Check("holds open at the end", open.isEmpty() ? Verdict.PASS : Verdict.FAIL,
-                open.isEmpty() ? "none" : String.join("; ", open), "no residency hold awaiting a human and no ramp freeze in force at " + end);
+                open.isEmpty() ? "none" : String.join("; ", open), rule);
     }
 
     static String tenantOf(SpecificRecord e) {

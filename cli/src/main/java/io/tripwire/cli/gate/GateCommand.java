@@ -7,6 +7,8 @@ import io.tripwire.cli.InstantConverter;
 import io.tripwire.cli.ProgressBar;
 import io.tripwire.cli.RulesOptions;
 import io.tripwire.cli.TopicOptions;
+import io.tripwire.cli.history.CarryIn;
+import io.tripwire.cli.history.TopicHistory;
 import io.tripwire.engine.replay.FileReplay;
 import io.tripwire.engine.replay.ReplayInput;
 import io.tripwire.engine.replay.TopicReplay;
@@ -42,6 +44,12 @@ import java.util.concurrent.Callable;
                 + "requests shows neither); READ/WRITE p95 (and p99 when given) overall and on every UTC day; tripwires fired "
                 + "in the window (a replay of its events); holds still open at its end (a residency hold without an override, a "
                 + "ramp freeze in force); with --cache-hit, the cache warm-up (each hit ratio series' minimum). Same events in, same verdict out: give --at to pin the window.",
+            "",
+            "What came before the window is carried in: the replay begins the rules' longest reach earlier (48h with the shipped "
+                + "rules: the error budget's 24h and the 24h freeze it sets), and earlier still for a hold open then (a residency "
+                + "hold, a key still firing, an approval to enact in force), found in tripwire-actions and hitl-overrides (topics) "
+                + "or the file's earlier events. Those events build state; only the window's own are counted. Where retention "
+                + "has taken that history, the output says so and a PASS of the holds becomes INCONCLUSIVE (docs/evidence.md).",
             "",
             "--canary answers the soak question of a canary step instead; --autonomy the autonomy pilot's (has its simulation "
                 + "passed, may it enact, is it within 99.9%% autonomy and 0.5%% compensation?).",
@@ -114,7 +122,7 @@ public final class GateCommand implements Callable<Integer> {
     @Option(names = "--canary", description = {"The soak question of a canary step instead of the readiness checks: the verdict of the "
             + "tenant's current canary stage at --at (SPEC 3 \"Canary judgement\"): FAIL if a canary key fired, PASS when every "
             + "canary key with traffic has passed, INCONCLUSIVE otherwise; with each key's e-values, counts, rate ratio and tau. "
-            + "The stage must have begun within --window."})
+            + "The stage must have begun within --window or the carry-in before it."})
     boolean canary;
 
     @Option(names = "--autonomy", description = {"The autonomy pilot's loop instead of the readiness checks: over the tenant's "
@@ -203,34 +211,37 @@ public final class GateCommand implements Callable<Integer> {
         if (window == null) {
             window = autonomy ? AutonomyGate.autonomyWindow(r) : Duration.ofDays(14);
         }
-        // --autonomy replays one autonomy window before its own, so that approvals are judged as the engine judged them
-        Duration read = autonomy ? window.plus(AutonomyGate.autonomyWindow(r)) : window;
         Gate.Settings settings = new Gate.Settings(tenant, window, slo != null ? slo : r.sloOf(r.defaultService()),
                 confidence != null ? confidence : Double.isNaN(r.confidence()) ? 0.95 : r.confidence(),
                 priorStrength != null ? priorStrength : r.priorStrength(), limits(r), cacheHit, cacheMetric(r));
         ReplayInput input;
-        Instant to = at;
+        CarryIn carry;
         try {
             if (topicMode) {
-                to = to != null ? to : Instant.now();
-                input = topics.read(new TopicReplay.Window(to.minus(read), to, tenant), progress()).input();
+                Instant to = at != null ? at : Instant.now();
+                // what the engine still held open before the window: from its action records and the overrides
+                TopicHistory.Read history = TopicHistory.read(topics, tenant);
+                carry = CarryIn.plan(to.minus(window), to, r, history.actions(), history.overrides(), history.gaps());
+                input = topics.read(new TopicReplay.Window(carry.replayFrom(), to, tenant), progress()).input();
+                carry = carry.withGaps(TopicHistory.inputsFrom(topics, topics.names().inputs(), carry.replayFrom()));
             } else {
                 List<ReplayInput.Event> events = new ArrayList<>();
                 for (Path p : inputs) {
                     events.addAll(FileReplay.read(p, topics.mapping(), progress()).events());
                 }
                 input = new ReplayInput(events, List.of());
-                if (to == null) {
-                    to = events.stream().map(ReplayInput.Event::ts).max(Instant::compareTo).orElse(Instant.EPOCH).plusMillis(1);
-                }
+                Instant to = at != null ? at
+                        : events.stream().map(ReplayInput.Event::ts).max(Instant::compareTo).orElse(Instant.EPOCH).plusMillis(1);
+                // the file's earlier events are the history: what they left open is read back
+                carry = CarryIn.ofEvents(events.stream().filter(e -> Gate.tenantOf(e.event()).equals(tenant)).toList(), to.minus(window), to, r);
             }
-        } catch (TopicReplay.ReadException | java.io.IOException e) {
+        } catch (TopicReplay.ReadException | java.io.IOException | org.apache.kafka.common.KafkaException | IllegalStateException e) {
             err.println("tripwire gate: " + e.getMessage());
             return 2;
         }
         // the replay's actions are compared by tripwire and time only: an ephemeral key signs them
         if (autonomy) {
-            AutonomyGate.Result a = AutonomyGate.run(tenant, to.minus(window), to, checks, input, r, new ActionSigner(Ed25519Keys.generate().getPrivate()));
+            AutonomyGate.Result a = AutonomyGate.run(tenant, carry, checks, input, r, new ActionSigner(Ed25519Keys.generate().getPrivate()));
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(AutonomyGate.toMap(a)));
             } else {
@@ -240,7 +251,7 @@ public final class GateCommand implements Callable<Integer> {
             return a.exitCode();
         }
         if (canary) {
-            CanaryGate.Result c = CanaryGate.run(tenant, to.minus(window), to, input, r, new ActionSigner(Ed25519Keys.generate().getPrivate()));
+            CanaryGate.Result c = CanaryGate.run(tenant, carry, input, r, new ActionSigner(Ed25519Keys.generate().getPrivate()));
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(CanaryGate.toMap(c)));
             } else {
@@ -249,11 +260,11 @@ public final class GateCommand implements Callable<Integer> {
             out.flush();
             return c.exitCode();
         }
-        Gate.Result result = Gate.run(settings, to, input, r, new ActionSigner(Ed25519Keys.generate().getPrivate()));
+        Gate.Result result = Gate.run(settings, carry, input, r, new ActionSigner(Ed25519Keys.generate().getPrivate()));
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap(result)));
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap(result, carry)));
         } else {
-            print(out, result);
+            print(out, result, carry);
         }
         out.flush();
         return result.exitCode();
@@ -286,7 +297,7 @@ public final class GateCommand implements Callable<Integer> {
         return m;
     }
 
-    static Map<String, Object> toMap(Gate.Result r) {
+    static Map<String, Object> toMap(Gate.Result r, CarryIn carry) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tenant", r.tenant());
         m.put("from", r.from().toString());
@@ -306,15 +317,17 @@ public final class GateCommand implements Callable<Integer> {
             checks.add(check);
         }
         m.put("checks", checks);
+        m.put("carriedIn", carry.toMap());
         return m;
     }
 
-    private static void print(PrintWriter out, Gate.Result r) {
+    private static void print(PrintWriter out, Gate.Result r, CarryIn carry) {
         out.printf("gate %s over %s .. %s: %s%n", r.tenant(), r.from(), r.to(), r.verdict());
         for (Gate.Check c : r.checks()) {
             out.printf("  %-13s %-24s %s%n", c.verdict(), c.name(), c.figure());
             out.printf("  %-13s %-24s rule: %s%n", "", "", c.rule());
         }
+        carry.lines().forEach(l -> out.println("  " + l));
     }
 
     private static ProgressBar progress() {

@@ -124,12 +124,14 @@ class AutonomyGateCommandTest {
 
     @Test
     void aWindowAfterTheApprovalSeesItInForceAsTheEngineDid() throws Exception {
-        // 10:00-10:30: the approval (09:55) is before the window; replayed from 24h earlier it is honoured as it was live, so the
-        // pilot's ENACT ops fire no unapproved-enact (a replay of the window alone would have fired it at 10:00)
+        // 10:00-10:30: the approval (09:55) is before the window; replayed from the rules' lookback earlier (48h: the error budget's
+        // 24h window and its 24h freeze, more than the autonomy tripwires' 24h) it is honoured as it was live, so the pilot's ENACT
+        // ops fire no unapproved-enact (a replay of the window alone would have fired it at 10:00)
         GateCommandTest.Run r = autonomy("--tenant", "TENANT_001", "--window", "30m", "--at", "2025-10-06T10:30:00Z", "--input", WAVE_A, "--json");
 
         JsonNode j = json(r);
-        assertThat(j.get("replayedFrom").asText()).isEqualTo("2025-10-05T10:00:00Z");
+        assertThat(j.get("replayedFrom").asText()).isEqualTo("2025-10-04T10:00:00Z");
+        assertThat(j.get("carriedIn").get("lookback").asText()).isEqualTo("48h");
         assertThat(j.get("approvals")).singleElement().satisfies(a -> {
             assertThat(a.get("token").asText()).isEqualTo("CHG-PILOT-1");
             assertThat(a.get("inForce").asBoolean()).isTrue();

@@ -1,0 +1,77 @@
+package io.tripwire.cli.history;
+
+import io.tripwire.engine.rules.RuleNode;
+import io.tripwire.engine.rules.Rules;
+import io.tripwire.engine.rules.TripwireRule;
+import io.tripwire.engine.tripwires.AutonomyRatioTripwire;
+import io.tripwire.engine.tripwires.BurnRateTripwire;
+import io.tripwire.engine.tripwires.CanarySplitTripwire;
+import io.tripwire.engine.tripwires.CanaryTripwire;
+import io.tripwire.engine.tripwires.ErrorBudgetTripwire;
+import io.tripwire.engine.tripwires.ErrorRatioTripwire;
+import io.tripwire.engine.tripwires.LatencyTripwire;
+import io.tripwire.engine.tripwires.MetricThresholdTripwire;
+
+import java.time.Duration;
+import java.util.Comparator;
+
+/**
+ * How far back before a window the rules' state at its start reaches: what {@code gate} and
+ * {@code evidence} replay, uncounted, before {@code --from}. A rule's reach is its longest window
+ * plus its held-for and keep-firing-for; {@code error-budget} adds its {@code freeze-for}, because a
+ * ramp freeze in force at the window's start was set by a firing up to that long before, decided on
+ * the window before that firing (so the shipped rules reach back 48h: 24h of budget, 24h of freeze).
+ * Holds with no end of their own (a residency hold, a throttled pilot, a firing key) can be older:
+ * {@link OpenHolds} finds those.
+ *
+ * @param span  the longest reach of any rule
+ * @param setBy which rule sets it and how, for the output ("error-budget: 24h window + 24h freeze-for")
+ */
+public record Lookback(Duration span, String setBy) {
+
+    /** The longest reach of the rules' tripwires; zero when none keeps state over time. */
+    public static Lookback of(Rules rules) {
+        return rules.tripwires().stream().map(r -> new Lookback(reach(r), r.id() + ": " + parts(r)))
+                .max(Comparator.comparing(Lookback::span)).filter(l -> !l.span().isZero())
+                .orElse(new Lookback(Duration.ZERO, "no rule keeps state over time"));
+    }
+
+    /** How far back the state of one rule at an instant depends on events; zero for rules of single events. */
+    public static Duration reach(TripwireRule r) {
+        return window(r).plus(r.heldFor()).plus(r.keepFiringFor()).plus(r instanceof ErrorBudgetTripwire.Rule e ? e.freezeFor() : Duration.ZERO);
+    }
+
+    /** The longest window the rule's condition is computed over. */
+    private static Duration window(TripwireRule r) {
+        if (r instanceof ErrorBudgetTripwire.Rule e) {
+            return e.window();
+        } else if (r instanceof BurnRateTripwire.Rule b) {
+            return b.windows().stream().max(Comparator.naturalOrder()).orElse(Duration.ZERO);
+        } else if (r instanceof ErrorRatioTripwire.Rule e) {
+            return e.window();
+        } else if (r instanceof LatencyTripwire.Rule l) {
+            return l.window();
+        } else if (r instanceof AutonomyRatioTripwire.Rule a) {
+            return a.window();
+        } else if (r instanceof CanaryTripwire.Rule) {
+            return Duration.ofMinutes(CanaryTripwire.TAU_WINDOW_MINUTES); // the baseline's p95 before a bucket
+        } else if (r instanceof CanarySplitTripwire.Rule s) {
+            return s.settle();
+        }
+        return Duration.ZERO; // metric thresholds (held-for only), policy denies, ramp freezes, unapproved enacts
+    }
+
+    private static String parts(TripwireRule r) {
+        StringBuilder b = new StringBuilder(RuleNode.format(window(r))).append(" window");
+        if (!r.heldFor().isZero()) {
+            b.append(" + ").append(RuleNode.format(r.heldFor())).append(" held-for");
+        }
+        if (!r.keepFiringFor().isZero()) {
+            b.append(" + ").append(RuleNode.format(r.keepFiringFor())).append(" keep-firing-for");
+        }
+        if (r instanceof ErrorBudgetTripwire.Rule e && !e.freezeFor().isZero()) {
+            b.append(" + ").append(RuleNode.format(e.freezeFor())).append(" freeze-for");
+        }
+        return b.toString();
+    }
+}
