@@ -80,6 +80,22 @@ record Comparison(int implied, int sent, List<String> missing, List<String> unex
         return b.toString();
     }
 
+    /** comparison.md of a bundle made without the action records that went out (file mode without --actions). */
+    static String notCompared(int implied) {
+        return "# Actions sent against actions implied\n\n**Not compared**: no sent action records were given (`--actions`). "
+                + "replay/actions.jsonl holds the " + implied + " action records the rules imply for the recorded events in the window; "
+                + "this bundle does not show what went out.\n";
+    }
+
+    /** comparison.json of such a bundle. */
+    static Map<String, Object> notComparedMap(int implied) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("implied", implied);
+        m.put("compared", false);
+        m.put("why", "no sent action records were given (--actions)");
+        return m;
+    }
+
     private static void section(StringBuilder b, String title, List<String> items) {
         if (items.isEmpty()) {
             return;

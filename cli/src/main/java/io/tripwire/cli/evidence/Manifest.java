@@ -36,13 +36,18 @@ final class Manifest {
     private Manifest() {
     }
 
-    /** Writes the manifest of every file under {@code dir} (but itself). */
-    static void write(Path dir, Map<String, Object> window, List<Map<String, Object>> sources, KeyPair signer) throws IOException {
+    /**
+     * Writes the manifest of every file under {@code dir} (but itself); {@code compared}: whether the
+     * bundle holds the action records that went out, compared with those implied.
+     */
+    static void write(Path dir, Map<String, Object> window, List<Map<String, Object>> sources, boolean compared, KeyPair signer)
+            throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("bundle", "tripwire evidence");
         m.put("createdAt", java.time.Instant.now().toString());
         m.put("window", window);
         m.put("sources", sources);
+        m.put("compared", compared);
         List<Map<String, Object>> artifacts = new ArrayList<>();
         for (Path f : files(dir)) {
             byte[] b = Files.readAllBytes(dir.resolve(f));
@@ -63,6 +68,18 @@ final class Manifest {
             throw new IllegalStateException("Ed25519 signing failed", e);
         }
         Files.writeString(dir.resolve(FILE), JSON.writeValueAsString(m) + "\n");
+    }
+
+    /**
+     * Whether the bundle's manifest says it compares sent actions with implied ones: true unless it
+     * says {@code "compared": false} (bundles made before that field always compared).
+     */
+    static boolean compared(Path dir) {
+        try {
+            return !Boolean.FALSE.equals(JSON.readValue(dir.resolve(FILE).toFile(), LinkedHashMap.class).get("compared"));
+        } catch (IOException e) {
+            return true; // verify names the unreadable manifest; the comparison is checked as for any bundle
+        }
     }
 
     /** The files of the bundle, relative, sorted; the manifest itself left out. */

@@ -34,6 +34,8 @@ public final class ReplayEngine implements AutoCloseable {
     private final List<SpecificRecord> pilotLog = new ArrayList<>();
     private long events;
     private Instant countFrom; // null: every event and output counts
+    private final List<TripwireAction> carriedActions = new ArrayList<>(); // what countFrom leaves out of the output
+    private final List<SpecificRecord> carriedPilot = new ArrayList<>();
 
     /** The processor driven directly, the wall clock starting now (future-skew check, stale warnings). */
     public ReplayEngine(Rules rules, ActionSigner signer) {
@@ -83,6 +85,8 @@ public final class ReplayEngine implements AutoCloseable {
             public void action(TripwireAction action) {
                 if (countFrom == null || !action.getFiredAt().isBefore(countFrom)) {
                     actionLog.add(action);
+                } else {
+                    carriedActions.add(action);
                 }
             }
 
@@ -106,6 +110,8 @@ public final class ReplayEngine implements AutoCloseable {
             if (PilotReview.reads(event)) {
                 pilotLog.add(event);
             }
+        } else if (!refused[0] && PilotReview.reads(event)) {
+            carriedPilot.add(event);
         }
     }
 
@@ -159,6 +165,19 @@ public final class ReplayEngine implements AutoCloseable {
      */
     public CanaryJudgement canary(String tenant) {
         return CanaryJudgement.of(tenant, rules, driver.store(StoreNames.CANARY_TENANTS), driver.store(StoreNames.CANARY_STATE));
+    }
+
+    /**
+     * What {@link #countFrom} kept out of the output, in order: the actions fired before it, and the
+     * events a pilot review reads (an approval given before the window may still be in force in it).
+     */
+    public List<TripwireAction> carriedActions() {
+        return List.copyOf(carriedActions);
+    }
+
+    /** See {@link #carriedActions()}. */
+    public List<SpecificRecord> carriedPilotEvents() {
+        return List.copyOf(carriedPilot);
     }
 
     public ReplayOutput output() {
