@@ -124,9 +124,9 @@ public record CarryIn(Instant from, Instant to, Lookback lookback, Instant repla
     /** The carry-in in a few lines of plain text, for the table output. */
     public List<String> lines() {
         List<String> out = new ArrayList<>();
-        out.add("carried in: replayed from " + replayFrom + ": " + RuleNode.format(lookback.span()) + " before the window (the rules' "
-                + "longest reach, " + lookback.setBy() + ")" + (readBack.isEmpty() ? "" : " and earlier, for what was still open then")
-                + "; events before " + from + " build state and are not counted");
+        out.add("carried in: replayed from " + replayFrom + ", " + (readBack.isEmpty() ? "" : "earlier than ") + RuleNode.format(lookback.span())
+                + " before the window (the rules' longest reach, " + lookback.setBy() + ")" + (readBack.isEmpty() ? ""
+                : " for what was still open then") + "; events before " + from + " build state and are not counted");
         readBack.forEach(h -> out.add("read back to " + h.readFrom() + " for " + h.what() + ", open since " + h.since()));
         gaps.forEach(g -> out.add("could not look further back: " + g.text()));
         return out;

@@ -57,7 +57,7 @@ class GateCarryInTest {
                 // the engine rolled the raised step back while frozen; error-budget fired before the window and is not listed
                 .containsPattern("FAIL\\s+tripwires fired\\s+ramp-freeze ×1 \\(first 2025-10-09T23:00:00.250Z\\)\\n")
                 // the error budget fired at 19:00:18.5 (the 19th error) on the 24h before it: the replay begins 48h before the window
-                .contains("carried in: replayed from 2025-10-07T21:00:00Z: 48h before the window (the rules' longest reach, "
+                .contains("carried in: replayed from 2025-10-07T21:00:00Z, 48h before the window (the rules' longest reach, "
                         + "error-budget: 24h window + 24h freeze-for); events before 2025-10-09T21:00:00Z build state and are not counted");
     }
 
@@ -88,8 +88,10 @@ class GateCarryInTest {
         }
         // THAWED's error-budget key, fired at 12:00:02.5 on 7 October, was still firing when the lookback begins (21:00): the replay
         // begins its own reach (48h) before that firing, so that it fires again as it did, resolves as it did, and not in the window
-        assertThat(gateOf(BeforeTheWindow.THAWED).out()).contains("read back to 2025-10-05T12:00:02.500Z for error-budget ROLLBACK_LAST_STEP "
-                + "of TENANT_THAWED (scope api), open since 2025-10-07T12:00:02.500Z");
+        assertThat(gateOf(BeforeTheWindow.THAWED).out()).contains("carried in: replayed from 2025-10-05T12:00:02.500Z, earlier than 48h "
+                + "before the window (the rules' longest reach, error-budget: 24h window + 24h freeze-for) for what was still open then",
+                "read back to 2025-10-05T12:00:02.500Z for error-budget ROLLBACK_LAST_STEP of TENANT_THAWED (scope api), open since "
+                        + "2025-10-07T12:00:02.500Z");
     }
 
     @Test
