@@ -174,7 +174,7 @@ public final class EvidenceCommand implements Callable<Integer> {
             if (topicMode) {
                 // what the engine still held open before the window: from its action records and the overrides
                 TopicHistory.Read history = TopicHistory.read(topics, tenant);
-                carry = CarryIn.plan(from, to, r, history.actions(), history.overrides(), history.gaps());
+                carry = TopicHistory.carryIn(topics, tenant, from, to, r, history, new ProgressBar(System.err));
                 TopicReplay.Window events = new TopicReplay.Window(carry.replayFrom(), to, tenant);
                 TopicReplay.Read read = topics.read(events, new ProgressBar(System.err));
                 carry = carry.withGaps(TopicHistory.inputsFrom(topics, topics.topics().topics(), carry.replayFrom()));

@@ -221,7 +221,7 @@ public final class GateCommand implements Callable<Integer> {
                 Instant to = at != null ? at : Instant.now();
                 // what the engine still held open before the window: from its action records and the overrides
                 TopicHistory.Read history = TopicHistory.read(topics, tenant);
-                carry = CarryIn.plan(to.minus(window), to, r, history.actions(), history.overrides(), history.gaps());
+                carry = TopicHistory.carryIn(topics, tenant, to.minus(window), to, r, history, progress());
                 input = topics.read(new TopicReplay.Window(carry.replayFrom(), to, tenant), progress()).input();
                 carry = carry.withGaps(TopicHistory.inputsFrom(topics, topics.names().inputs(), carry.replayFrom()));
             } else {

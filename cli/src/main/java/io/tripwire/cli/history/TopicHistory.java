@@ -2,6 +2,10 @@ package io.tripwire.cli.history;
 
 import io.tripwire.cli.TopicOptions;
 import io.tripwire.cli.evidence.TopicDump;
+import io.tripwire.engine.replay.FileReplay;
+import io.tripwire.engine.replay.ReplayInput;
+import io.tripwire.engine.replay.TopicReplay;
+import io.tripwire.engine.rules.Rules;
 import io.tripwire.schemas.HumanOverride;
 import io.tripwire.schemas.TripwireAction;
 import io.tripwire.wire.DecodeException;
@@ -28,7 +32,8 @@ import java.util.function.Function;
  * ({@code tripwire-actions}, read whole) holds every hold and firing it opened, and
  * {@code hitl-overrides} (read whole) every approval; a partition that retention has shortened
  * (log start offset above 0) may have held one that is still open, which is a {@link CarryIn.Gap}.
- * Nothing is written and no consumer group is used.
+ * Recorded topics with no action topic (no engine ran on them) are read as a file is: their earlier
+ * events are the history. Nothing is written and no consumer group is used.
  */
 public final class TopicHistory {
 
@@ -64,10 +69,6 @@ public final class TopicHistory {
             }
         }
         List<CarryIn.Gap> gaps = new ArrayList<>();
-        if (a.offsets().isEmpty()) {
-            gaps.add(new CarryIn.Gap(actionsTopic + " does not exist: a hold the engine opened before the replay began was not "
-                    + "looked for", CarryIn.Hides.HOLDS));
-        }
         gaps.addAll(shortened(a, actionsTopic, "a hold or firing opened before it and still open would not be seen", CarryIn.Hides.HOLDS,
                 v -> actionReader.deserialize(actionsTopic, v).getFiredAt()));
 
@@ -88,17 +89,50 @@ public final class TopicHistory {
     }
 
     /**
-     * The input topics that no longer reach back to {@code replayFrom}: a partition whose log start
-     * offset is above 0 and whose oldest record left is at or after it (records of the carry-in may
-     * be gone). Partitions retention has emptied are not counted: their records were older still.
+     * Topic mode's carry-in of {@code [from, to)}: planned from the engine's own account
+     * ({@code history}); where there is none (no action topic: recorded topics no engine ran on), from
+     * the input topics' events before the lookback, replayed once, as file mode does with a file.
      */
+    public static CarryIn carryIn(TopicOptions topics, String tenant, Instant from, Instant to, Rules rules, Read history,
+                                  FileReplay.Progress progress) throws IOException {
+        if (!history.actionOffsets().isEmpty()) {
+            return CarryIn.plan(from, to, rules, history.actions(), history.overrides(), history.gaps());
+        }
+        Instant start = from.minus(Lookback.of(rules).span());
+        List<ReplayInput.Event> earlier = start.isAfter(Instant.EPOCH)
+                ? topics.read(new TopicReplay.Window(Instant.EPOCH, start, tenant), progress).input().events() : List.of();
+        List<CarryIn.Gap> gaps = new ArrayList<>(history.gaps());
+        Map<String, Instant> shortened = shortenedInputs(topics, topics.names().inputs(), Instant.EPOCH);
+        if (!shortened.isEmpty()) {
+            gaps.add(new CarryIn.Gap("there is no " + topics.names().actions() + " to read what the engine held open, and the input "
+                    + "topics have lost their oldest records (left: " + list(shortened) + "): a hold opened before them would not be "
+                    + "seen", CarryIn.Hides.HOLDS));
+        }
+        return CarryIn.ofEvents(earlier, from, to, rules).withGaps(gaps);
+    }
+
+    /** The input topics that no longer reach back to {@code replayFrom} (their oldest records left are at or after it), or none. */
     public static List<CarryIn.Gap> inputsFrom(TopicOptions topics, List<String> inputTopics, Instant replayFrom) throws IOException {
+        Map<String, Instant> oldest = shortenedInputs(topics, inputTopics, replayFrom);
+        if (oldest.isEmpty()) {
+            return List.of();
+        }
+        return List.of(new CarryIn.Gap("the input topics no longer hold the events from " + replayFrom + " that the replay needed "
+                + "(retention deleted the oldest; left: " + list(oldest) + ")", CarryIn.Hides.HOLDS));
+    }
+
+    /**
+     * The partitions of {@code inputTopics} whose log start offset is above 0 and whose oldest record
+     * left is at or after {@code since}, with that record's time (records from {@code since} on may be
+     * gone). Partitions retention has emptied are not counted: their records were older still.
+     */
+    private static Map<String, Instant> shortenedInputs(TopicOptions topics, List<String> inputTopics, Instant since) throws IOException {
         Map<String, Object> c = new HashMap<>(topics.client());
         c.remove("group.id");
         c.put("enable.auto.commit", false);
         c.put("allow.auto.create.topics", false);
         c.putIfAbsent("client.id", "tripwire-history");
-        Map<String, Instant> oldest = new TreeMap<>(); // topic-partition -> oldest record left, where the log was shortened
+        Map<String, Instant> oldest = new TreeMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> tps = new ArrayList<>();
             for (String topic : inputTopics) {
@@ -113,19 +147,19 @@ public final class TopicHistory {
             tps.stream().filter(tp -> begins.get(tp) > 0 && begins.get(tp) < ends.get(tp)).forEach(tp -> zero.put(tp, 0L));
             if (!zero.isEmpty()) {
                 for (Map.Entry<TopicPartition, OffsetAndTimestamp> e : consumer.offsetsForTimes(zero, TIMEOUT).entrySet()) {
-                    if (e.getValue() != null && e.getValue().timestamp() >= replayFrom.toEpochMilli()) {
+                    if (e.getValue() != null && e.getValue().timestamp() >= since.toEpochMilli()) {
                         oldest.put(e.getKey().topic() + "-" + e.getKey().partition(), Instant.ofEpochMilli(e.getValue().timestamp()));
                     }
                 }
             }
         }
-        if (oldest.isEmpty()) {
-            return List.of();
-        }
+        return oldest;
+    }
+
+    private static String list(Map<String, Instant> oldest) {
         List<String> parts = new ArrayList<>();
         oldest.forEach((tp, t) -> parts.add(tp + " from " + t));
-        return List.of(new CarryIn.Gap("the input topics no longer hold the events from " + replayFrom + " that the replay needed "
-                + "(retention deleted the oldest; left: " + String.join(", ", parts) + ")", CarryIn.Hides.HOLDS));
+        return String.join(", ", parts);
     }
 
     /** One gap naming the partitions retention has shortened and the time of the oldest record each has left, or none. */

@@ -49,7 +49,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * FAILs the tenant frozen five hours earlier and the one held since five days ago, PASSes the one
  * released four days ago, figure for figure as on the same events in a file; an evidence bundle of
  * the window compares clean with what the engine sent; and once the action topic has lost its first
- * records the gate says it could not look further back and answers INCONCLUSIVE, not PASS.
+ * records the gate says it could not look further back and answers INCONCLUSIVE, not PASS. Recorded
+ * topics no engine ran on (no action topic) are read back as a file is.
  */
 class CarryInIT {
 
@@ -167,6 +168,35 @@ class CarryInIT {
             assertThat(json(released.out()).get("checks")).extracting(c -> c.get("verdict").asText())
                     .containsExactly("PASS", "PASS", "PASS", "PASS", "INCONCLUSIVE");
         }
+    }
+
+    @Test
+    void recordedTopicsThatNoEngineRanOnAreReadBackAsAFileIs(@TempDir Path dir) throws Exception {
+        // an incident-review cluster: the input topics recorded, no tripwire-actions; their earlier events are the history
+        TopicNames names = TopicNames.withPrefix("recorded.");
+        kafka.createTopics(2, names.inputs().toArray(String[]::new));
+        KeyPair approver = Ed25519Keys.generate();
+        Ed25519Keys.write(approver, dir.resolve("dpo"));
+        Path rulesFile = Files.writeString(dir.resolve("rules.yaml"), "extends: " + Path.of("..", "config", "tripwires.yaml").toAbsolutePath()
+                + "\napprovers:\n  - id: dpo@example.org\n    public-key: dpo/public.pem\n    key-id: dpo-1"
+                + "\n    may-override: [residency-violation]\n    valid-from: 2025-01-01T00:00:00Z\n");
+        List<SpecificRecord> events = BeforeTheWindow.events(END, "dpo@example.org", "dpo-1", approver.getPrivate());
+        Path file = BeforeTheWindow.write(events, dir.resolve("events.jsonl"));
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(kafka.clientConfig(), new StringSerializer(), new StringSerializer())) {
+            produceInOrder(p, names, events);
+        }
+        String[] window = {"--window", "3h", "--at", END.toString(), "--slo", "0.994", "--rules", rulesFile.toString(), "--json"};
+        String[] topicArgs = {"--bootstrap-server", kafka.bootstrapServers(), "--schema-registry-url", REGISTRY, "--topic-prefix", "recorded."};
+        for (String[] t : new String[][] {{BeforeTheWindow.FROZEN, "1"}, {BeforeTheWindow.HELD, "1"}, {BeforeTheWindow.RELEASED, "0"}}) {
+            Run onTopics = cli(concat(concat(new String[] {"gate", "--tenant", t[0]}, window), topicArgs));
+            Run onFile = cli(concat(new String[] {"gate", "--tenant", t[0], "--input", file.toString()}, window));
+            assertThat(onTopics.exit()).as(t[0] + " " + onTopics.out()).isEqualTo(Integer.parseInt(t[1]));
+            assertThat(json(onTopics.out())).as(t[0]).isEqualTo(json(onFile.out()));
+        }
+        JsonNode held = json(cli(concat(concat(new String[] {"gate", "--tenant", BeforeTheWindow.HELD}, window), topicArgs)).out());
+        assertThat(held.get("carriedIn").get("replayedFrom").asText()).isEqualTo(END.minus(Duration.ofDays(5)).toString());
+        assertThat(held.get("checks").get(4).get("figure").asText())
+                .isEqualTo("residency hold since " + END.minus(Duration.ofDays(5)) + " (no override)");
     }
 
     /** Every event with its time as the record timestamp, flushed at each hour so that the topics reach the engine in time order. */
