@@ -84,6 +84,31 @@ class EvidenceFileTest {
     }
 
     @Test
+    void theMemosPilotReviewSeesAnApprovalGivenBeforeTheWindowAsTheGateDoes(@TempDir Path dir) throws Exception {
+        // Wave A's pilot: approved at 09:55, the window 10:00-10:30; the approval was carried in, in force, as gate --autonomy says
+        String[] window = {"--from", "2025-10-06T10:00:00Z", "--to", "2025-10-06T10:30:00Z", "--rules", STORY_RULES.toString()};
+        Run made = cli(concat(new String[] {"evidence", "--input", WAVE_A.toString(), "--out", dir.resolve("b").toString()}, window));
+        assertThat(made.exit()).as(made.out() + made.err()).isZero();
+        JsonNode pilot = java.util.stream.StreamSupport.stream(new ObjectMapper().readTree(dir.resolve("b/pilot.json").toFile()).spliterator(), false)
+                .filter(t -> t.get("tenant").asText().equals("TENANT_001")).findFirst().orElseThrow();
+        Run gate = cli("gate", "--autonomy", "--tenant", "TENANT_001", "--window", "30m", "--at", "2025-10-06T10:30:00Z", "--input",
+                WAVE_A.toString(), "--rules", STORY_RULES.toString(), "--json");
+        JsonNode gated = new ObjectMapper().readTree(gate.out());
+        assertThat(pilot.get("approvals")).singleElement().satisfies(a -> {
+            assertThat(a.get("token").asText()).isEqualTo("CHG-PILOT-1");
+            assertThat(a.get("inForce").asBoolean()).isTrue();
+        });
+        assertThat(pilot.get("approvals")).isEqualTo(gated.get("approvals"));
+        assertThat(pilot.get("loopFirings").size()).isZero(); // no unapproved-enact: the engine honoured it
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void theEngineKeyGoesWithTheSentActionsAndOnlyWithThem(@TempDir Path dir) throws Exception {
         Ed25519Keys.write(Ed25519Keys.generate(), dir.resolve("engine"));
         String pem = dir.resolve("engine/public.pem").toString();
