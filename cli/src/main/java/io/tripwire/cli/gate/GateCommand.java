@@ -223,7 +223,7 @@ public final class GateCommand implements Callable<Integer> {
                 TopicHistory.Read history = TopicHistory.read(topics, tenant);
                 carry = TopicHistory.carryIn(topics, tenant, to.minus(window), to, r, history, progress());
                 input = topics.read(new TopicReplay.Window(carry.replayFrom(), to, tenant), progress()).input();
-                carry = carry.withGaps(TopicHistory.inputsFrom(topics, topics.names().inputs(), carry.replayFrom()));
+                carry = carry.withGaps(TopicHistory.inputsFrom(topics, topics.topics().topics(), carry.replayFrom()));
             } else {
                 List<ReplayInput.Event> events = new ArrayList<>();
                 for (Path p : inputs) {

@@ -102,7 +102,7 @@ public final class TopicHistory {
         List<ReplayInput.Event> earlier = start.isAfter(Instant.EPOCH)
                 ? topics.read(new TopicReplay.Window(Instant.EPOCH, start, tenant), progress).input().events() : List.of();
         List<CarryIn.Gap> gaps = new ArrayList<>(history.gaps());
-        Map<String, Instant> shortened = shortenedInputs(topics, topics.names().inputs(), Instant.EPOCH);
+        Map<String, Instant> shortened = shortenedInputs(topics, topics.topics().topics(), Instant.EPOCH);
         if (!shortened.isEmpty()) {
             gaps.add(new CarryIn.Gap("there is no " + topics.names().actions() + " to read what the engine held open, and the input "
                     + "topics have lost their oldest records (left: " + list(shortened) + "): a hold opened before them would not be "
