@@ -42,7 +42,7 @@ import java.util.concurrent.Callable;
             "Over the tenant's events in [at - window, at): availability against --slo with the e-value guard of SPEC 3 "
                 + "(PASS only when the data show the SLO is met, FAIL when they show it is missed, INCONCLUSIVE when a handful of "
                 + "requests shows neither); READ/WRITE p95 (and p99 when given) overall and on every UTC day; tripwires fired "
-                + "in the window (a replay of its events); holds still open at its end (a residency hold without an override, a "
+                + "in the window (a replay, what came before it carried in); holds still open at its end (a residency hold without an override, a "
                 + "ramp freeze in force); with --cache-hit, the cache warm-up (each hit ratio series' minimum). Same events in, same verdict out: give --at to pin the window.",
             "",
             "What came before the window is carried in: the replay begins the rules' longest reach earlier (48h with the shipped "
