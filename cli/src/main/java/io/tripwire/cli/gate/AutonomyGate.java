@@ -172,21 +172,7 @@ public final class AutonomyGate {
             c.put("verdict", x.verdict().name());
             c.put("figure", row.figure());
             c.put("rule", row.rule());
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("tripwire", x.ruleId());
-            f.put("mode", x.mode().name());
-            f.put("k", x.k());
-            f.put("decided", x.n());
-            f.put("share", finite(x.share()));
-            f.put("threshold", x.threshold());
-            f.put("goodSide", x.goodBelow() ? "below" : "above");
-            f.put("eBelow", finite(x.eBelow()));
-            f.put("eAbove", finite(x.eAbove()));
-            f.put("level", x.level());
-            f.put("confidence", x.guard().confidence());
-            f.put("priorStrength", x.guard().priorStrength());
-            f.put("minEvents", x.minEvents());
-            c.put("figures", f);
+            c.put("figures", x.figures());
             checks.add(c);
         }
         m.put("checks", checks);
@@ -195,34 +181,8 @@ public final class AutonomyGate {
         hitl.put("overrides", p.hitlDecisions());
         hitl.put("decidedEnactOps", p.autonomyRate().n());
         m.put("hitl", hitl);
-        List<Map<String, Object>> approvals = new ArrayList<>();
-        for (PilotReview.Approval a : p.approvals()) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("token", a.token());
-            x.put("by", a.by());
-            x.put("approver", a.approver());
-            x.put("keyId", a.keyId());
-            x.put("at", text(a.at()));
-            x.put("notAfter", text(a.notAfter()));
-            x.put("inForce", a.inForce());
-            x.put("endedAt", text(a.endedAt()));
-            x.put("endedBy", a.endedBy());
-            x.put("replacedAt", text(a.replacedAt()));
-            approvals.add(x);
-        }
-        m.put("approvals", approvals);
-        List<Map<String, Object>> refusals = new ArrayList<>();
-        for (PilotReview.Refusal x : p.refusals()) {
-            Map<String, Object> y = new LinkedHashMap<>();
-            y.put("token", x.token());
-            y.put("by", x.by());
-            y.put("keyId", x.keyId());
-            y.put("at", text(x.at()));
-            y.put("reason", x.reason());
-            y.put("why", x.why());
-            refusals.add(y);
-        }
-        m.put("refusals", refusals);
+        m.put("approvals", p.approvals().stream().map(PilotReview.Approval::toMap).toList());
+        m.put("refusals", p.refusals().stream().map(PilotReview.Refusal::toMap).toList());
         m.put("loopTripwiresFired", new java.util.TreeMap<>(p.loopActions()));
         m.put("carriedIn", r.carry().toMap());
         return m;
@@ -256,18 +216,6 @@ public final class AutonomyGate {
         out.printf("  loop tripwires fired: %s%n", fired.isEmpty() ? "none" : String.join(", ", fired));
         r.carry().lines().forEach(l -> out.println("  " + l));
         out.println("  rule: FAIL if a check FAILs; PASS if every check with ops PASSes; INCONCLUSIVE otherwise (also when all are n/a)");
-    }
-
-    /** A number for JSON: null for NaN (n/a), the largest e shown for infinity. */
-    private static Double finite(double v) {
-        if (Double.isNaN(v)) {
-            return null;
-        }
-        return Double.isFinite(v) ? v : Significance.MAX_E;
-    }
-
-    private static String text(Instant t) {
-        return t == null ? null : t.toString();
     }
 
     private static String eText(double e) {

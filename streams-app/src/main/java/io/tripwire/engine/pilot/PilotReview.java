@@ -83,6 +83,28 @@ public record PilotReview(String tenant, Instant from, Instant to, Ratio simulat
         public double eAbove() {
             return goodBelow ? eBad : eGood;
         }
+
+        /**
+         * The figures behind the verdict for JSON, in a fixed order: what {@code gate --autonomy --json} and the evidence
+         * bundle's {@code pilot.json} both write.
+         */
+        public Map<String, Object> figures() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("tripwire", ruleId);
+            f.put("mode", mode.name());
+            f.put("k", k);
+            f.put("decided", n);
+            f.put("share", finite(share()));
+            f.put("threshold", threshold);
+            f.put("goodSide", goodBelow ? "below" : "above");
+            f.put("eBelow", finite(eBelow()));
+            f.put("eAbove", finite(eAbove()));
+            f.put("level", level());
+            f.put("confidence", guard.confidence());
+            f.put("priorStrength", guard.priorStrength());
+            f.put("minEvents", minEvents);
+            return f;
+        }
     }
 
     /**
@@ -98,10 +120,50 @@ public record PilotReview(String tenant, Instant from, Instant to, Ratio simulat
         public boolean inForce() {
             return endedAt == null && replacedAt == null;
         }
+
+        /** For JSON, in a fixed order (gate --autonomy --json, pilot.json). */
+        public Map<String, Object> toMap() {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("token", token);
+            x.put("by", by);
+            x.put("approver", approver);
+            x.put("keyId", keyId);
+            x.put("at", iso(at));
+            x.put("notAfter", iso(notAfter));
+            x.put("inForce", inForce());
+            x.put("endedAt", iso(endedAt));
+            x.put("endedBy", endedBy);
+            x.put("replacedAt", iso(replacedAt));
+            return x;
+        }
     }
 
     /** A refused approval to enact: the AUDIT_EVENT the engine emitted for it. */
     public record Refusal(String token, String by, String keyId, Instant at, String reason, String why) {
+
+        /** For JSON, in a fixed order (gate --autonomy --json, pilot.json). */
+        public Map<String, Object> toMap() {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("token", token);
+            x.put("by", by);
+            x.put("keyId", keyId);
+            x.put("at", iso(at));
+            x.put("reason", reason);
+            x.put("why", why);
+            return x;
+        }
+    }
+
+    /** A number for JSON: null for NaN (no decided ops: n/a), the largest e shown for infinity. */
+    static Double finite(double v) {
+        if (Double.isNaN(v)) {
+            return null;
+        }
+        return Double.isFinite(v) ? v : Significance.MAX_E;
+    }
+
+    private static String iso(Instant t) {
+        return t == null ? null : t.toString();
     }
 
     /** The tripwires of the loop, in the order a review lists them. */

@@ -141,8 +141,8 @@ public final class PilotSection {
             hitl.put("overrides", r.hitlDecisions());
             hitl.put("decidedEnactOps", r.autonomyRate().n());
             m.put("hitl", hitl);
-            m.put("approvals", r.approvals().stream().map(PilotSection::json).toList());
-            m.put("refusals", r.refusals().stream().map(PilotSection::json).toList());
+            m.put("approvals", r.approvals().stream().map(Approval::toMap).toList());
+            m.put("refusals", r.refusals().stream().map(Refusal::toMap).toList());
             Map<String, List<Instant>> firings = firings(r, actions);
             List<Map<String, Object>> loop = new ArrayList<>();
             r.loopActions().forEach((key, n) -> {
@@ -164,46 +164,8 @@ public final class PilotSection {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("check", x.name());
         c.put("verdict", x.verdict().name());
-        c.put("tripwire", x.ruleId());
-        c.put("mode", x.mode().name());
-        c.put("k", x.k());
-        c.put("decided", x.n());
-        c.put("share", finite(x.share()));
-        c.put("threshold", x.threshold());
-        c.put("goodSide", x.goodBelow() ? "below" : "above");
-        c.put("eBelow", finite(x.eBelow()));
-        c.put("eAbove", finite(x.eAbove()));
-        c.put("level", x.level());
-        c.put("confidence", x.guard().confidence());
-        c.put("priorStrength", x.guard().priorStrength());
-        c.put("minEvents", x.minEvents());
+        c.putAll(x.figures());
         return c;
-    }
-
-    private static Map<String, Object> json(Approval a) {
-        Map<String, Object> x = new LinkedHashMap<>();
-        x.put("token", a.token());
-        x.put("by", a.by());
-        x.put("approver", a.approver());
-        x.put("keyId", a.keyId());
-        x.put("at", iso(a.at()));
-        x.put("notAfter", iso(a.notAfter()));
-        x.put("inForce", a.inForce());
-        x.put("endedAt", iso(a.endedAt()));
-        x.put("endedBy", a.endedBy());
-        x.put("replacedAt", iso(a.replacedAt()));
-        return x;
-    }
-
-    private static Map<String, Object> json(Refusal f) {
-        Map<String, Object> x = new LinkedHashMap<>();
-        x.put("token", f.token());
-        x.put("by", f.by());
-        x.put("keyId", f.keyId());
-        x.put("at", iso(f.at()));
-        x.put("reason", f.reason());
-        x.put("why", f.why());
-        return x;
     }
 
     /** One line: "TENANT_001 simulation delta PASS, autonomy rate FAIL, compensation rate FAIL; TENANT_002 ...". */
@@ -328,18 +290,6 @@ public final class PilotSection {
 
     private static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
-    }
-
-    /** A number for JSON: null for NaN (no decided ops), the largest e shown for infinity. */
-    private static Double finite(double v) {
-        if (Double.isNaN(v)) {
-            return null;
-        }
-        return Double.isFinite(v) ? v : Significance.MAX_E;
-    }
-
-    private static String iso(Instant t) {
-        return t == null ? null : t.toString();
     }
 
     /**
