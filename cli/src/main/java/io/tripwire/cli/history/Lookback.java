@@ -3,14 +3,6 @@ package io.tripwire.cli.history;
 import io.tripwire.engine.rules.RuleNode;
 import io.tripwire.engine.rules.Rules;
 import io.tripwire.engine.rules.TripwireRule;
-import io.tripwire.engine.tripwires.AutonomyRatioTripwire;
-import io.tripwire.engine.tripwires.BurnRateTripwire;
-import io.tripwire.engine.tripwires.CanarySplitTripwire;
-import io.tripwire.engine.tripwires.CanaryTripwire;
-import io.tripwire.engine.tripwires.ErrorBudgetTripwire;
-import io.tripwire.engine.tripwires.ErrorRatioTripwire;
-import io.tripwire.engine.tripwires.LatencyTripwire;
-import io.tripwire.engine.tripwires.MetricThresholdTripwire;
 
 import java.time.Duration;
 import java.util.Comparator;
@@ -38,39 +30,19 @@ public record Lookback(Duration span, String setBy) {
 
     /** How far back the state of one rule at an instant depends on events; zero for rules of single events. */
     public static Duration reach(TripwireRule r) {
-        return window(r).plus(r.heldFor()).plus(r.keepFiringFor()).plus(r instanceof ErrorBudgetTripwire.Rule e ? e.freezeFor() : Duration.ZERO);
-    }
-
-    /** The longest window the rule's condition is computed over. */
-    private static Duration window(TripwireRule r) {
-        if (r instanceof ErrorBudgetTripwire.Rule e) {
-            return e.window();
-        } else if (r instanceof BurnRateTripwire.Rule b) {
-            return b.windows().stream().max(Comparator.naturalOrder()).orElse(Duration.ZERO);
-        } else if (r instanceof ErrorRatioTripwire.Rule e) {
-            return e.window();
-        } else if (r instanceof LatencyTripwire.Rule l) {
-            return l.window();
-        } else if (r instanceof AutonomyRatioTripwire.Rule a) {
-            return a.window();
-        } else if (r instanceof CanaryTripwire.Rule) {
-            return Duration.ofMinutes(CanaryTripwire.TAU_WINDOW_MINUTES); // the baseline's p95 before a bucket
-        } else if (r instanceof CanarySplitTripwire.Rule s) {
-            return s.settle();
-        }
-        return Duration.ZERO; // metric thresholds (held-for only), policy denies, ramp freezes, unapproved enacts
+        return r.stateWindow().plus(r.heldFor()).plus(r.keepFiringFor()).plus(r.holdsFor());
     }
 
     private static String parts(TripwireRule r) {
-        StringBuilder b = new StringBuilder(RuleNode.format(window(r))).append(" window");
+        StringBuilder b = new StringBuilder(RuleNode.format(r.stateWindow())).append(" window");
         if (!r.heldFor().isZero()) {
             b.append(" + ").append(RuleNode.format(r.heldFor())).append(" held-for");
         }
         if (!r.keepFiringFor().isZero()) {
             b.append(" + ").append(RuleNode.format(r.keepFiringFor())).append(" keep-firing-for");
         }
-        if (r instanceof ErrorBudgetTripwire.Rule e && !e.freezeFor().isZero()) {
-            b.append(" + ").append(RuleNode.format(e.freezeFor())).append(" freeze-for");
+        if (!r.holdsFor().isZero()) {
+            b.append(" + ").append(RuleNode.format(r.holdsFor())).append(" freeze-for");
         }
         return b.toString();
     }

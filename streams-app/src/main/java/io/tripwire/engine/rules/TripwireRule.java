@@ -25,4 +25,18 @@ public interface TripwireRule {
     default Duration keepFiringFor() {
         return Duration.ZERO;
     }
+
+    /**
+     * The longest window the condition is computed over: how far back the rule's state at an instant depends on events,
+     * before held-for and keep-firing-for (what {@code gate} and {@code evidence} replay before their window). Zero for
+     * rules of single events or samples (policy denies, metric thresholds, ramp freezes).
+     */
+    default Duration stateWindow() {
+        return Duration.ZERO;
+    }
+
+    /** How long a firing keeps a hold in force after it fires with no event of its own (error-budget's ramp freeze); zero for most. */
+    default Duration holdsFor() {
+        return Duration.ZERO;
+    }
 }

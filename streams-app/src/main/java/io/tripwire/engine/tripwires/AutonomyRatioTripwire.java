@@ -34,6 +34,11 @@ public final class AutonomyRatioTripwire extends RuleTripwire<AutonomyRatioTripw
     public record Rule(String id, AutonomyMode mode, String ratio, boolean above, double threshold, Duration window, int minEvents,
                        Significance significance, Duration keepFiringFor,
                        List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
+        @Override
+        public Duration stateWindow() {
+            return window;
+        }
+
 
         static Rule parse(RuleNode n, RuleDefaults d) {
             n.onlyKeys(KindRule.keys("mode", "ratio", "above", "below", "window", "min-events", "confidence", "prior-strength",

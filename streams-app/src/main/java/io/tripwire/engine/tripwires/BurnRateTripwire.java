@@ -22,6 +22,11 @@ public final class BurnRateTripwire extends RuleTripwire<BurnRateTripwire.Rule, 
     /** The rule: threshold on burn rate, the windows that must all exceed it, and the guard. */
     public record Rule(String id, double threshold, List<Duration> windows, int minEvents, Significance significance,
                        Duration keepFiringFor, List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
+        @Override
+        public Duration stateWindow() {
+            return windows.stream().max(java.util.Comparator.naturalOrder()).orElse(Duration.ZERO);
+        }
+
 
         static Rule parse(RuleNode n, RuleDefaults d) {
             n.onlyKeys(KindRule.keys("threshold", "windows", "min-events", "confidence", "prior-strength", "keep-firing-for"));

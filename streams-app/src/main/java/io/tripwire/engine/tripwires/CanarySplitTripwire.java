@@ -26,6 +26,11 @@ public final class CanarySplitTripwire extends RuleTripwire<CanarySplitTripwire.
     /** The rule: confidence (default 0.99), prior strength, min-events, and how long after a step the split may settle. */
     public record Rule(String id, Significance significance, int minEvents, Duration settle, List<String> actions,
                        Map<String, Map<String, String>> params) implements KindRule {
+        @Override
+        public Duration stateWindow() {
+            return settle;
+        }
+
 
         static Rule parse(RuleNode n, RuleDefaults d) {
             n.onlyKeys(KindRule.keys("confidence", "prior-strength", "min-events", "settle"));

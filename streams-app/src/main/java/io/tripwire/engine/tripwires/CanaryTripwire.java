@@ -5,6 +5,7 @@ import io.tripwire.engine.rules.RuleNode;
 import io.tripwire.engine.rules.RulesException;
 import io.tripwire.engine.signals.Signal;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,11 @@ public final class CanaryTripwire extends RuleTripwire<CanaryTripwire.Rule, Cana
      */
     public record Rule(String id, CanaryBucket.Kind compare, double confidence, double tolerance, int minEvents,
                        List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
+        @Override
+        public Duration stateWindow() {
+            return Duration.ofMinutes(TAU_WINDOW_MINUTES); // the baseline's p95 over the minutes before a bucket
+        }
+
 
         static final double DEFAULT_CONFIDENCE = 0.99;
         static final double DEFAULT_TOLERANCE = 1.5;

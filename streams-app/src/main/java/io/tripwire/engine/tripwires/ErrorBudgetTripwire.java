@@ -23,6 +23,16 @@ public final class ErrorBudgetTripwire extends RuleTripwire<ErrorBudgetTripwire.
     public record Rule(String id, double threshold, Duration window, int minEvents, Significance significance,
                        Duration keepFiringFor, Duration freezeFor,
                        List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
+        @Override
+        public Duration stateWindow() {
+            return window;
+        }
+
+        @Override
+        public Duration holdsFor() {
+            return freezeFor;
+        }
+
 
         static Rule parse(RuleNode n, RuleDefaults d) {
             n.onlyKeys(KindRule.keys("threshold", "window", "min-events", "confidence", "prior-strength", "keep-firing-for", "freeze-for"));

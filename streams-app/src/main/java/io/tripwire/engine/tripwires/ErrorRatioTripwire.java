@@ -21,6 +21,11 @@ public final class ErrorRatioTripwire extends RuleTripwire<ErrorRatioTripwire.Ru
     public record Rule(String id, String service, double threshold, Duration window, Duration heldFor, int minEvents,
                        Significance significance, Duration keepFiringFor,
                        List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
+        @Override
+        public Duration stateWindow() {
+            return window;
+        }
+
 
         static Rule parse(RuleNode n, RuleDefaults d) {
             n.onlyKeys(KindRule.keys("service", "threshold", "window", "held-for", "min-events", "confidence", "prior-strength", "keep-firing-for"));

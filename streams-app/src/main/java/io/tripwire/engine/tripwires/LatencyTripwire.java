@@ -20,6 +20,11 @@ public final class LatencyTripwire extends RuleTripwire<LatencyTripwire.Rule, La
     /** The rule: op, percentile (95 or 99), threshold in ms, window, held-for. */
     public record Rule(String id, String op, int percentile, double thresholdMs, Duration window, Duration heldFor,
                        Duration keepFiringFor, List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
+        @Override
+        public Duration stateWindow() {
+            return window;
+        }
+
 
         static Rule parse(RuleNode n, RuleDefaults d) {
             n.onlyKeys(KindRule.keys("op", "percentile", "threshold", "window", "held-for", "keep-firing-for"));
