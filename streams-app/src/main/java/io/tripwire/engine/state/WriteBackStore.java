@@ -30,9 +30,11 @@ import java.util.Map;
  * it must not be changed unless it is {@code put} back before the next commit (the engine's values
  * are immutable records, except latency histograms, which are recorded into and put back at once).
  *
- * <p>At most {@code capacity} keys are held, absent ones included (a key read and not found is
- * remembered as absent, so the inner store is asked once); the least recently used is dropped
- * (its value written to the inner store first if dirty). Range scans and counts write the dirty
+ * <p>At most {@code capacity} values are held; the least recently used is dropped (its value
+ * written to the inner store first if dirty). A key read and not found is remembered as absent, so
+ * the inner store is asked once, in a second list of at most {@code capacity} keys: lookups of
+ * absent keys (a tripwire's hold while it is clear, the canary judgement's minutes without a
+ * not-baseline request) never push a value out, which would cost decoding it again. Range scans and counts write the dirty
  * objects back first, so they see every change. A task closed without a commit ({@link #close()}) drops its objects: Kafka
  * Streams then restores the inner store from the changelog. {@link #clearCache()}, which Kafka
  * Streams also calls when it recycles a task between active and standby (a standby restores into
@@ -57,6 +59,8 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
     }
 
     private final LinkedHashMap<K, Slot<V>> objects;
+    /** Keys the inner store does not hold, as far as this store knows (least recently used dropped first). */
+    private final LinkedHashMap<K, Boolean> absent;
     /** The dirty slots, so a commit costs O(changed keys), not O(held objects). */
     private final Map<K, Slot<V>> dirty = new HashMap<>();
     private final int capacity;
@@ -80,6 +84,12 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
                 return true;
             }
         };
+        this.absent = new LinkedHashMap<>(Math.min(capacity, 1 << 16) * 4 / 3 + 1, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, Boolean> eldest) {
+                return size() > WriteBackStore.this.capacity;
+            }
+        };
     }
 
     @Override
@@ -94,11 +104,18 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
         if (s != null) {
             return s.value;
         }
+        if (absent.get(key) != null) {
+            return null;
+        }
         V v = wrapped().get(key);
-        // an absent key is held too (a slot with no value): the engine asks for many keys that are
-        // mostly absent (a tripwire's hold while it is clear), and a miss in the inner store costs a
-        // key encoding, a tree lookup and its metrics on every event
-        objects.put(key, new Slot<>(v, false));
+        // an absent key is remembered too: the engine asks for many keys that are mostly absent (a
+        // tripwire's hold while it is clear), and a miss in the inner store costs a key encoding, a
+        // tree lookup and its metrics on every event
+        if (v == null) {
+            absent.put(key, Boolean.TRUE);
+        } else {
+            objects.put(key, new Slot<>(v, false));
+        }
         return v;
     }
 
@@ -109,12 +126,16 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
             return;
         }
         Slot<V> s = objects.get(key);
-        if (s == null) {
-            s = new Slot<>(value, true);
-            objects.put(key, s);
-        } else {
+        if (s != null) {
+            if (s.dirty && s.value == value) {
+                return; // the object changed in place and already marked (a histogram put back after every record)
+            }
             s.value = value;
             s.dirty = true;
+        } else {
+            absent.remove(key); // a held key is never absent: only a new one may have been
+            s = new Slot<>(value, true);
+            objects.put(key, s);
         }
         dirty.put(key, s);
     }
@@ -137,8 +158,19 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
     public V delete(K key) {
         Slot<V> s = objects.remove(key);
         dirty.remove(key);
-        V old = wrapped().delete(key);
-        return s != null ? s.value : old;
+        V old;
+        if (s != null) {
+            // the held object is the value: a null put deletes in the inner store (a tombstone in its changelog, as a
+            // delete) without decoding the inner store's copy only to return it
+            wrapped().put(key, null);
+            old = s.value;
+        } else if (absent.containsKey(key)) {
+            return null; // nothing to delete
+        } else {
+            old = wrapped().delete(key);
+        }
+        absent.put(key, Boolean.TRUE);
+        return old;
     }
 
     @Override
@@ -204,7 +236,7 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
 
     /** Keys held now (dirty, clean or absent); for tests. */
     public int heldObjects() {
-        return objects.size();
+        return objects.size() + absent.size();
     }
 
     /** Objects changed since the last commit; for tests. */
@@ -225,6 +257,7 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
 
     private void forget() {
         objects.clear();
+        absent.clear();
         dirty.clear();
     }
 }

@@ -28,7 +28,11 @@ class WriteBackStoreTest {
         @Override
         public void put(String key, String value) {
             puts.add(key + "=" + value);
-            data.put(key, value);
+            if (value == null) {
+                data.remove(key); // as Kafka's stores: a null value deletes
+            } else {
+                data.put(key, value);
+            }
         }
 
         @Override
@@ -162,21 +166,44 @@ class WriteBackStoreTest {
         store.flushCache();
         assertThat(inner.puts).containsExactly("missing=now");
         assertThat(store.delete("missing")).isEqualTo("now");
+        assertThat(inner.puts).as("the delete reached the inner store, without reading its copy back")
+                .containsExactly("missing=now", "missing=null");
+        assertThat(inner.data.get("missing")).isNull();
         assertThat(store.get("missing")).isNull();
-        assertThat(inner.gets).as("the delete reached the inner store; the next get asks it again").isEqualTo(2);
+        assertThat(inner.gets).as("a deleted key is known absent: not asked again").isEqualTo(1);
+        assertThat(store.delete("missing")).isNull();
+        assertThat(inner.puts).as("deleting a key known absent reaches nothing").hasSize(2);
     }
 
     @Test
-    void absentKeysCountTowardsCapacityAndAreNeverWritten() {
+    void aDeleteOfAKeyNotHeldAsksTheInnerStoreForItsValue() {
+        inner.data.put("old", "v");
+        WriteBackStore<String, String> store = new WriteBackStore<>(inner, 100);
+        assertThat(store.delete("old")).isEqualTo("v");
+        assertThat(inner.data).doesNotContainKey("old");
+        assertThat(store.get("old")).isNull();
+        assertThat(inner.gets).isZero();
+    }
+
+    @Test
+    void absentKeysNeverPushAValueOutAndAreNeverWritten() {
         WriteBackStore<String, String> store = new WriteBackStore<>(inner, 2);
+        store.put("a", "1");
+        store.put("b", "2");
         store.get("x");
         store.get("y");
-        store.put("a", "1"); // x, the least recently used, is dropped
+        store.get("z"); // x, the least recently used absent key, is forgotten; a and b stay
         store.flushCache();
-        assertThat(store.heldObjects()).isEqualTo(2);
-        assertThat(inner.puts).containsExactly("a=1");
+        assertThat(inner.puts).containsExactlyInAnyOrder("a=1", "b=2");
+        assertThat(store.heldObjects()).isEqualTo(4);
+        inner.data.clear(); // were a or b dropped, the next get would ask the inner store and find nothing
+        assertThat(store.get("a")).isEqualTo("1");
+        assertThat(store.get("b")).isEqualTo("2");
+        int asked = inner.gets;
+        store.get("y");
+        assertThat(inner.gets).as("y is still known absent").isEqualTo(asked);
         store.get("x");
-        assertThat(inner.gets).as("x was dropped, so asked again").isEqualTo(3);
+        assertThat(inner.gets).as("x was forgotten, so asked again").isEqualTo(asked + 1);
     }
 
     @Test
@@ -224,7 +251,7 @@ class WriteBackStoreTest {
         assertThat(store.get("k")).isNull();
         store.flushCache();
         assertThat(inner.data).doesNotContainKey("k");
-        assertThat(inner.puts).containsExactly("k deleted");
+        assertThat(inner.puts).as("a null put: deleted without reading the inner store's value").containsExactly("k=null");
     }
 
     @Test
