@@ -30,7 +30,7 @@ public record Lookback(Duration span, String setBy) {
 
     /** How far back the state of one rule at an instant depends on events; zero for rules of single events. */
     public static Duration reach(TripwireRule r) {
-        return r.stateWindow().plus(r.heldFor()).plus(r.keepFiringFor()).plus(r.holdsFor());
+        return r.reach();
     }
 
     private static String parts(TripwireRule r) {

@@ -2,10 +2,6 @@ package io.tripwire.cli.history;
 
 import io.tripwire.engine.rules.Rules;
 import io.tripwire.engine.rules.TripwireRule;
-import io.tripwire.engine.tripwires.CanarySplitTripwire;
-import io.tripwire.engine.tripwires.CanaryTripwire;
-import io.tripwire.engine.tripwires.PolicyDenyTripwire;
-import io.tripwire.engine.tripwires.RampFreezeTripwire;
 import io.tripwire.engine.tripwires.UnapprovedEnactTripwire;
 import io.tripwire.schemas.ActionType;
 import io.tripwire.schemas.HumanOverride;
@@ -69,27 +65,13 @@ public final class OpenHolds {
         return out;
     }
 
-    /** Whether this action of the rule starts a state that only a RESOLVED ends. */
+    /** Whether this action of the rule starts a state that only a RESOLVED ends (each kind says which: {@link TripwireRule#opensHold}). */
     private static boolean opens(TripwireRule rule, String action) {
-        if (rule == null || rule instanceof RampFreezeTripwire.Rule) {
-            return false; // the engine's own audit records (hitl-approval); a rollback of a raised step, once per step
-        }
-        if (rule instanceof PolicyDenyTripwire.Rule p) {
-            return p.oncePerHold().contains(action); // ABORT_OP and AUDIT_EVENT come with every DENY, held or not
-        }
-        return rule.actions().contains(action); // a firing (CANARY_PASSED is none of the canary rule's actions)
+        return rule != null && rule.opensHold(action); // no rule: the engine's own audit records (hitl-approval)
     }
 
     private static Instant readFrom(TripwireRule rule, TripwireAction opened) {
-        if (rule instanceof PolicyDenyTripwire.Rule || rule instanceof UnapprovedEnactTripwire.Rule) {
-            return opened.getFiredAt(); // the event that opened it: replayed with no hold open, it opens the hold again
-        }
-        if (rule instanceof CanaryTripwire.Rule || rule instanceof CanarySplitTripwire.Rule) {
-            Object start = opened.getEvidence() == null ? null : opened.getEvidence().get("stageStart");
-            Instant stage = start == null ? opened.getFiredAt() : Instant.parse(start.toString());
-            return stage.minus(Duration.ofMinutes(CanaryTripwire.TAU_WINDOW_MINUTES));
-        }
-        return opened.getFiredAt().minus(Lookback.reach(rule));
+        return rule.reopenFrom(opened);
     }
 
     /**
@@ -114,7 +96,7 @@ public final class OpenHolds {
                         && !refused.contains(o.getTenant() + "/" + o.getApprovalTokenId() + "@" + o.getTs()))
                 .sorted(Comparator.comparing(HumanOverride::getTs)).forEach(o -> last.put(o.getTenant(), o));
         TripwireRule approver = rules.rule(gate.approvedBy());
-        Duration reach = approver == null ? Duration.ZERO : Lookback.reach(approver);
+        Duration reach = approver == null ? Duration.ZERO : approver.reach();
         List<Hold> out = new ArrayList<>();
         last.forEach((tenant, o) -> {
             boolean ended = before.stream().anyMatch(a -> a.getTenant().equals(tenant) && !a.getFiredAt().isBefore(o.getTs())

@@ -39,4 +39,26 @@ public interface TripwireRule {
     default Duration holdsFor() {
         return Duration.ZERO;
     }
+
+    /** How far back the rule's state at an instant depends on events: its window, held-for, keep-firing-for and hold. */
+    default Duration reach() {
+        return stateWindow().plus(heldFor()).plus(keepFiringFor()).plus(holdsFor());
+    }
+
+    /**
+     * Whether this action, fired by the rule, opens something that only a RESOLVED ends (a firing key, a hold): what
+     * {@code gate} and {@code evidence} read back to when it is still open at their window's start. By default any of
+     * the rule's own actions (a firing).
+     */
+    default boolean opensHold(String action) {
+        return actions().contains(action);
+    }
+
+    /**
+     * Where a replay must begin for the firing {@code opened} to open again, as it did: by default its time less the
+     * rule's {@link #reach()} (so the same events fire it again before the window rather than anew inside it).
+     */
+    default java.time.Instant reopenFrom(io.tripwire.schemas.TripwireAction opened) {
+        return opened.getFiredAt().minus(reach());
+    }
 }

@@ -29,12 +29,24 @@ public final class CanaryTripwire extends RuleTripwire<CanaryTripwire.Rule, Cana
     /** The baseline window τ is taken over, in minutes before a bucket (the percentile definition of {@code read-latency}). */
     public static final int TAU_WINDOW_MINUTES = 5;
 
+    /** The start of the stage a canary record belongs to (its evidence's {@code stageStart}), else its firing time. */
+    static java.time.Instant stageStart(io.tripwire.schemas.TripwireAction a) {
+        Object start = a.getEvidence() == null ? null : a.getEvidence().get("stageStart");
+        return start == null ? a.getFiredAt() : java.time.Instant.parse(start.toString());
+    }
+
     /**
      * The rule: which comparison, the confidence (default 0.99, not the ratio tripwires' global
      * one), the tolerance of "no worse", and the requests each cohort needs before buckets count.
      */
     public record Rule(String id, CanaryBucket.Kind compare, double confidence, double tolerance, int minEvents,
                        List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
+        /** The stage's start less the baseline's window: the stage is judged from its start (CANARY_PASSED is no firing). */
+        @Override
+        public java.time.Instant reopenFrom(io.tripwire.schemas.TripwireAction opened) {
+            return CanaryTripwire.stageStart(opened).minus(Duration.ofMinutes(CanaryTripwire.TAU_WINDOW_MINUTES));
+        }
+
         @Override
         public Duration stateWindow() {
             return Duration.ofMinutes(TAU_WINDOW_MINUTES); // the baseline's p95 over the minutes before a bucket

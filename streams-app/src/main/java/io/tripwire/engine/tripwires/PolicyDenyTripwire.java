@@ -22,6 +22,18 @@ public final class PolicyDenyTripwire extends RuleTripwire<PolicyDenyTripwire.Ru
     /** The rule: policy family, per-DENY actions, once-per-hold actions. */
     public record Rule(String id, String policy, List<String> everyDeny, List<String> oncePerHold,
                        Map<String, Map<String, String>> params) implements KindRule {
+        /** ABORT_OP and AUDIT_EVENT come with every DENY, held or not: only the once-per-hold actions open the hold. */
+        @Override
+        public boolean opensHold(String action) {
+            return oncePerHold.contains(action);
+        }
+
+        /** The DENY that opened the hold: replayed with no hold open, it opens it again. */
+        @Override
+        public java.time.Instant reopenFrom(io.tripwire.schemas.TripwireAction opened) {
+            return opened.getFiredAt();
+        }
+
 
         static Rule parse(RuleNode n, RuleDefaults d) {
             n.onlyKeys(KindRule.keys("policy", "once-per-hold"));

@@ -21,6 +21,12 @@ public final class RampFreezeTripwire extends RuleTripwire<RampFreezeTripwire.Ru
 
     /** The rule: which tripwire's override lifts the freeze, and the actions. */
     public record Rule(String id, String liftedBy, List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
+        /** A rollback of a raised step is once per step: it opens nothing. */
+        @Override
+        public boolean opensHold(String action) {
+            return false;
+        }
+
 
         static Rule parse(RuleNode n, RuleDefaults d) {
             n.onlyKeys(KindRule.keys("lifted-by"));

@@ -27,6 +27,12 @@ public final class UnapprovedEnactTripwire extends RuleTripwire<UnapprovedEnactT
 
     /** The rule: the tripwire whose honoured override is the approval to enact, and the actions. */
     public record Rule(String id, String approvedBy, List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
+        /** The ENACT that opened the hold: replayed with no approval in force, it opens it again. */
+        @Override
+        public java.time.Instant reopenFrom(io.tripwire.schemas.TripwireAction opened) {
+            return opened.getFiredAt();
+        }
+
 
         static Rule parse(RuleNode n, RuleDefaults d) {
             n.onlyKeys(KindRule.keys("approved-by"));
