@@ -199,8 +199,25 @@ public final class Decisions {
         states.put(StoreKeys.of(rule.id(), tenant, scope), new HoldState(at, true, at));
     }
 
+    /**
+     * Releases a firing key by the honoured override {@code o}: RESOLVED at its time, triggered by its approval token, with
+     * who approved it as evidence (token, by, the approver the rules give its key, key id) and the reason
+     * "{@code what} by {@code <by>} with approval token {@code <token>} (approver ..., key ...)".
+     */
+    public void release(TripwireRule rule, String tenant, String scope, HumanOverride o, String what) {
+        java.util.Map<String, Object> evidence = new java.util.LinkedHashMap<>();
+        evidence.put("approvalTokenId", o.getApprovalTokenId());
+        evidence.put("by", o.getBy());
+        io.tripwire.engine.rules.Approver approver = approvedBy();
+        evidence.put("approver", approver == null ? null : approver.id());
+        evidence.put("keyId", o.getKeyId());
+        release(rule, tenant, scope, o.getTs().toEpochMilli(), o.getApprovalTokenId(),
+                new Finding(what + " by " + o.getBy() + " with approval token " + o.getApprovalTokenId()
+                        + (approver == null ? "" : " (approver " + approver.id() + ", key " + o.getKeyId() + ")"), evidence));
+    }
+
     /** Releases a firing key by a human override ({@code trigger}: its approval token), emitting RESOLVED with {@code finding}. */
-    public void release(TripwireRule rule, String tenant, String scope, long at, String trigger, Finding finding) {
+    private void release(TripwireRule rule, String tenant, String scope, long at, String trigger, Finding finding) {
         emitter.resolve(rule, tenant, scope, at, trigger, true, finding);
         states.put(StoreKeys.of(rule.id(), tenant, scope), HoldState.CLEAR);
     }

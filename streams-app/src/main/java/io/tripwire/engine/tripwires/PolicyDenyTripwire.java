@@ -98,14 +98,6 @@ public final class PolicyDenyTripwire extends RuleTripwire<PolicyDenyTripwire.Ru
         if (!o.getTripwire().equals(rule.id()) || !decisions.isFiring(rule, tenant, tenant)) {
             return;
         }
-        Map<String, Object> evidence = new LinkedHashMap<>();
-        evidence.put("approvalTokenId", o.getApprovalTokenId());
-        evidence.put("by", o.getBy());
-        io.tripwire.engine.rules.Approver approver = decisions.approvedBy();
-        evidence.put("approver", approver == null ? null : approver.id());
-        evidence.put("keyId", o.getKeyId());
-        decisions.release(rule, tenant, tenant, o.getTs().toEpochMilli(), o.getApprovalTokenId(),
-                new Finding("hold released by " + o.getBy() + " with approval token " + o.getApprovalTokenId()
-                        + (approver == null ? "" : " (approver " + approver.id() + ", key " + o.getKeyId() + ")"), evidence));
+        decisions.release(rule, tenant, tenant, o, "hold released");
     }
 }

@@ -88,14 +88,6 @@ public final class UnapprovedEnactTripwire extends RuleTripwire<UnapprovedEnactT
         if (!o.getTripwire().equals(rule.approvedBy) || !decisions.isFiring(rule, tenant, SCOPE)) {
             return;
         }
-        Map<String, Object> evidence = new LinkedHashMap<>();
-        evidence.put("approvalTokenId", o.getApprovalTokenId());
-        evidence.put("by", o.getBy());
-        io.tripwire.engine.rules.Approver approver = decisions.approvedBy();
-        evidence.put("approver", approver == null ? null : approver.id());
-        evidence.put("keyId", o.getKeyId());
-        decisions.release(rule, tenant, SCOPE, o.getTs().toEpochMilli(), o.getApprovalTokenId(),
-                new Finding("approval to enact given by " + o.getBy() + " with approval token " + o.getApprovalTokenId()
-                        + (approver == null ? "" : " (approver " + approver.id() + ", key " + o.getKeyId() + ")"), evidence));
+        decisions.release(rule, tenant, SCOPE, o, "approval to enact given");
     }
 }
