@@ -1,6 +1,7 @@
 package io.tripwire.cli.gate;
 
 import io.tripwire.cli.history.CarryIn;
+import io.tripwire.engine.approvals.RefusedOverrides;
 import io.tripwire.engine.replay.ReplayEngine;
 import io.tripwire.engine.replay.ReplayInput;
 import io.tripwire.engine.replay.ReplayOutput;
@@ -243,15 +244,10 @@ public final class Gate {
         }
         if (frozenAt != null) {
             // an override the engine refused (SPEC 3, "Human approvals": its AUDIT_EVENT names the token at the override's ts) lifts nothing
-            java.util.Set<String> refused = new java.util.HashSet<>();
-            for (TripwireAction a : actions) {
-                if (a.getTripwire().equals("hitl-approval") && a.getAction() == ActionType.AUDIT_EVENT) {
-                    refused.add(a.getTenant() + "/" + a.getEvidence().get("approvalTokenId") + "@" + a.getFiredAt());
-                }
-            }
+            RefusedOverrides refused = RefusedOverrides.of(actions);
             for (ReplayInput.Event e : events) {
                 if (e.event() instanceof HumanOverride o && o.getTripwire().equals("error-budget") && !o.getTs().isBefore(frozenAt)
-                        && !refused.contains(o.getTenant() + "/" + o.getApprovalTokenId() + "@" + o.getTs())) {
+                        && !refused.refused(o)) {
                     frozenUntil = null; // lifted early (SPEC 3)
                 }
             }

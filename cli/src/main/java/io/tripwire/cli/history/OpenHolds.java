@@ -1,5 +1,6 @@
 package io.tripwire.cli.history;
 
+import io.tripwire.engine.approvals.RefusedOverrides;
 import io.tripwire.engine.rules.Rules;
 import io.tripwire.engine.rules.TripwireRule;
 import io.tripwire.engine.tripwires.UnapprovedEnactTripwire;
@@ -11,11 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What the engine still held open at an instant, read from its action records and the overrides
@@ -85,15 +84,10 @@ public final class OpenHolds {
         if (gate == null) {
             return List.of();
         }
-        Set<String> refused = new HashSet<>();
-        for (TripwireAction a : before) {
-            if (a.getTripwire().equals("hitl-approval") && a.getAction() == ActionType.AUDIT_EVENT && a.getEvidence() != null) {
-                refused.add(a.getTenant() + "/" + a.getEvidence().get("approvalTokenId") + "@" + a.getFiredAt());
-            }
-        }
+        RefusedOverrides refused = RefusedOverrides.of(before);
         Map<String, HumanOverride> last = new LinkedHashMap<>();
         overrides.stream().filter(o -> o.getTs().isBefore(at) && o.getTripwire().equals(gate.approvedBy())
-                        && !refused.contains(o.getTenant() + "/" + o.getApprovalTokenId() + "@" + o.getTs()))
+                        && !refused.refused(o))
                 .sorted(Comparator.comparing(HumanOverride::getTs)).forEach(o -> last.put(o.getTenant(), o));
         TripwireRule approver = rules.rule(gate.approvedBy());
         Duration reach = approver == null ? Duration.ZERO : approver.reach();

@@ -1,5 +1,6 @@
 package io.tripwire.engine.pilot;
 
+import io.tripwire.engine.approvals.RefusedOverrides;
 import io.tripwire.engine.rules.Approver;
 import io.tripwire.engine.rules.Rules;
 import io.tripwire.engine.rules.TripwireRule;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -205,22 +205,19 @@ public record PilotReview(String tenant, Instant from, Instant to, Ratio simulat
         List<TripwireAction> mine = upToTo.stream().filter(a -> !a.getFiredAt().isBefore(from)).toList();
 
         // refused approvals: the AUDIT_EVENT of hitl-approval naming the tripwire, at the override's ts, with its token
+        List<TripwireAction> refusalRecords = upToTo.stream().filter(a -> RefusedOverrides.isRefusal(a) && a.getScope().equals(approvedBy)).toList();
+        RefusedOverrides refused = RefusedOverrides.of(refusalRecords);
         List<Refusal> refusals = new ArrayList<>();
-        Set<String> refused = new HashSet<>();
-        for (TripwireAction a : upToTo) {
-            if (a.getTripwire().equals("hitl-approval") && a.getAction() == ActionType.AUDIT_EVENT && a.getScope().equals(approvedBy)) {
-                String token = text(a.getEvidence().get("approvalTokenId"));
-                refused.add(token + "@" + a.getFiredAt());
-                if (!a.getFiredAt().isBefore(from)) {
-                    refusals.add(new Refusal(token, text(a.getEvidence().get("by")), text(a.getEvidence().get("keyId")), a.getFiredAt(),
-                            text(a.getEvidence().get("refused")), a.getReason()));
-                }
+        for (TripwireAction a : refusalRecords) {
+            if (!a.getFiredAt().isBefore(from)) {
+                refusals.add(new Refusal(text(a.getEvidence().get("approvalTokenId")), text(a.getEvidence().get("by")),
+                        text(a.getEvidence().get("keyId")), a.getFiredAt(), text(a.getEvidence().get("refused")), a.getReason()));
             }
         }
         // honoured approvals, each until the first BLOCK_ENACT or THROTTLE_AUTONOMY after it, or the next approval;
         // those of the window, and an earlier one still in force at its start
         approvalsSent.sort(Comparator.comparing(HumanOverride::getTs));
-        List<HumanOverride> honoured = approvalsSent.stream().filter(o -> !refused.contains(o.getApprovalTokenId() + "@" + o.getTs())).toList();
+        List<HumanOverride> honoured = approvalsSent.stream().filter(o -> !refused.refused(o)).toList();
         List<Approval> approvals = new ArrayList<>();
         for (int i = 0; i < honoured.size(); i++) {
             HumanOverride o = honoured.get(i);

@@ -31,7 +31,7 @@ import java.util.function.Function;
 final class Approvals {
 
     /** The tripwire id of the AUDIT_EVENT a refused override emits. */
-    static final String AUDIT_TRIPWIRE = "hitl-approval";
+    static final String AUDIT_TRIPWIRE = io.tripwire.engine.approvals.RefusedOverrides.TRIPWIRE;
 
     private static final Logger LOG = LoggerFactory.getLogger("io.tripwire.decisions");
 
