@@ -1,5 +1,6 @@
 package io.tripwire.cli;
 
+import io.tripwire.cli.Cli.Run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tripwire.engine.TripwireEngine;
 import io.tripwire.engine.ingest.IngestSettings;
@@ -29,10 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +43,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import static io.tripwire.cli.Cli.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -76,15 +75,6 @@ class OnRampTopicsIT {
     @AfterAll
     static void stopBroker() {
         kafka.close();
-    }
-
-    private record Run(int exit, String out) {
-    }
-
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        int exit = new CommandLine(new TripwireCli()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(out, true)).execute(args);
-        return new Run(exit, out.toString());
     }
 
     private static RequestLatency request(Instant t, String tenant, int status) {

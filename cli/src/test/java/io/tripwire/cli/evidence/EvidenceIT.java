@@ -1,8 +1,8 @@
 package io.tripwire.cli.evidence;
 
+import io.tripwire.cli.Cli.Run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tripwire.cli.TripwireCli;
 import io.tripwire.engine.TripwireEngine;
 import io.tripwire.engine.replay.ReplayEngine;
 import io.tripwire.engine.rules.RulesLoader;
@@ -31,10 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +43,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.tripwire.cli.Cli.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -69,18 +67,6 @@ class EvidenceIT {
     @AfterAll
     static void stopBroker() {
         kafka.close();
-    }
-
-    record Run(int exit, String out) {
-    }
-
-    static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        CommandLine c = new CommandLine(new TripwireCli());
-        c.setOut(new PrintWriter(out));
-        c.setErr(new PrintWriter(out));
-        int exit = c.execute(args);
-        return new Run(exit, out.toString());
     }
 
     private static RequestLatency req(Instant t, String tenant, int status) {

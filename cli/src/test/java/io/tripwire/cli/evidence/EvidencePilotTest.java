@@ -1,9 +1,9 @@
 package io.tripwire.cli.evidence;
 
+import io.tripwire.cli.Cli.Run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tripwire.cli.RulesOptions;
-import io.tripwire.cli.TripwireCli;
 import io.tripwire.engine.replay.FileReplay;
 import io.tripwire.json.JsonForm;
 import io.tripwire.signing.ActionSigner;
@@ -11,16 +11,14 @@ import io.tripwire.signing.Ed25519Keys;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.List;
 
+import static io.tripwire.cli.Cli.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -37,18 +35,6 @@ class EvidencePilotTest {
 
     @TempDir
     static Path dir;
-
-    record Run(int exit, String out) {
-    }
-
-    static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        CommandLine c = new CommandLine(new TripwireCli());
-        c.setOut(new PrintWriter(out));
-        c.setErr(new PrintWriter(out));
-        int exit = c.execute(args);
-        return new Run(exit, out.toString());
-    }
 
     /** What went out: the story's action records, signed with the engine's key. */
     @BeforeAll

@@ -1,9 +1,9 @@
 package io.tripwire.cli.history;
 
+import io.tripwire.cli.Cli.Run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tripwire.cli.KeysCommand;
-import io.tripwire.cli.TripwireCli;
 import io.tripwire.cli.evidence.TopicDump;
 import io.tripwire.engine.TripwireEngine;
 import io.tripwire.engine.replay.ReplayEngine;
@@ -41,6 +41,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.tripwire.cli.Cli.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -67,17 +68,6 @@ class CarryInIT {
     @AfterAll
     static void stopBroker() {
         kafka.close();
-    }
-
-    record Run(int exit, String out) {
-    }
-
-    static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        CommandLine c = new CommandLine(new TripwireCli());
-        c.setOut(new PrintWriter(out));
-        c.setErr(new PrintWriter(out));
-        return new Run(c.execute(args), out.toString());
     }
 
     @Test
