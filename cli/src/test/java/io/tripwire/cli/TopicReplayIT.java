@@ -345,22 +345,21 @@ class TopicReplayIT {
     }
 
     /** Signal lines per (signal, tenant, scope), each list in file order. */
-    private static Map<String, List<String>> byTenant(List<String> actions) throws Exception {
+    /** JSON lines grouped by a key of each, each group in the lines' order. */
+    private static Map<String, List<String>> groupedBy(List<String> lines, java.util.function.Function<JsonNode, String> key) throws Exception {
         Map<String, List<String>> out = new TreeMap<>();
-        for (String l : actions) {
-            out.computeIfAbsent(JSON.readTree(l).get("tenant").asText(), k -> new ArrayList<>()).add(l);
+        for (String l : lines) {
+            out.computeIfAbsent(key.apply(JSON.readTree(l)), k -> new ArrayList<>()).add(l);
         }
         return out;
     }
 
+    private static Map<String, List<String>> byTenant(List<String> actions) throws Exception {
+        return groupedBy(actions, n -> n.get("tenant").asText());
+    }
+
     private static Map<String, List<String>> bySeries(List<String> signals) throws Exception {
-        Map<String, List<String>> out = new TreeMap<>();
-        for (String l : signals) {
-            JsonNode n = JSON.readTree(l);
-            out.computeIfAbsent(n.get("signal").asText() + " " + n.get("tenant").asText() + " " + n.get("scope").asText(),
-                    k -> new ArrayList<>()).add(l);
-        }
-        return out;
+        return groupedBy(signals, n -> n.get("signal").asText() + " " + n.get("tenant").asText() + " " + n.get("scope").asText());
     }
 
     private static Set<String> groups(Admin admin) throws Exception {
