@@ -1,6 +1,7 @@
 package io.tripwire.cli.demo;
 
 import io.tripwire.wire.AvroSerializer;
+import io.tripwire.cli.InputTopics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -80,6 +81,10 @@ final class ScenarioPlayer {
                     break;
                 }
                 pace(startNanos, e.ts().toEpochMilli() - firstMillis);
+                boolean ordered = InputTopics.ordersOthers(e.record()); // on the broker in event-time order around it
+                if (ordered) {
+                    producer.flush();
+                }
                 producer.send(new ProducerRecord<>(e.topic(), null, e.ts().toEpochMilli(), e.tenant(), e.record()),
                         (meta, ex) -> {
                             if (ex == null) {
@@ -88,6 +93,9 @@ final class ScenarioPlayer {
                                 failure.compareAndSet(null, ex);
                             }
                         });
+                if (ordered) {
+                    producer.flush();
+                }
             }
             producer.flush();
         } catch (RuntimeException | InterruptedException e) {
