@@ -21,10 +21,12 @@ import java.util.TreeSet;
  *   <li>{@code tau}: per op, τ (µs) of the minutes whose baseline window has been evaluated and whose
  *       bucket has not closed;</li>
  *   <li>{@code notBaseline}: per op, the minutes with histograms of requests that are not baseline
- *       (the stage's canary, and the rest: unlabelled, other cohorts, canary before the stage), and
- *       {@code window} the minutes [from, to) summed in the op's rolling histogram of them;</li>
+ *       (the stage's canary, and the rest: unlabelled, other cohorts, canary before the stage);</li>
  *   <li>{@code excluded}: per op, the minutes with baseline requests the stage does not count (before
- *       its start, or counted under the stage before), kept in their own histogram.</li>
+ *       its start, or counted under the stage before), kept in their own histogram;</li>
+ *   <li>{@code window}: legacy, per op, the minutes [from, to) of a rolling sum of the not-baseline
+ *       minutes that state written before 2026-12-08 kept under its own key. Still read, so the
+ *       engine can delete that key ({@link #dropLegacyWindow}); written empty once it has.</li>
  * </ul>
  */
 public final class CanaryTenant {
@@ -125,9 +127,9 @@ public final class CanaryTenant {
         return notBaseline.computeIfAbsent(op, o -> new TreeSet<>());
     }
 
-    /** The op's rolling window of non-baseline requests: the minutes [from, to) its sum holds (live array). */
-    public long[] window(String op) {
-        return window.computeIfAbsent(op, o -> new long[2]);
+    /** Forgets the op's legacy rolling-sum window; true when there was one (its histogram key is to be deleted). */
+    public boolean dropLegacyWindow(String op) {
+        return !window.isEmpty() && window.remove(op) != null;
     }
 
     public TreeSet<Long> excluded(String op) {

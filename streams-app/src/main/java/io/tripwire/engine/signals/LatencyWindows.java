@@ -71,14 +71,17 @@ public final class LatencyWindows {
         long minute = Minutes.of(ts);
         String bucketKey = StoreKeys.minute(key, minute);
         Histogram h = buckets.get(bucketKey); // the store's own object (a WriteBackStore): recorded into and put back at once
+        long range = 0;
         if (h == null) {
             // sized like the key's last bucket: growing an empty histogram value by value copies its counts each time
             Long hint = sizes.get(key);
             h = hint == null ? HistogramSerde.newHistogram() : HistogramSerde.newHistogram(hint);
+        } else {
+            range = h.getHighestTrackableValue();
         }
         h.recordValue(Math.round(latencyMs * 1000.0));
-        if (h.getHighestTrackableValue() > sizes.getOrDefault(key, 0L)) {
-            sizes.put(key, h.getHighestTrackableValue());
+        if (h.getHighestTrackableValue() != range && h.getHighestTrackableValue() > sizes.getOrDefault(key, 0L)) {
+            sizes.put(key, h.getHighestTrackableValue()); // a new bucket, or one that grew: the hint is looked at only then
         }
         buckets.put(bucketKey, h); // marks it changed: encoded once, at the next commit
         return minute;

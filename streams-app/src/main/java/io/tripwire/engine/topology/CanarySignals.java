@@ -19,6 +19,7 @@ import org.HdrHistogram.Histogram;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +36,10 @@ import java.util.function.Consumer;
  * for {@code read-latency}; the baseline is most of the traffic, so instead of recording it a second
  * time, the canary judgement records what is <em>not</em> baseline (the stage's canary in one
  * histogram per minute, the rest, such as unlabelled requests of a tenant with a stage, in another)
- * and derives the baseline's window from the merged one: all minus a rolling sum of the not-baseline
- * minutes. The same subtraction gives a closing bucket's slow baseline requests. Baseline requests
+ * and reads the baseline's window as the merged one less the not-baseline minutes, in place
+ * ({@link Percentiles#nearestRankMicros}: only the window's tail, from its top down to the p95, is
+ * read; no histogram is added or subtracted). The same difference gives a closing bucket's slow
+ * baseline requests. Baseline requests
  * the stage does not count (before its start, or counted under the stage before) are recorded apart
  * in the rare minutes that have any. So a baseline request costs no histogram record, a canary one
  * one, and each request one read and write of the tenant's {@link CanaryTenant} record.
@@ -45,8 +48,6 @@ final class CanarySignals {
 
     /** The baseline window τ is taken over (the percentile definition of {@code read-latency}). */
     static final int TAU_WINDOW_MINUTES = CanaryTripwire.TAU_WINDOW_MINUTES;
-    /** The minute under which an op's rolling not-baseline sum is kept (no request has it). */
-    private static final long SUM_MINUTE = 0;
 
     private final long grace;
     private final boolean errors;
@@ -94,12 +95,8 @@ final class CanarySignals {
 
     /** canary, baseline, or null: the request takes part in the tenant-level tripwires only. */
     static Boolean isCanary(String cohort, String version, CanaryStage stage) {
-        if (cohort != null) {
-            return switch (cohort) {
-                case "canary" -> Boolean.TRUE;
-                case "baseline" -> Boolean.FALSE;
-                default -> null;
-            };
+        if (cohort != null) { // equals, not a switch: a string switch hashes every request's new cohort string
+            return "canary".equals(cohort) ? Boolean.TRUE : "baseline".equals(cohort) ? Boolean.FALSE : null;
         }
         if (version != null && stage != null && stage.version() != null) {
             return version.equals(stage.version());
@@ -199,37 +196,47 @@ final class CanarySignals {
         if (t == null) {
             return;
         }
-        Histogram notBaseline = moveSum(tenant, t, op, b);
-        if (notBaseline != null) {
-            merged.subtract(notBaseline);
+        long from = b - TAU_WINDOW_MINUTES;
+        dropLegacySum(tenant, t, op);
+        // the baseline's part of the window: all requests, less the minutes of what is not baseline,
+        // and before the tenant's first stage only the baseline requests recorded apart
+        List<Histogram> plus = new ArrayList<>(2);
+        List<Histogram> minus = new ArrayList<>(2 * TAU_WINDOW_MINUTES);
+        plus.add(merged);
+        for (long j : t.notBaseline(op).subSet(from, b)) {
+            addIfPresent(minus, histograms.minute(canaryKey(tenant, op), j));
+            addIfPresent(minus, histograms.minute(otherKey(tenant, op), j));
         }
         long since = Minutes.of(t.since());
-        for (long j = b - TAU_WINDOW_MINUTES; j < Math.min(b, since); j++) {
-            // before the tenant's first stage only the baseline requests recorded apart count
-            subtract(merged, histograms.minute(allKey(tenant, op), j));
-            Histogram pre = histograms.minute(preKey(tenant, op), j);
-            if (pre != null) {
-                merged.add(pre);
-            }
+        for (long j = from; j < Math.min(b, since); j++) {
+            addIfPresent(minus, histograms.minute(allKey(tenant, op), j));
+            addIfPresent(plus, histograms.minute(preKey(tenant, op), j));
         }
-        if (merged.getTotalCount() > 0 && merged.getTotalCount() >= tauMinEvents) {
-            t.tau(op).put(b, Math.round(Percentiles.nearestRank(merged, 95.0) * 1000.0));
+        long tau = Percentiles.nearestRankMicros(plus, minus, 95.0);
+        if (tau >= 0 && baselineCount(plus, minus) >= tauMinEvents) {
+            t.tau(op).put(b, tau);
         }
         long m = b - 1;
         long[] c = t.open(CanaryBucket.key(Kind.LATENCY, op)).get(m);
         if (c != null) {
-            Long tau = t.tau(op).get(m);
-            long canarySlow = slower(canaryKey(tenant, op), m, tau);
+            Long tauM = t.tau(op).get(m);
+            long canarySlow = slower(canaryKey(tenant, op), m, tauM);
             c[CanaryTenant.CANARY_BAD] = canarySlow;
-            c[CanaryTenant.BASELINE_BAD] = slower(allKey(tenant, op), m, tau) - canarySlow - slower(otherKey(tenant, op), m, tau)
-                    - slower(excludedKey(tenant, op), m, tau);
+            c[CanaryTenant.BASELINE_BAD] = slower(allKey(tenant, op), m, tauM) - canarySlow - slower(otherKey(tenant, op), m, tauM)
+                    - slower(excludedKey(tenant, op), m, tauM);
         }
         t.tau(op).headMap(m).clear();
+        for (Iterator<Long> old = t.notBaseline(op).headSet(from).iterator(); old.hasNext(); ) {
+            long j = old.next();
+            histograms.drop(canaryKey(tenant, op), j);
+            histograms.drop(otherKey(tenant, op), j);
+            old.remove();
+        }
         for (Iterator<Long> ex = t.excluded(op).headSet(b).iterator(); ex.hasNext(); ) {
             long j = ex.next();
-            if (j < b - TAU_WINDOW_MINUTES || j == m) {
+            if (j < from || j == m) {
                 histograms.drop(excludedKey(tenant, op), j);
-                if (j < b - TAU_WINDOW_MINUTES) {
+                if (j < from) {
                     histograms.drop(preKey(tenant, op), j);
                     ex.remove();
                 }
@@ -238,50 +245,31 @@ final class CanarySignals {
         tenants.put(tenant, t);
     }
 
+    private static void addIfPresent(List<Histogram> into, Histogram h) {
+        if (h != null) {
+            into.add(h);
+        }
+    }
+
+    private static long baselineCount(List<Histogram> plus, List<Histogram> minus) {
+        long n = 0;
+        for (Histogram h : plus) {
+            n += h.getTotalCount();
+        }
+        for (Histogram h : minus) {
+            n -= h.getTotalCount();
+        }
+        return n;
+    }
+
     /**
-     * Moves the op's rolling sum of not-baseline minutes to [b − 5, b) (windows come in ascending
-     * boundaries: it only moves forward) and drops the minutes it has left; null when it is empty.
+     * State written before 2026-12-08 kept a rolling sum of the not-baseline minutes under its own
+     * key (τ is now read from the minutes in place): the first window after an upgrade deletes it.
      */
-    private Histogram moveSum(String tenant, CanaryTenant t, String op, long b) {
-        long[] w = t.window(op);
-        long from = b - TAU_WINDOW_MINUTES;
-        String sumKey = sumKey(tenant, op);
-        Histogram sum = histograms.minute(sumKey, SUM_MINUTE);
-        if (sum != null && w[1] > from && w[0] < w[1]) {
-            for (long leaving = w[0]; leaving < from; leaving++) {
-                subtract(sum, histograms.minute(canaryKey(tenant, op), leaving));
-                subtract(sum, histograms.minute(otherKey(tenant, op), leaving));
-            }
-        } else {
-            histograms.drop(sumKey, SUM_MINUTE);
-            sum = null;
-            w[1] = from;
+    private void dropLegacySum(String tenant, CanaryTenant t, String op) {
+        if (t.dropLegacyWindow(op)) {
+            histograms.drop(StoreKeys.of(tenant, op, "not-baseline-window"), 0);
         }
-        for (long entering = Math.max(w[1], from); entering < b; entering++) {
-            for (String key : new String[] {canaryKey(tenant, op), otherKey(tenant, op)}) {
-                Histogram h = histograms.minute(key, entering);
-                if (h != null) {
-                    if (sum == null) {
-                        histograms.add(sumKey, SUM_MINUTE, h);
-                        sum = histograms.minute(sumKey, SUM_MINUTE);
-                    } else {
-                        sum.add(h);
-                    }
-                }
-            }
-        }
-        w[0] = from;
-        w[1] = b;
-        if (sum != null) {
-            histograms.put(sumKey, SUM_MINUTE, sum); // changed in place: marks it for the next commit
-        }
-        for (Iterator<Long> old = t.notBaseline(op).headSet(from).iterator(); old.hasNext(); ) {
-            long j = old.next();
-            histograms.drop(canaryKey(tenant, op), j);
-            histograms.drop(otherKey(tenant, op), j);
-            old.remove();
-        }
-        return sum;
     }
 
     private static void subtract(Histogram from, Histogram h) {
@@ -410,9 +398,5 @@ final class CanarySignals {
 
     private static String preKey(String tenant, String op) {
         return StoreKeys.of(tenant, op, "baseline-before-canary");
-    }
-
-    private static String sumKey(String tenant, String op) {
-        return StoreKeys.of(tenant, op, "not-baseline-window");
     }
 }

@@ -1,0 +1,126 @@
+package io.tripwire.engine.state;
+
+import io.tripwire.engine.Engines;
+import io.tripwire.engine.Events;
+import io.tripwire.engine.signals.CanaryTenant;
+import io.tripwire.engine.signals.HistogramSerde;
+import io.tripwire.engine.signals.StoreKeys;
+import io.tripwire.engine.topology.EngineTopics;
+import io.tripwire.engine.topology.StoreNames;
+import io.tripwire.engine.topology.StreamsSettings;
+import io.tripwire.engine.topology.TopicNames;
+import io.tripwire.engine.topology.TripwireTopology;
+import io.tripwire.schemas.RequestLatency;
+import io.tripwire.schemas.RolloutStep;
+import io.tripwire.signing.ActionSigner;
+import io.tripwire.wire.MockSchemaRegistry;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * State written before 2026-12-08 kept, per tenant and op, a rolling sum of the canary judgement's
+ * not-baseline minutes under its own {@code latency-buckets} key, and the minutes it held in the
+ * tenant's {@code canary-tenants} record. The engine no longer keeps that sum (τ is read from the
+ * minutes in place): such a record must still decode, and the first window after an upgrade must
+ * delete the orphaned sum, so it does not stay in the changelog for good.
+ */
+class LegacyCanaryStateTest {
+
+    private static final String APP = "tripwire-legacy-test";
+    private static final String T = "TENANT_004";
+
+    private final String registry = "legacy-" + UUID.randomUUID();
+    private TopologyTestDriver driver;
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+        MockSchemaRegistry.drop(registry);
+    }
+
+    /** The record as the previous engine wrote it: {@code t}'s fields, with a rolling-sum window for {@code op}. */
+    static byte[] withLegacyWindow(CanaryTenant t, String op) throws IOException {
+        byte[] now = CanaryTenant.SERDE.serializer().serialize("t", t);
+        // the record ends with the window section (its count) and the excluded section; with both empty, two zero ints
+        assertThat(Arrays.copyOfRange(now, now.length - 8, now.length)).as("a record with no window and no excluded minutes")
+                .containsOnly(0);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write(now, 0, now.length - 8);
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(1);
+        out.writeUTF(op);
+        out.writeLong(29_000_000L);
+        out.writeLong(29_000_005L);
+        out.writeInt(0);
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void aLegacyRecordDecodesAndForgetsItsWindowOnce() throws IOException {
+        CanaryTenant legacy = CanaryTenant.SERDE.deserializer().deserialize("t",
+                withLegacyWindow(CanaryTenant.of(io.tripwire.engine.tripwires.CanaryStage.byRequest(1_000L)), "READ"));
+        assertThat(legacy.since()).isEqualTo(1_000L);
+        assertThat(legacy.dropLegacyWindow("WRITE")).isFalse();
+        assertThat(legacy.dropLegacyWindow("READ")).isTrue();
+        assertThat(legacy.dropLegacyWindow("READ")).isFalse();
+        byte[] again = CanaryTenant.SERDE.serializer().serialize("t", legacy);
+        assertThat(Arrays.copyOfRange(again, again.length - 8, again.length)).as("written back with an empty window").containsOnly(0);
+    }
+
+    @Test
+    void theFirstWindowAfterAnUpgradeDeletesTheOrphanedRollingSum(@TempDir Path stateDir) throws IOException {
+        EngineTopics topics = EngineTopics.create(TopicNames.DEFAULTS, Map.of("schema.registry.url", "mock://" + registry),
+                EngineTopics.ActionFormat.AVRO);
+        StreamsBuilder builder = new StreamsBuilder();
+        TripwireTopology.build(builder, topics, Engines.rules(), new ActionSigner(Engines.KEYS.getPrivate()));
+        driver = new TopologyTestDriver(builder.build(),
+                StreamsSettings.of(APP, "test:9092", stateDir, TopicNames.DEFAULTS.deadLetter(), Map.of()), Instant.now());
+        @SuppressWarnings("unchecked")
+        TestInputTopic<String, RequestLatency> requests = driver.createInputTopic(topics.requests().name(), new StringSerializer(),
+                (Serializer<RequestLatency>) topics.requests().valueSerde().serializer());
+        @SuppressWarnings("unchecked")
+        TestInputTopic<String, RolloutStep> rollouts = driver.createInputTopic(topics.rollout().name(), new StringSerializer(),
+                (Serializer<RolloutStep>) topics.rollout().valueSerde().serializer());
+        Instant t0 = Events.at("2025-10-06T10:00:00Z");
+        rollouts.pipeInput(T, Events.rollout(t0, T, 10, 2));
+        KeyValueStore<String, CanaryTenant> tenants = driver.getKeyValueStore(StoreNames.CANARY_TENANTS);
+        KeyValueStore<String, Histogram> buckets = driver.getKeyValueStore(StoreNames.LATENCY_BUCKETS);
+
+        // the state a previous engine left: the tenant's record with a window for READ, and the sum it names
+        tenants.put(T, CanaryTenant.SERDE.deserializer().deserialize("t", withLegacyWindow(tenants.get(T), "READ")));
+        String sumKey = StoreKeys.minute(StoreKeys.of(T, "READ", "not-baseline-window"), 0);
+        Histogram sum = HistogramSerde.newHistogram();
+        sum.recordValue(80_000);
+        buckets.put(sumKey, sum);
+
+        for (int i = 0; i < 40; i++) { // READ requests for two minutes: the window at 10:01 is evaluated
+            requests.pipeInput(T, Events.labelled(t0.plusMillis(1_000L + 4_000L * i), T, "api", "READ", 200, 80, i % 5 == 0 ? "canary" : "baseline"));
+        }
+        requests.pipeInput(T, Events.labelled(t0.plusSeconds(200), T, "api", "READ", 200, 80, "baseline"));
+
+        assertThat(buckets.get(sumKey)).as("the orphaned rolling sum").isNull();
+        assertThat(tenants.get(T).dropLegacyWindow("READ")).as("the record's legacy window").isFalse();
+    }
+}
