@@ -3,6 +3,7 @@ package io.tripwire.engine.signals;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,16 @@ public final class LatencyWindows {
     private final int windowMinutes;
     private final int emptyMinutes;
     private final Histogram scratch = HistogramSerde.newHistogram();
+    /**
+     * Histogram objects of deleted minute buckets, reused (reset) for new minutes: a minute's
+     * histogram is tens of KB of counts (3 significant digits up to the key's slowest request), and
+     * allocating one per key and minute was most of what a new minute cost, in zeroing and in GC.
+     * Not state: an object joins the list only once its bucket is deleted, which the store's
+     * contract allows (no caller keeps a bucket's histogram past the call it read it in). At most
+     * {@value #FREE_MAX} are kept; more deletions than that in a row go to the GC.
+     */
+    private final ArrayDeque<Histogram> free = new ArrayDeque<>();
+    static final int FREE_MAX = 256;
     /** Per key, the range its buckets grew to: a sizing hint only (not state), so it is neither kept nor restored. */
     private final Map<String, Long> sizes = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -73,9 +84,7 @@ public final class LatencyWindows {
         Histogram h = buckets.get(bucketKey); // the store's own object (a WriteBackStore): recorded into and put back at once
         long range = 0;
         if (h == null) {
-            // sized like the key's last bucket: growing an empty histogram value by value copies its counts each time
-            Long hint = sizes.get(key);
-            h = hint == null ? HistogramSerde.newHistogram() : HistogramSerde.newHistogram(hint);
+            h = fresh(key);
         } else {
             range = h.getHighestTrackableValue();
         }
@@ -85,6 +94,29 @@ public final class LatencyWindows {
         }
         buckets.put(bucketKey, h); // marks it changed: encoded once, at the next commit
         return minute;
+    }
+
+    /**
+     * An empty histogram for a new minute of {@code key}: one a deleted minute left, reset, or a new
+     * one sized like the key's last bucket (growing an empty histogram value by value copies its
+     * counts each time).
+     */
+    private Histogram fresh(String key) {
+        Histogram h = free.pollFirst();
+        if (h != null) {
+            h.reset();
+            return h;
+        }
+        Long hint = sizes.get(key);
+        return hint == null ? HistogramSerde.newHistogram() : HistogramSerde.newHistogram(hint);
+    }
+
+    /** Deletes one minute bucket and keeps its histogram object for a new minute (see {@link #free}). */
+    private void delete(String bucketKey) {
+        Histogram old = buckets.delete(bucketKey);
+        if (old != null && free.size() < FREE_MAX) {
+            free.addFirst(old);
+        }
     }
 
     /** The histogram (microseconds) of one minute of {@code key}, or null when it holds nothing. */
@@ -115,9 +147,12 @@ public final class LatencyWindows {
         buckets.put(bucketKey, into);
     }
 
-    /** Deletes one minute bucket of {@code key} (made by {@link #recordMinute}). */
+    /**
+     * Deletes one minute bucket of {@code key} (made by {@link #recordMinute}). The caller must not
+     * keep the histogram it read from that bucket: the object is reused for a new minute.
+     */
     public void drop(String key, long minute) {
-        buckets.delete(StoreKeys.minute(key, minute));
+        delete(StoreKeys.minute(key, minute));
     }
 
     /** Last boundary (epoch minute) that is due at stream time {@code clock}. */
@@ -176,7 +211,7 @@ public final class LatencyWindows {
         }
         TreeSet<Long> kept = new TreeSet<>(minutes.tailSet(dueB - windowMinutes + 1, true));
         for (long m : minutes.headSet(dueB - windowMinutes + 1, false)) {
-            buckets.delete(StoreKeys.minute(key, m));
+            delete(StoreKeys.minute(key, m));
         }
         cursors.put(key, new LatencyCursor(dueB, true, kept));
         return out;
