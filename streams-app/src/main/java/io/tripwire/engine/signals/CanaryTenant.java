@@ -21,7 +21,9 @@ import java.util.TreeSet;
  *   <li>{@code tau}: per op, τ (µs) of the minutes whose baseline window has been evaluated and whose
  *       bucket has not closed;</li>
  *   <li>{@code notBaseline}: per op, the minutes with histograms of requests that are not baseline
- *       (the stage's canary, and the rest: unlabelled, other cohorts, canary before the stage);</li>
+ *       (the stage's canary, and the rest: unlabelled, other cohorts, canary before the stage);
+ *       {@code rest}: those of them with a histogram of the rest (so the canary judgement looks up
+ *       only the histograms that exist);</li>
  *   <li>{@code excluded}: per op, the minutes with baseline requests the stage does not count (before
  *       its start, or counted under the stage before), kept in their own histogram;</li>
  *   <li>{@code window}: legacy, per op, the minutes [from, to) of a rolling sum of the not-baseline
@@ -47,9 +49,11 @@ public final class CanaryTenant {
     private final TreeMap<String, TreeSet<Long>> notBaseline;
     private final TreeMap<String, long[]> window;
     private final TreeMap<String, TreeSet<Long>> excluded;
+    private final TreeMap<String, TreeSet<Long>> rest;
 
     private CanaryTenant(CanaryStage stage, long since, TreeMap<String, TreeMap<Long, long[]>> open, TreeMap<String, TreeMap<Long, Long>> tau,
-                         TreeMap<String, TreeSet<Long>> notBaseline, TreeMap<String, long[]> window, TreeMap<String, TreeSet<Long>> excluded) {
+                         TreeMap<String, TreeSet<Long>> notBaseline, TreeMap<String, long[]> window, TreeMap<String, TreeSet<Long>> excluded,
+                         TreeMap<String, TreeSet<Long>> rest) {
         this.stage = stage;
         this.since = since;
         this.open = open;
@@ -57,11 +61,13 @@ public final class CanaryTenant {
         this.notBaseline = notBaseline;
         this.window = window;
         this.excluded = excluded;
+        this.rest = rest;
     }
 
     /** A tenant's record from its first stage on. */
     public static CanaryTenant of(CanaryStage stage) {
-        return new CanaryTenant(stage, stage.start(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+        return new CanaryTenant(stage, stage.start(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(),
+                new TreeMap<>());
     }
 
     public CanaryStage stage() {
@@ -136,6 +142,11 @@ public final class CanaryTenant {
         return excluded.computeIfAbsent(op, o -> new TreeSet<>());
     }
 
+    /** The op's minutes (among {@link #notBaseline}) with a histogram of the rest: not baseline, not the stage's canary. */
+    public TreeSet<Long> rest(String op) {
+        return rest.computeIfAbsent(op, o -> new TreeSet<>());
+    }
+
     public static final BinarySerde<CanaryTenant> SERDE = BinarySerde.of(
             (out, t) -> {
                 CanaryStage.SERDE.write(out, t.stage);
@@ -168,6 +179,7 @@ public final class CanaryTenant {
                     out.writeLong(w.getValue()[1]);
                 }
                 writeSets(out, t.excluded);
+                writeSets(out, t.rest);
             },
             in -> {
                 CanaryStage stage = CanaryStage.SERDE.read(in);
@@ -200,8 +212,17 @@ public final class CanaryTenant {
                 for (int i = 0; i < w; i++) {
                     window.put(in.readUTF(), new long[] {in.readLong(), in.readLong()});
                 }
-                return new CanaryTenant(stage, since, open, tau, notBaseline, window, readSets(in));
+                TreeMap<String, TreeSet<Long>> excluded = readSets(in);
+                // written before 2026-12-08 without it: any not-baseline minute may hold the rest's histogram
+                TreeMap<String, TreeSet<Long>> rest = in.available() > 0 ? readSets(in) : copy(notBaseline);
+                return new CanaryTenant(stage, since, open, tau, notBaseline, window, excluded, rest);
             });
+
+    private static TreeMap<String, TreeSet<Long>> copy(TreeMap<String, TreeSet<Long>> sets) {
+        TreeMap<String, TreeSet<Long>> c = new TreeMap<>();
+        sets.forEach((op, minutes) -> c.put(op, new TreeSet<>(minutes)));
+        return c;
+    }
 
     private static void writeSets(DataOutputStream out, TreeMap<String, TreeSet<Long>> sets) throws IOException {
         out.writeInt(sets.size());

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -161,7 +162,12 @@ final class CanarySignals {
                 t.excluded(op).add(minute);
             }
         } else if (minute >= since) {
-            histograms.recordMinute(canary == Boolean.TRUE && inStage ? canaryKey(tenant, op) : otherKey(tenant, op), ts, ms);
+            if (canary == Boolean.TRUE && inStage) {
+                histograms.recordMinute(canaryKey(tenant, op), ts, ms);
+            } else {
+                histograms.recordMinute(otherKey(tenant, op), ts, ms);
+                t.rest(op).add(minute);
+            }
             t.notBaseline(op).add(minute);
         }
     }
@@ -180,6 +186,7 @@ final class CanarySignals {
                     if (h != null) {
                         histograms.add(otherKey(tenant, op.name()), minute, h);
                         t.notBaseline(op.name()).add(minute);
+                        t.rest(op.name()).add(minute);
                     }
                 }
             }
@@ -203,9 +210,14 @@ final class CanarySignals {
         List<Histogram> plus = new ArrayList<>(2);
         List<Histogram> minus = new ArrayList<>(2 * TAU_WINDOW_MINUTES);
         plus.add(merged);
+        String canaryKey = canaryKey(tenant, op);
+        String otherKey = otherKey(tenant, op);
+        TreeSet<Long> rest = t.rest(op);
         for (long j : t.notBaseline(op).subSet(from, b)) {
-            addIfPresent(minus, histograms.minute(canaryKey(tenant, op), j));
-            addIfPresent(minus, histograms.minute(otherKey(tenant, op), j));
+            addIfPresent(minus, histograms.minute(canaryKey, j));
+            if (rest.contains(j)) {
+                addIfPresent(minus, histograms.minute(otherKey, j));
+            }
         }
         long since = Minutes.of(t.since());
         for (long j = from; j < Math.min(b, since); j++) {
@@ -220,16 +232,19 @@ final class CanarySignals {
         long[] c = t.open(CanaryBucket.key(Kind.LATENCY, op)).get(m);
         if (c != null) {
             Long tauM = t.tau(op).get(m);
-            long canarySlow = slower(canaryKey(tenant, op), m, tauM);
+            long canarySlow = slower(canaryKey, m, tauM);
             c[CanaryTenant.CANARY_BAD] = canarySlow;
-            c[CanaryTenant.BASELINE_BAD] = slower(allKey(tenant, op), m, tauM) - canarySlow - slower(otherKey(tenant, op), m, tauM)
-                    - slower(excludedKey(tenant, op), m, tauM);
+            c[CanaryTenant.BASELINE_BAD] = slower(allKey(tenant, op), m, tauM) - canarySlow
+                    - (rest.contains(m) ? slower(otherKey, m, tauM) : 0)
+                    - (t.excluded(op).contains(m) ? slower(excludedKey(tenant, op), m, tauM) : 0);
         }
         t.tau(op).headMap(m).clear();
         for (Iterator<Long> old = t.notBaseline(op).headSet(from).iterator(); old.hasNext(); ) {
             long j = old.next();
-            histograms.drop(canaryKey(tenant, op), j);
-            histograms.drop(otherKey(tenant, op), j);
+            histograms.drop(canaryKey, j);
+            if (rest.remove(j)) {
+                histograms.drop(otherKey, j);
+            }
             old.remove();
         }
         for (Iterator<Long> ex = t.excluded(op).headSet(b).iterator(); ex.hasNext(); ) {
@@ -374,6 +389,7 @@ final class CanarySignals {
             Histogram canary = histograms.minute(canaryKey(tenant, op), minute);
             if (canary != null) {
                 histograms.add(otherKey(tenant, op), minute, canary);
+                t.rest(op).add(minute);
                 histograms.drop(canaryKey(tenant, op), minute);
             }
         }

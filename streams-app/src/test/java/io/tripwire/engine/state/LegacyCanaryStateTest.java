@@ -59,14 +59,17 @@ class LegacyCanaryStateTest {
         MockSchemaRegistry.drop(registry);
     }
 
-    /** The record as the previous engine wrote it: {@code t}'s fields, with a rolling-sum window for {@code op}. */
+    /**
+     * The record as the previous engine wrote it: {@code t}'s fields, with a rolling-sum window for
+     * {@code op}, and without the sets of minutes with a histogram of the rest (added since).
+     */
     static byte[] withLegacyWindow(CanaryTenant t, String op) throws IOException {
         byte[] now = CanaryTenant.SERDE.serializer().serialize("t", t);
-        // the record ends with the window section (its count) and the excluded section; with both empty, two zero ints
-        assertThat(Arrays.copyOfRange(now, now.length - 8, now.length)).as("a record with no window and no excluded minutes")
+        // the record ends with the window section (its count), the excluded and the rest sections; all empty, three zero ints
+        assertThat(Arrays.copyOfRange(now, now.length - 12, now.length)).as("a record with no window, excluded or rest minutes")
                 .containsOnly(0);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        bytes.write(now, 0, now.length - 8);
+        bytes.write(now, 0, now.length - 12);
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeInt(1);
         out.writeUTF(op);
@@ -86,7 +89,22 @@ class LegacyCanaryStateTest {
         assertThat(legacy.dropLegacyWindow("READ")).isTrue();
         assertThat(legacy.dropLegacyWindow("READ")).isFalse();
         byte[] again = CanaryTenant.SERDE.serializer().serialize("t", legacy);
-        assertThat(Arrays.copyOfRange(again, again.length - 8, again.length)).as("written back with an empty window").containsOnly(0);
+        assertThat(Arrays.copyOfRange(again, again.length - 12, again.length)).as("written back with an empty window").containsOnly(0);
+    }
+
+    @Test
+    void aLegacyRecordTakesEveryNotBaselineMinuteAsPossiblyHoldingTheRest() throws IOException {
+        CanaryTenant t = CanaryTenant.of(io.tripwire.engine.tripwires.CanaryStage.byRequest(1_000L));
+        t.notBaseline("READ").add(7L);
+        t.notBaseline("READ").add(8L);
+        t.rest("READ").add(8L);
+        byte[] now = CanaryTenant.SERDE.serializer().serialize("t", t);
+        assertThat(CanaryTenant.SERDE.deserializer().deserialize("t", now).rest("READ")).as("written and read").containsExactly(8L);
+        // the previous format: the same record without its last section
+        int restSection = 4 + 2 + "READ".length() + 4 + 8; // ops, op, minutes, one minute
+        byte[] legacy = Arrays.copyOf(now, now.length - restSection);
+        assertThat(CanaryTenant.SERDE.deserializer().deserialize("t", legacy).rest("READ")).as("read from the previous format")
+                .containsExactly(7L, 8L);
     }
 
     @Test
