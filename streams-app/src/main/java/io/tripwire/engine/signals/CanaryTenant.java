@@ -84,12 +84,13 @@ public final class CanaryTenant {
     }
 
     /**
-     * Counts one request of a cohort into its key's minute. Consecutive requests mostly hit the same
-     * key and minute: the last few buckets are remembered (not state: the maps hold them), so the
-     * hot path boxes no minute and walks no tree.
+     * Counts one request of a cohort into its key's minute; true when that opened the key's bucket
+     * for the minute. Consecutive requests mostly hit the same key and minute: the last few buckets
+     * are remembered (not state: the maps hold them), so the hot path boxes no minute and walks no tree.
      */
-    public void add(String key, long minute, boolean canary, boolean bad) {
+    public boolean add(String key, long minute, boolean canary, boolean bad) {
         long[] c = null;
+        boolean created = false;
         for (int i = 0; i < recentKeys.length; i++) {
             if (recentMinutes[i] == minute && key.equals(recentKeys[i])) {
                 c = recentCounts[i];
@@ -97,7 +98,13 @@ public final class CanaryTenant {
             }
         }
         if (c == null) {
-            c = open.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(minute, m -> new long[4]);
+            TreeMap<Long, long[]> minutes = open.computeIfAbsent(key, k -> new TreeMap<>());
+            c = minutes.get(minute);
+            if (c == null) {
+                c = new long[4];
+                minutes.put(minute, c);
+                created = true;
+            }
             int slot = nextRecent++ % recentKeys.length;
             recentKeys[slot] = key;
             recentMinutes[slot] = minute;
@@ -107,6 +114,7 @@ public final class CanaryTenant {
         if (bad) {
             c[canary ? CANARY_BAD : BASELINE_BAD]++;
         }
+        return created;
     }
 
     /** The open minutes of a key (live view). */

@@ -63,6 +63,13 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
     private final LinkedHashMap<K, Boolean> absent;
     /** The dirty slots, so a commit costs O(changed keys), not O(held objects). */
     private final Map<K, Slot<V>> dirty = new HashMap<>();
+    /**
+     * The key and slot of the last {@code get} that found a held value: the engine reads a value,
+     * changes it in place and puts it back, so that {@code put} needs no second lookup. Forgotten
+     * whenever a slot leaves {@link #objects}.
+     */
+    private K lastKey;
+    private Slot<V> lastSlot;
     private final int capacity;
 
     public WriteBackStore(KeyValueStore<K, V> inner, int capacity) {
@@ -77,6 +84,7 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
                 if (size() <= WriteBackStore.this.capacity) {
                     return false;
                 }
+                forgetLast();
                 if (eldest.getValue().dirty) {
                     wrapped().put(eldest.getKey(), eldest.getValue().value);
                     dirty.remove(eldest.getKey());
@@ -102,6 +110,8 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
     public V get(K key) {
         Slot<V> s = objects.get(key);
         if (s != null) {
+            lastKey = key;
+            lastSlot = s;
             return s.value;
         }
         if (absent.get(key) != null) {
@@ -124,6 +134,9 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
         if (value == null) {
             delete(key);
             return;
+        }
+        if (key == lastKey && lastSlot.value == value && lastSlot.dirty) {
+            return; // the value just read, changed in place and already marked
         }
         Slot<V> s = objects.get(key);
         if (s != null) {
@@ -156,6 +169,7 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
 
     @Override
     public V delete(K key) {
+        forgetLast();
         Slot<V> s = objects.remove(key);
         dirty.remove(key);
         V old;
@@ -255,7 +269,13 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
         dirty.clear();
     }
 
+    private void forgetLast() {
+        lastKey = null;
+        lastSlot = null;
+    }
+
     private void forget() {
+        forgetLast();
         objects.clear();
         absent.clear();
         dirty.clear();

@@ -125,23 +125,22 @@ final class CanarySignals {
             recordLatency(tenant, t, op, minute, ts, r.getLatencyMs(), canary, inStage);
         }
         if (canary != null && inStage) {
-            CanaryStage s = t.stage();
+            // a key joins the stage's keys with its first request, which opens its first bucket
             if (errors) {
                 String key = errorsKeys.computeIfAbsent(r.getService(), svc -> CanaryBucket.key(Kind.ERRORS, svc));
-                t.add(key, minute, canary, r.getStatus() >= 500);
-                s = s.withKey(key);
+                if (t.add(key, minute, canary, r.getStatus() >= 500)) {
+                    t.stage(t.stage().withKey(key));
+                }
             }
             if (latency) {
                 String key = r.getOp() == Op.READ ? LATENCY_READ : LATENCY_WRITE;
-                t.add(key, minute, canary, false);
-                s = s.withKey(key);
+                if (t.add(key, minute, canary, false)) {
+                    t.stage(t.stage().withKey(key));
+                }
             }
-            if (traffic) {
-                String key = TRAFFIC;
-                t.add(key, minute, canary, false);
-                s = s.withKey(key);
+            if (traffic && t.add(TRAFFIC, minute, canary, false)) {
+                t.stage(t.stage().withKey(TRAFFIC));
             }
-            t.stage(s);
         }
         tenants.put(tenant, t);
     }

@@ -13,6 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.tripwire.engine.signals.HistogramSerde;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.Stores;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The write-back layer on its own, over a counting inner store. */
@@ -271,5 +277,52 @@ class WriteBackStoreTest {
         store.put("k", "uncommitted");
         store.clearCache();
         assertThat(store.get("k")).isEqualTo("committed");
+    }
+
+    /** The engine's stack for a value changed in place (a latency histogram), changelog off. */
+    private static KeyValueStore<String, Histogram> histograms(int capacity) {
+        MockProcessorContext<Object, Object> ctx = new MockProcessorContext<>();
+        KeyValueStore<String, Histogram> s = new WriteBackStoreBuilder<>(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("h" + capacity), Serdes.String(), new HistogramSerde())
+                        .withCachingDisabled(), capacity).withLoggingDisabled().build();
+        s.init(ctx.getStateStoreContext(), s);
+        return s;
+    }
+
+    private static Histogram of(long... values) {
+        Histogram h = HistogramSerde.newHistogram();
+        for (long v : values) {
+            h.recordValue(v);
+        }
+        return h;
+    }
+
+    @Test
+    void aValueReadThenPushedOutThenChangedAndPutBackIsWritten() {
+        KeyValueStore<String, Histogram> store = histograms(2);
+        store.put("a", of(10));
+        store.flush();
+        Histogram a = store.get("a"); // the put below would need no lookup, were it not pushed out in between
+        store.put("b", of(20));
+        store.put("c", of(30)); // a, the least recently used, leaves the held objects
+        a.recordValue(11);
+        store.put("a", a);
+        store.flush();
+        store.put("d", of(40));
+        store.put("e", of(50)); // a leaves again: it is read back from the inner store below
+        assertThat(store.get("a").getTotalCount()).as("the change made after it was pushed out").isEqualTo(2);
+    }
+
+    @Test
+    void aValueReadThenDeletedThenPutBackIsThere() {
+        KeyValueStore<String, Histogram> store = histograms(100);
+        store.put("a", of(10));
+        Histogram a = store.get("a");
+        store.delete("a");
+        store.put("a", a);
+        assertThat(store.get("a")).isSameAs(a);
+        store.flush();
+        store.put("a", of(1, 2, 3)); // a new object: not the one read last
+        assertThat(store.get("a").getTotalCount()).isEqualTo(3);
     }
 }
