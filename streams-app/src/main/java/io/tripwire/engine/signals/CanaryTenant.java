@@ -39,9 +39,15 @@ public final class CanaryTenant {
     public static final int BASELINE_BAD = 3;
 
     private CanaryStage stage;
-    private final String[] recentKeys = new String[4];
-    private final long[] recentMinutes = new long[4];
-    private final long[][] recentCounts = new long[4][];
+    /**
+     * The buckets counted into last (not state): a labelled request counts into one errors key per
+     * service, one latency key per op and the traffic key, so a tenant with a few services and both
+     * ops keeps all its current buckets here (with four, two services and two ops missed in turn).
+     */
+    private static final int RECENT = 8;
+    private final String[] recentKeys = new String[RECENT];
+    private final long[] recentMinutes = new long[RECENT];
+    private final long[][] recentCounts = new long[RECENT][];
     private int nextRecent;
     private final long since;
     private final TreeMap<String, TreeMap<Long, long[]>> open;

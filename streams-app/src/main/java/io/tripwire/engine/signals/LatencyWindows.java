@@ -59,7 +59,8 @@ public final class LatencyWindows {
 
     /** Records one request's latency in its minute bucket, for the window evaluations of {@link #due}. */
     public void record(String key, long ts, double latencyMs) {
-        long minute = recordMinute(key, ts, latencyMs);
+        long minute = Minutes.of(ts);
+        recordMinute(key, ts, latencyMs);
         LatencyCursor c = cursors.get(key);
         if (c == null) {
             TreeSet<Long> minutes = new TreeSet<>();
@@ -76,14 +77,15 @@ public final class LatencyWindows {
     /**
      * Records one request's latency in the minute bucket of {@code key} only: no window cursor, for
      * buckets read one minute at a time ({@link #minute}) and dropped by the caller ({@link #drop}),
-     * as the canary judgement does. Returns the minute.
+     * as the canary judgement does. True when the request opened the minute's bucket.
      */
-    public long recordMinute(String key, long ts, double latencyMs) {
+    public boolean recordMinute(String key, long ts, double latencyMs) {
         long minute = Minutes.of(ts);
         String bucketKey = StoreKeys.minute(key, minute);
         Histogram h = buckets.get(bucketKey); // the store's own object (a WriteBackStore): recorded into and put back at once
+        boolean opened = h == null;
         long range = 0;
-        if (h == null) {
+        if (opened) {
             h = fresh(key);
         } else {
             range = h.getHighestTrackableValue();
@@ -93,7 +95,7 @@ public final class LatencyWindows {
             sizes.put(key, h.getHighestTrackableValue()); // a new bucket, or one that grew: the hint is looked at only then
         }
         buckets.put(bucketKey, h); // marks it changed: encoded once, at the next commit
-        return minute;
+        return opened;
     }
 
     /**

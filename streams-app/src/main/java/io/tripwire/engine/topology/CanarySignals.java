@@ -152,22 +152,26 @@ final class CanarySignals {
      */
     private void recordLatency(String tenant, CanaryTenant t, String op, long minute, long ts, double ms, Boolean canary, boolean inStage) {
         long since = Minutes.of(t.since());
+        // a minute joins the tenant's sets when its bucket opens (the boxing and tree walk once a minute, not per request)
         if (canary == Boolean.FALSE) {
             if (minute < since) {
-                histograms.recordMinute(preKey(tenant, op), ts, ms); // the windows subtract such minutes whole
-                t.excluded(op).add(minute);
+                if (histograms.recordMinute(preKey(tenant, op), ts, ms)) { // the windows subtract such minutes whole
+                    t.excluded(op).add(minute);
+                }
             } else if (!inStage) {
-                histograms.recordMinute(excludedKey(tenant, op), ts, ms);
-                t.excluded(op).add(minute);
+                if (histograms.recordMinute(excludedKey(tenant, op), ts, ms)) {
+                    t.excluded(op).add(minute);
+                }
             }
         } else if (minute >= since) {
             if (canary == Boolean.TRUE && inStage) {
-                histograms.recordMinute(canaryKey(tenant, op), ts, ms);
-            } else {
-                histograms.recordMinute(otherKey(tenant, op), ts, ms);
+                if (histograms.recordMinute(canaryKey(tenant, op), ts, ms)) {
+                    t.notBaseline(op).add(minute);
+                }
+            } else if (histograms.recordMinute(otherKey(tenant, op), ts, ms)) {
                 t.rest(op).add(minute);
+                t.notBaseline(op).add(minute);
             }
-            t.notBaseline(op).add(minute);
         }
     }
 
