@@ -54,7 +54,9 @@ class EngineScaleOutIT extends OnBroker {
         String survivor = victim.equals("engine-a") ? "engine-b" : "engine-a";
         System.out.printf("EngineScaleOutIT: tasks %s; TENANT_004 is on partition %d%n", assignment, busiest);
 
-        Feed feed = closeLater(new Feed(kafka.clientConfig(), names, events));
+        EngineProcess[] all = engines.values().toArray(EngineProcess[]::new);
+        Feed feed = closeLater(new Feed(kafka.clientConfig(), names, events))
+                .beforeOrdered(() -> Reliability.awaitCaughtUp(kafka, appId, names, Duration.ZERO, Duration.ofSeconds(120), all));
         feed.sendNow(WaveA.indexAt(events, EngineCrashIT.BACKLOG_UNTIL));
         long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (Reliability.readActions(kafka, names).size() < EngineCrashIT.BACKLOG_ACTIONS) {

@@ -1,5 +1,6 @@
 package io.tripwire.cli.reliability;
 
+import io.tripwire.cli.InputTopics;
 import io.tripwire.engine.topology.TopicNames;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -29,6 +30,14 @@ final class Feed implements AutoCloseable {
     private final AtomicInteger sent = new AtomicInteger();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private Thread thread;
+    /** Run before a rollout step or an override is sent (see {@link #beforeOrdered}); none by default. */
+    private volatile ThrowingRunnable beforeOrdered = () -> { };
+
+    /** A wait that may fail or be interrupted. */
+    @FunctionalInterface
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
 
     Feed(Map<String, Object> clientConfig, TopicNames names, List<WaveA.Event> events) {
         this.events = events;
@@ -40,6 +49,21 @@ final class Feed implements AutoCloseable {
         cfg.put("delivery.timeout.ms", 180_000); // rides out a broker restart
         cfg.put("max.block.ms", 180_000);
         this.producer = new KafkaProducer<>(cfg, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * Waits with {@code wait} before each rollout step or override, once every earlier event is on
+     * the broker. The feed compresses a recording's minutes into a backlog: an approval that a pilot
+     * sends half an hour after the simulation decisions it is judged on arrives here a few
+     * milliseconds after them. The engine merges its inputs in event-time order as far as its
+     * consumer knows what is on the broker, and under a backlog that knowledge can be a fetch behind
+     * (a partition's lag read as caught up before its latest batches), so such an approval could be
+     * judged on part of them. A test that compares with a clean run waits for the engine to have
+     * read what came before, as the minutes in between would have let it.
+     */
+    Feed beforeOrdered(ThrowingRunnable wait) {
+        this.beforeOrdered = wait;
+        return this;
     }
 
     /** Sends the events up to (excluding) index {@code to} at once, and flushes. */
@@ -76,12 +100,35 @@ final class Feed implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Sends one event. Around a rollout step or an override it flushes, as {@code tripwire produce}
+     * does ({@link InputTopics#ordersOthers}): one producer does not keep its order across
+     * partitions, and the engine merges its inputs in event-time order only as far as they are on
+     * the broker, so without the flush a backlog's override can reach the engine before the
+     * simulation decisions it is judged on (the pilot's approval at 09:30 was judged on 290 of its
+     * 600 decisions, and refused differently from a clean run).
+     */
     private void send(WaveA.Event e) {
+        boolean ordered = InputTopics.ordersOthers(e.record());
+        if (ordered) {
+            producer.flush();
+            try {
+                beforeOrdered.run();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted before " + e.json(), ie);
+            } catch (Exception ex) {
+                throw new AssertionError("waiting before " + e.json(), ex);
+            }
+        }
         producer.send(new ProducerRecord<>(names.topicOf(e.record()), e.tenant(), e.json().getBytes(StandardCharsets.UTF_8)), (md, ex) -> {
             if (ex != null) {
                 failure.compareAndSet(null, ex);
             }
         });
+        if (ordered) {
+            producer.flush();
+        }
     }
 
     /** Event time of the last event sent (or the epoch before the first). */
