@@ -91,7 +91,12 @@ final class Feed implements AutoCloseable {
                         return;
                     }
                 }
-                send(events.get(sent.get()));
+                try {
+                    send(events.get(sent.get()));
+                } catch (RuntimeException | AssertionError ex) {
+                    failure.compareAndSet(null, new IllegalStateException(ex)); // reported by the next check()
+                    return;
+                }
                 sent.incrementAndGet();
             }
             producer.flush();
@@ -103,10 +108,8 @@ final class Feed implements AutoCloseable {
     /**
      * Sends one event. Around a rollout step or an override it flushes, as {@code tripwire produce}
      * does ({@link InputTopics#ordersOthers}): one producer does not keep its order across
-     * partitions, and the engine merges its inputs in event-time order only as far as they are on
-     * the broker, so without the flush a backlog's override can reach the engine before the
-     * simulation decisions it is judged on (the pilot's approval at 09:30 was judged on 290 of its
-     * 600 decisions, and refused differently from a clean run).
+     * partitions, so without the flush such an event can be on the broker before earlier ones. That
+     * alone does not order what engines that are already consuming read: see {@link #beforeOrdered}.
      */
     private void send(WaveA.Event e) {
         boolean ordered = InputTopics.ordersOthers(e.record());
