@@ -1,24 +1,15 @@
 package io.tripwire.engine.state;
 
-import io.tripwire.engine.Engines;
 import io.tripwire.engine.Events;
 import io.tripwire.engine.signals.HistogramSerde;
 import io.tripwire.engine.signals.StoreKeys;
 import io.tripwire.engine.signals.Tally;
 import io.tripwire.engine.signals.WindowSums;
-import io.tripwire.engine.topology.EngineTopics;
 import io.tripwire.engine.topology.StoreNames;
-import io.tripwire.engine.topology.StreamsSettings;
-import io.tripwire.engine.topology.TopicNames;
-import io.tripwire.engine.topology.TripwireTopology;
 import io.tripwire.schemas.RequestLatency;
-import io.tripwire.signing.ActionSigner;
-import io.tripwire.wire.MockSchemaRegistry;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -30,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,28 +34,21 @@ class CommittedStateTest {
 
     private static final String APP = "tripwire-state-test";
 
-    private final String registry = "state-" + UUID.randomUUID();
+    private EngineDriver engine;
     private TopologyTestDriver driver;
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
+        if (engine != null) {
+            engine.close();
         }
-        MockSchemaRegistry.drop(registry);
     }
 
     @Test
     void afterEveryRecordTheChangelogHoldsTheLatencyHistogramAndRequestCountsIncludingIt(@TempDir Path stateDir) {
-        EngineTopics topics = EngineTopics.create(TopicNames.DEFAULTS, Map.of("schema.registry.url", "mock://" + registry),
-                EngineTopics.ActionFormat.AVRO);
-        StreamsBuilder builder = new StreamsBuilder();
-        TripwireTopology.build(builder, topics, Engines.rules(), new ActionSigner(Engines.KEYS.getPrivate()));
-        driver = new TopologyTestDriver(builder.build(),
-                StreamsSettings.of(APP, "test:9092", stateDir, TopicNames.DEFAULTS.deadLetter(), Map.of()), Instant.now());
-        @SuppressWarnings("unchecked")
-        TestInputTopic<String, RequestLatency> requests = driver.createInputTopic(topics.requests().name(), new StringSerializer(),
-                (org.apache.kafka.common.serialization.Serializer<RequestLatency>) topics.requests().valueSerde().serializer());
+        engine = new EngineDriver(APP, stateDir);
+        driver = engine.driver;
+        TestInputTopic<String, RequestLatency> requests = engine.input(engine.topics.requests());
         TestOutputTopic<String, byte[]> histograms = changelog(StoreNames.LATENCY_BUCKETS);
         TestOutputTopic<String, byte[]> sums = changelog(StoreNames.REQUEST_SUMS);
 

@@ -1,23 +1,13 @@
 package io.tripwire.engine.state;
 
-import io.tripwire.engine.Engines;
 import io.tripwire.engine.Events;
 import io.tripwire.engine.signals.CanaryTenant;
 import io.tripwire.engine.signals.HistogramSerde;
 import io.tripwire.engine.signals.StoreKeys;
-import io.tripwire.engine.topology.EngineTopics;
 import io.tripwire.engine.topology.StoreNames;
-import io.tripwire.engine.topology.StreamsSettings;
-import io.tripwire.engine.topology.TopicNames;
-import io.tripwire.engine.topology.TripwireTopology;
 import io.tripwire.schemas.RequestLatency;
 import io.tripwire.schemas.RolloutStep;
-import io.tripwire.signing.ActionSigner;
-import io.tripwire.wire.MockSchemaRegistry;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -31,8 +21,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,15 +36,13 @@ class LegacyCanaryStateTest {
     private static final String APP = "tripwire-legacy-test";
     private static final String T = "TENANT_004";
 
-    private final String registry = "legacy-" + UUID.randomUUID();
-    private TopologyTestDriver driver;
+    private EngineDriver engine;
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
+        if (engine != null) {
+            engine.close();
         }
-        MockSchemaRegistry.drop(registry);
     }
 
     /**
@@ -109,18 +95,10 @@ class LegacyCanaryStateTest {
 
     @Test
     void theFirstWindowAfterAnUpgradeDeletesTheOrphanedRollingSum(@TempDir Path stateDir) throws IOException {
-        EngineTopics topics = EngineTopics.create(TopicNames.DEFAULTS, Map.of("schema.registry.url", "mock://" + registry),
-                EngineTopics.ActionFormat.AVRO);
-        StreamsBuilder builder = new StreamsBuilder();
-        TripwireTopology.build(builder, topics, Engines.rules(), new ActionSigner(Engines.KEYS.getPrivate()));
-        driver = new TopologyTestDriver(builder.build(),
-                StreamsSettings.of(APP, "test:9092", stateDir, TopicNames.DEFAULTS.deadLetter(), Map.of()), Instant.now());
-        @SuppressWarnings("unchecked")
-        TestInputTopic<String, RequestLatency> requests = driver.createInputTopic(topics.requests().name(), new StringSerializer(),
-                (Serializer<RequestLatency>) topics.requests().valueSerde().serializer());
-        @SuppressWarnings("unchecked")
-        TestInputTopic<String, RolloutStep> rollouts = driver.createInputTopic(topics.rollout().name(), new StringSerializer(),
-                (Serializer<RolloutStep>) topics.rollout().valueSerde().serializer());
+        engine = new EngineDriver(APP, stateDir);
+        TestInputTopic<String, RequestLatency> requests = engine.input(engine.topics.requests());
+        TestInputTopic<String, RolloutStep> rollouts = engine.input(engine.topics.rollout());
+        TopologyTestDriver driver = engine.driver;
         Instant t0 = Events.at("2025-10-06T10:00:00Z");
         rollouts.pipeInput(T, Events.rollout(t0, T, 10, 2));
         KeyValueStore<String, CanaryTenant> tenants = driver.getKeyValueStore(StoreNames.CANARY_TENANTS);
