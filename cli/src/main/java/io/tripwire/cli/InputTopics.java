@@ -34,6 +34,20 @@ public final class InputTopics {
         return event instanceof io.tripwire.schemas.RolloutStep || event instanceof io.tripwire.schemas.HumanOverride;
     }
 
+    /** Sends one input event, flushing before and after it when it {@linkplain #ordersOthers orders others}. */
+    public static void send(org.apache.kafka.clients.producer.Producer<String, SpecificRecord> producer,
+                     org.apache.kafka.clients.producer.ProducerRecord<String, SpecificRecord> record,
+                     org.apache.kafka.clients.producer.Callback callback) {
+        boolean ordered = ordersOthers(record.value()); // on the broker in event-time order around it
+        if (ordered) {
+            producer.flush();
+        }
+        producer.send(record, callback);
+        if (ordered) {
+            producer.flush();
+        }
+    }
+
     /**
      * The record timestamp of an input event: its event time, as a gateway would set it, so that
      * {@code replay --from/--to} (offsetsForTimes) finds it. Null (the send time) for an event more

@@ -213,11 +213,7 @@ public final class ProduceCommand implements Callable<Integer> {
         if (timestamp != null && timestamp < System.currentTimeMillis() - DEFAULT_RETENTION.toMillis()) {
             beyondRetention++;
         }
-        boolean ordered = InputTopics.ordersOthers(event); // on the broker in event-time order around it
-        if (ordered) {
-            producer.flush();
-        }
-        producer.send(new ProducerRecord<>(topic, null, timestamp, InputTopics.tenant(event), event), (meta, e) -> {
+        InputTopics.send(producer, new ProducerRecord<>(topic, null, timestamp, InputTopics.tenant(event), event), (meta, e) -> {
             if (e == null) {
                 acked.incrementAndGet();
                 perTopic.computeIfAbsent(topic, t -> new AtomicLong()).incrementAndGet();
@@ -226,9 +222,6 @@ public final class ProduceCommand implements Callable<Integer> {
                 firstFailure.compareAndSet(null, e);
             }
         });
-        if (ordered) {
-            producer.flush();
-        }
         sent++;
     }
 

@@ -81,11 +81,7 @@ final class ScenarioPlayer {
                     break;
                 }
                 pace(startNanos, e.ts().toEpochMilli() - firstMillis);
-                boolean ordered = InputTopics.ordersOthers(e.record()); // on the broker in event-time order around it
-                if (ordered) {
-                    producer.flush();
-                }
-                producer.send(new ProducerRecord<>(e.topic(), null, e.ts().toEpochMilli(), e.tenant(), e.record()),
+                InputTopics.send(producer, new ProducerRecord<>(e.topic(), null, e.ts().toEpochMilli(), e.tenant(), e.record()),
                         (meta, ex) -> {
                             if (ex == null) {
                                 acked.incrementAndGet();
@@ -93,9 +89,6 @@ final class ScenarioPlayer {
                                 failure.compareAndSet(null, ex);
                             }
                         });
-                if (ordered) {
-                    producer.flush();
-                }
             }
             producer.flush();
         } catch (RuntimeException | InterruptedException e) {

@@ -23,14 +23,9 @@ public record Lookback(Duration span, String setBy) {
 
     /** The longest reach of the rules' tripwires; zero when none keeps state over time. */
     public static Lookback of(Rules rules) {
-        return rules.tripwires().stream().map(r -> new Lookback(reach(r), r.id() + ": " + parts(r)))
+        return rules.tripwires().stream().map(r -> new Lookback(r.reach(), r.id() + ": " + parts(r)))
                 .max(Comparator.comparing(Lookback::span)).filter(l -> !l.span().isZero())
                 .orElse(new Lookback(Duration.ZERO, "no rule keeps state over time"));
-    }
-
-    /** How far back the state of one rule at an instant depends on events; zero for rules of single events. */
-    public static Duration reach(TripwireRule r) {
-        return r.reach();
     }
 
     private static String parts(TripwireRule r) {

@@ -20,7 +20,7 @@ import java.util.Map;
  * What the engine still held open at an instant, read from its action records and the overrides
  * before it, and where a replay has to begin to open each again: a hold with no end of its own (a
  * residency hold awaiting a human, a pilot throttled by {@code unapproved-enact}) from the event that
- * opened it; a key still firing (not RESOLVED) from its firing less the rule's {@link Lookback#reach}
+ * opened it; a key still firing (not RESOLVED) from its firing less the rule's {@link TripwireRule#reach}
  * (so it fires again, before the window, and is not fired anew inside it); a canary key firing in
  * its stage from the stage's start less the baseline's window; an approval to enact still in force
  * from its time less the reach of the tripwire that approves (the engine judged it on that simulation).

@@ -26,10 +26,10 @@ public final class CanarySplitTripwire extends RuleTripwire<CanarySplitTripwire.
     /** The rule: confidence (default 0.99), prior strength, min-events, and how long after a step the split may settle. */
     public record Rule(String id, Significance significance, int minEvents, Duration settle, List<String> actions,
                        Map<String, Map<String, String>> params) implements KindRule {
-        /** The stage's start less the baseline's window: the stage is judged from its start (CANARY_PASSED is no firing). */
+        /** The stage's start less the baseline's window (CANARY_PASSED is no firing). */
         @Override
         public java.time.Instant reopenFrom(io.tripwire.schemas.TripwireAction opened) {
-            return CanaryTripwire.stageStart(opened).minus(Duration.ofMinutes(CanaryTripwire.TAU_WINDOW_MINUTES));
+            return CanaryTripwire.stageReplayStart(opened);
         }
 
         @Override

@@ -29,10 +29,14 @@ public final class CanaryTripwire extends RuleTripwire<CanaryTripwire.Rule, Cana
     /** The baseline window τ is taken over, in minutes before a bucket (the percentile definition of {@code read-latency}). */
     public static final int TAU_WINDOW_MINUTES = 5;
 
-    /** The start of the stage a canary record belongs to (its evidence's {@code stageStart}), else its firing time. */
-    static java.time.Instant stageStart(io.tripwire.schemas.TripwireAction a) {
+    /**
+     * Where a replay must begin for a canary record's firing to open again: the start of its stage (its evidence's
+     * {@code stageStart}, else its firing time), less the baseline's window; the stage is judged from its start.
+     */
+    static java.time.Instant stageReplayStart(io.tripwire.schemas.TripwireAction a) {
         Object start = a.getEvidence() == null ? null : a.getEvidence().get("stageStart");
-        return start == null ? a.getFiredAt() : java.time.Instant.parse(start.toString());
+        java.time.Instant stage = start == null ? a.getFiredAt() : java.time.Instant.parse(start.toString());
+        return stage.minus(Duration.ofMinutes(TAU_WINDOW_MINUTES));
     }
 
     /**
@@ -41,10 +45,10 @@ public final class CanaryTripwire extends RuleTripwire<CanaryTripwire.Rule, Cana
      */
     public record Rule(String id, CanaryBucket.Kind compare, double confidence, double tolerance, int minEvents,
                        List<String> actions, Map<String, Map<String, String>> params) implements KindRule {
-        /** The stage's start less the baseline's window: the stage is judged from its start (CANARY_PASSED is no firing). */
+        /** The stage's start less the baseline's window (CANARY_PASSED is no firing). */
         @Override
         public java.time.Instant reopenFrom(io.tripwire.schemas.TripwireAction opened) {
-            return CanaryTripwire.stageStart(opened).minus(Duration.ofMinutes(CanaryTripwire.TAU_WINDOW_MINUTES));
+            return CanaryTripwire.stageReplayStart(opened);
         }
 
         @Override
